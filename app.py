@@ -1,0 +1,40 @@
+"""community_map web app: router and shared frame (language, account, navigation)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import appkit
+from community_map.auth import Permission
+from community_map.i18n import gettext as _
+
+st.set_page_config(page_title="community_map", page_icon=":material/diversity_3:", layout="wide")
+appkit.setup_language()
+appkit.engine()  # stops with a clear message if the database is unusable
+
+actor = appkit.current_actor()
+if actor is None:
+    pages = [st.Page("pages/login.py", title=_("Log in"), icon=":material/login:",
+                     url_path="login", default=True)]
+else:
+    pages = [st.Page("pages/home.py", title=_("Home"), icon=":material/home:",
+                     url_path="home", default=True)]
+    if actor.can(Permission.MANAGE_USERS):
+        pages.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:",
+                             url_path="users"))
+    if actor.can(Permission.VIEW_AUDIT):
+        pages.append(st.Page("pages/audit.py", title=_("Audit log"), icon=":material/history:",
+                             url_path="audit"))
+
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    appkit.language_selector()
+    if actor is not None:
+        st.caption(_("Logged in as {name} ({role})").format(
+            name=actor.display_name or actor.username, role=actor.role_label))
+        if st.button(_("Log out"), icon=":material/logout:", key="logout"):
+            st.session_state.pop(appkit.ACTOR_KEY, None)
+            st.rerun()
+
+navigation.run()

@@ -1,0 +1,39 @@
+"""Errors raised by community_map, each with a message that says how to fix the input.
+
+Every exception derives from :class:`CommunityMapError`, so the CLI and the app can
+catch them in one place and show a one-line message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+
+class CommunityMapError(Exception):
+    """Base class of every error that community_map reports to a user."""
+
+
+class ConfigurationError(CommunityMapError, ValueError):
+    """A setting or a settings file is malformed."""
+
+
+class DatabaseUnavailableError(CommunityMapError):
+    """The database URL is malformed or the server cannot be reached."""
+
+
+class SchemaVersionError(CommunityMapError):
+    """The database schema is not the one this version of the code expects."""
+
+
+class AuthenticationError(CommunityMapError):
+    """Wrong user name or password, or an inactive account."""
+
+
+class PermissionDeniedError(CommunityMapError):
+    """The acting user's role does not allow the operation."""
+
+
+class ValidationError(CommunityMapError, ValueError):
+    """Input data breaks a rule; the message names what to change."""
+
+
+class NotFoundError(CommunityMapError, LookupError):
+    """A record asked for by code or id does not exist."""

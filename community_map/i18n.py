@@ -1,0 +1,106 @@
+"""Translations: gettext catalogues in Catalan, Spanish and English.
+
+The catalogues are the ``.po`` files under ``community_map/locale``; they are compiled in
+memory with Babel the first time a language is used, so no binary ``.mo`` files are kept
+in the repository. The active language is a context variable: the app sets it at the
+start of each run from the user's choice or the browser's locale, the CLI from ``LANG``.
+
+Mark every visible string with :func:`gettext` (imported as ``_``) and, for strings
+defined at import time and translated later, with :func:`N_`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from gettext import NullTranslations
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LANGUAGES: dict[str, str] = {"ca": "Català", "es": "Castellano", "en": "English"}
+FALLBACK_LANGUAGE = "en"
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "community_map_language", default=FALLBACK_LANGUAGE
+)
+
+
+@functools.cache
+def translations(language: str) -> NullTranslations:
+    """Return the compiled catalogue of ``language`` (English strings are the msgids)."""
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == FALLBACK_LANGUAGE or not po_path.is_file():
+        return NullTranslations()
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def set_language(language: str) -> None:
+    """Make ``language`` the active language of the current context."""
+    _language.set(language if language in LANGUAGES else FALLBACK_LANGUAGE)
+
+
+def get_language() -> str:
+    """Return the active language code (``ca``, ``es`` or ``en``)."""
+    return _language.get()
+
+
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    """Use ``code`` as the active language inside a ``with`` block."""
+    token = _language.set(code if code in LANGUAGES else FALLBACK_LANGUAGE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def gettext(message: str) -> str:
+    """Translate ``message`` into the active language.
+
+    Examples
+    --------
+    >>> with language("ca"):
+    ...     gettext("Home")
+    'Inici'
+    """
+    return translations(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message that depends on a count."""
+    return translations(get_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` for extraction without translating it now."""
+    return message
+
+
+def language_from_locale(locale: str | None, *, default: str = FALLBACK_LANGUAGE) -> str:
+    """Pick the product language for a browser locale such as ``ca-ES`` or ``es``.
+
+    Examples
+    --------
+    >>> language_from_locale("ca-ES")
+    'ca'
+    >>> language_from_locale("fr-FR")
+    'en'
+    """
+    if locale:
+        code = locale.replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return default if default in LANGUAGES else FALLBACK_LANGUAGE

@@ -1,0 +1,543 @@
+"""SQLAlchemy models of the whole data model (see DESIGN.md).
+
+Geometry is stored portably as WKT text with an explicit SRID, so that SQLite needs no
+spatial extension; spatial work happens in geopandas in a metric CRS (EPSG:25831).
+Participants are pseudonymous codes: no names are stored by default, and the optional
+``alias`` is shown only to roles that work with the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from community_map.i18n import N_
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+METRIC_SRID = 25831
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time in UTC, without tzinfo (stored as naive UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the constraint naming convention Alembic relies on."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Role(enum.StrEnum):
+    """User roles; each grants the permissions listed in :mod:`community_map.auth`."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    EDUCATOR = "educator"
+    MOTOR_GROUP = "motor_group"
+    DISTRICT_VIEWER = "district_viewer"
+    EVALUATOR = "evaluator"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("Administrator"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.EDUCATOR: N_("Community educator"),
+    Role.MOTOR_GROUP: N_("Motor group member"),
+    Role.DISTRICT_VIEWER: N_("District viewer"),
+    Role.EVALUATOR: N_("Evaluator"),
+}
+
+
+class UnitKind(enum.StrEnum):
+    DISTRICT = "district"
+    NEIGHBOURHOOD = "neighbourhood"
+    CATCHMENT = "catchment"
+
+
+class Sector(enum.StrEnum):
+    SOCIAL_CARE = "social_care"
+    EMPLOYMENT = "employment"
+    EDUCATION = "education"
+    COMMUNITY_ACTION = "community_action"
+    HEALTH = "health"
+    HOUSING = "housing"
+    THIRD_SECTOR = "third_sector"
+
+
+SECTOR_LABELS: dict[Sector, str] = {
+    Sector.SOCIAL_CARE: N_("Social care"),
+    Sector.EMPLOYMENT: N_("Employment"),
+    Sector.EDUCATION: N_("Education"),
+    Sector.COMMUNITY_ACTION: N_("Community action"),
+    Sector.HEALTH: N_("Health"),
+    Sector.HOUSING: N_("Housing"),
+    Sector.THIRD_SECTOR: N_("Third sector"),
+}
+
+
+class Accessibility(enum.StrEnum):
+    ACCESSIBLE = "accessible"
+    PARTIAL = "partial"
+    NOT_ACCESSIBLE = "not_accessible"
+    UNKNOWN = "unknown"
+
+
+class Phase(enum.StrEnum):
+    """Phases of a community action (Comunitàriament)."""
+
+    FIRST_CONTACT = "first_contact"
+    DESIGN = "design"
+    EXECUTION = "execution"
+    EVALUATION = "evaluation"
+    CLOSED = "closed"
+
+
+class Typology(enum.StrEnum):
+    """Typologies of community actions, from Comunitàriament and the Amunt! catalogue."""
+
+    COLLECTIVE_CONSTRUCTION = "collective_construction"
+    CONVERSATION_SPACE = "conversation_space"
+    WELCOMING_CENTRE = "welcoming_centre"
+    OPEN_SERVICE = "open_service"
+    LISTEN_RESPOND = "listen_respond"
+    AMUNT_SOCIAL = "amunt_social"
+    AMUNT_COMMUNITY = "amunt_community"
+    AMUNT_EMPLOYMENT = "amunt_employment"
+    AMUNT_TRAINING = "amunt_training"
+
+
+class SessionType(enum.StrEnum):
+    GROUP_DYNAMIC = "group_dynamic"
+    WORKSHOP = "workshop"
+    CULTURAL_OUTING = "cultural_outing"
+    LEADERSHIP = "leadership"
+    INFORMATIVE_GROUP = "informative_group"
+    COLLECTIVE_ADVICE = "collective_advice"
+    COORDINATION_MEETING = "coordination_meeting"
+    OTHER = "other"
+
+
+COMMUNITY_SESSION_TYPES = (
+    SessionType.GROUP_DYNAMIC,
+    SessionType.WORKSHOP,
+    SessionType.CULTURAL_OUTING,
+    SessionType.LEADERSHIP,
+)
+
+
+class SessionStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class AttendanceStatus(enum.StrEnum):
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class Intensity(enum.IntEnum):
+    """Collaboration intensity scale, from weakest to strongest."""
+
+    AWARENESS = 1
+    COOPERATION = 2
+    COORDINATION = 3
+    INTEGRATION = 4
+
+
+class CollaborationKind(enum.StrEnum):
+    REFERRAL = "referral"
+    COORDINATION_MEETING = "coordination_meeting"
+    JOINT_CASE = "joint_case"
+    INFORMATION_EXCHANGE = "information_exchange"
+    CO_LED_ACTIVITY = "co_led_activity"
+
+
+class AssessmentPhase(enum.StrEnum):
+    RECEPTION = "reception"
+    FOLLOW_UP = "follow_up"
+    CLOSURE = "closure"
+
+
+def _enum_check(column: str, values: type[enum.Enum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)  # type: ignore[attr-defined]
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (_enum_check("role", Role),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class TerritoryUnit(Base):
+    __tablename__ = "territory_units"
+    __table_args__ = (
+        UniqueConstraint("kind", "code"),
+        _enum_check("kind", UnitKind),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory_units.id"), nullable=True, index=True
+    )
+    population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    geometry_wkt: Mapped[str | None] = mapped_column(Text, nullable=True)
+    srid: Mapped[int] = mapped_column(Integer, default=METRIC_SRID)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    is_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    parent: Mapped[TerritoryUnit | None] = relationship(remote_side=[id])
+
+
+class AssetCategory(Base):
+    """The product's asset taxonomy (editable); names in the three languages."""
+
+    __tablename__ = "asset_categories"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_ca: Mapped[str] = mapped_column(String(100))
+    name_es: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    colour: Mapped[str] = mapped_column(String(7), default="#555555")
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id"),
+        _enum_check("accessibility", Accessibility),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    category_code: Mapped[str] = mapped_column(ForeignKey("asset_categories.code"), index=True)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    srid: Mapped[int] = mapped_column(Integer, default=METRIC_SRID)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    accessibility: Mapped[str] = mapped_column(String(20), default=Accessibility.UNKNOWN.value)
+    opening_hours: Mapped[str] = mapped_column(String(300), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory_units.id"), nullable=True, index=True
+    )
+    source: Mapped[str] = mapped_column(String(100), default="manual")
+    source_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_verified: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Service(Base):
+    """An organisational actor: a social services centre, Barcelona Activa, an entity..."""
+
+    __tablename__ = "services"
+    __table_args__ = (_enum_check("sector", Sector),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    sector: Mapped[str] = mapped_column(String(32))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), nullable=True)
+    catchment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory_units.id"), nullable=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Professional(Base):
+    __tablename__ = "professionals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(100))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    alias: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    age_band: Mapped[str] = mapped_column(String(20), default="")
+    gender: Mapped[str] = mapped_column(String(20), default="")
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territory_units.id"), nullable=True, index=True
+    )
+    reference_professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id"), nullable=True
+    )
+    programme: Mapped[str] = mapped_column(String(100), default="")
+    enrolled_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    exited_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class CommunityAction(Base):
+    __tablename__ = "community_actions"
+    __table_args__ = (_enum_check("typology", Typology), _enum_check("phase", Phase))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    typology: Mapped[str] = mapped_column(String(40))
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    lead_service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.FIRST_CONTACT.value)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    phases: Mapped[list[ActionPhase]] = relationship(
+        back_populates="action", order_by="ActionPhase.started_on"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionPhase(Base):
+    __tablename__ = "action_phases"
+    __table_args__ = (_enum_check("phase", Phase),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("community_actions.id"), index=True)
+    phase: Mapped[str] = mapped_column(String(20))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    action: Mapped[CommunityAction] = relationship(back_populates="phases")
+
+
+class MotorGroupMember(Base):
+    """A member of an action's motor group: a professional, a service, an entity or a resident."""
+
+    __tablename__ = "motor_group_members"
+    __table_args__ = (
+        CheckConstraint(
+            "member_kind IN ('professional', 'service', 'entity', 'resident')",
+            name="member_kind_allowed",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("community_actions.id"), index=True)
+    member_kind: Mapped[str] = mapped_column(String(20))
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id"), nullable=True
+    )
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id"), nullable=True
+    )
+    name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ActionNeighbourhood(Base):
+    __tablename__ = "action_neighbourhoods"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("community_actions.id"), primary_key=True)
+    territory_unit_id: Mapped[int] = mapped_column(
+        ForeignKey("territory_units.id"), primary_key=True
+    )
+
+
+class SessionSeries(Base):
+    __tablename__ = "session_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("community_actions.id"), index=True)
+    interval_weeks: Mapped[int] = mapped_column(Integer, default=1)
+    until: Mapped[dt.date] = mapped_column(Date)
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        _enum_check("type", SessionType),
+        _enum_check("status", SessionStatus),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_sessions_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_actions.id"), nullable=True, index=True
+    )
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), nullable=True)
+    type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    venue_asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), nullable=True)
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.PLANNED.value)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    finalised: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SessionFacilitator(Base):
+    __tablename__ = "session_facilitators"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id"), primary_key=True, index=True
+    )
+
+
+class SessionPartner(Base):
+    __tablename__ = "session_partners"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True, index=True
+    )
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("session_id", "participant_id"),
+        _enum_check("status", AttendanceStatus),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReportedTie(Base):
+    __tablename__ = "reported_ties"
+    __table_args__ = (CheckConstraint("from_participant_id <> to_participant_id", name="no_loop"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    to_participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    observed_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(40), default="acquaintance")
+    source: Mapped[str] = mapped_column(String(40), default="survey")
+    wave: Mapped[str] = mapped_column(String(20), default="")
+
+
+class Collaboration(Base):
+    __tablename__ = "collaborations"
+    __table_args__ = (
+        CheckConstraint("intensity BETWEEN 1 AND 4", name="intensity_range"),
+        _enum_check("kind", CollaborationKind),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    to_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    from_professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id"), nullable=True
+    )
+    to_professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id"), nullable=True
+    )
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    intensity: Mapped[int] = mapped_column(Integer)
+    directed: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (_enum_check("phase", AssessmentPhase),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    instrument: Mapped[str] = mapped_column(String(40))
+    phase: Mapped[str] = mapped_column(String(20))
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), nullable=True)
+
+    scores: Mapped[list[AssessmentScore]] = relationship(back_populates="assessment")
+
+
+class AssessmentScore(Base):
+    __tablename__ = "assessment_scores"
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),)
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    domain: Mapped[str] = mapped_column(String(60), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="scores")

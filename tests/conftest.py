@@ -1,0 +1,112 @@
+"""Shared fixtures: fresh databases (SQLite always, PostgreSQL when a URL is given)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from community_map import settings as settings_module
+from community_map import storage
+from community_map.auth import Actor
+from community_map.models import Role
+
+POSTGRES_ENV = "COMMUNITY_MAP_TEST_POSTGRES_URL"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ROOT = Path(__file__).resolve().parent.parent
+REAL_DATA = ROOT.parent / "shared" / "data" / "real"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a user's machine; in CI (CI=true) a missing service is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Each test reads settings afresh, from its own working directory."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith("COMMUNITY_MAP_") and key != POSTGRES_ENV:
+            monkeypatch.delenv(key)
+    settings_module.get_settings.cache_clear()
+    yield
+    settings_module.get_settings.cache_clear()
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return Actor(username="test-admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    """A migrated, empty SQLite database."""
+    eng = storage.create_db_engine(sqlite_url)
+    storage.migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL schema-less database (created and dropped here)."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        skip_or_fail(f"PostgreSQL tests need {POSTGRES_ENV}")
+    assert base is not None
+    name = f"cm_test_{uuid.uuid4().hex[:10]}"
+    admin_engine = create_engine(storage.create_db_engine(base).url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        skip_or_fail(f"cannot create a PostgreSQL test database at {base}: {exc}")
+    url = storage.create_db_engine(base).url.set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin_engine.connect() as conn:
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+        ), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin_engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(postgres_url: str) -> Iterator[Engine]:
+    eng = storage.create_db_engine(postgres_url)
+    storage.migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of a SQLite database with the default demo data (built once per test run)."""
+    from community_map.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    url = f"sqlite:///{path}"
+    eng = storage.create_db_engine(url)
+    storage.migrate(eng)
+    generate_demo(eng, actor=Actor(username="fixture", role=Role.ADMIN))
+    eng.dispose()
+    return url
+
+
+@pytest.fixture
+def demo_engine(demo_db: str) -> Iterator[Engine]:
+    eng = storage.create_db_engine(demo_db)
+    yield eng
+    eng.dispose()
