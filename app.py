@@ -12,19 +12,23 @@ st.set_page_config(page_title="community_map", page_icon=":material/diversity_3:
 appkit.setup_language()
 appkit.engine()  # stops with a clear message if the database is unusable
 
+# URL paths differ from the page file names on purpose: Streamlit treats a pages/ folder
+# beside the entry script as old-style pages on a process's first run (and on every
+# AppTest run), and a URL path equal to a file name would then run that file directly,
+# without this router.
 actor = appkit.current_actor()
 if actor is None:
     pages = [st.Page("pages/login.py", title=_("Log in"), icon=":material/login:",
-                     url_path="login", default=True)]
+                     url_path="sign-in", default=True)]
 else:
     pages = [st.Page("pages/home.py", title=_("Home"), icon=":material/home:",
-                     url_path="home", default=True)]
+                     url_path="overview", default=True)]
     if actor.can(Permission.MANAGE_USERS):
         pages.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:",
-                             url_path="users"))
+                             url_path="accounts"))
     if actor.can(Permission.VIEW_AUDIT):
         pages.append(st.Page("pages/audit.py", title=_("Audit log"), icon=":material/history:",
-                             url_path="audit"))
+                             url_path="audit-log"))
 
 navigation = st.navigation(pages)
 

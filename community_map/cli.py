@@ -46,7 +46,7 @@ class ProgressBar:
         self._last = ""
 
     def __call__(self, fraction: float, message: str) -> None:
-        filled = int(round(self.width * max(0.0, min(1.0, fraction))))
+        filled = round(self.width * max(0.0, min(1.0, fraction)))
         line = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%} {message}"
         pad = " " * max(0, len(self._last) - len(line))
         self.stream.write(line + pad)
@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except KeyboardInterrupt:
         sys.stderr.write(_("{prog}: interrupted").format(prog=PROG) + "\n")
         return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
+    except Exception as exc:
         if os.environ.get("COMMUNITY_MAP_DEBUG"):
             raise
         message = _("{prog}: unexpected error: {kind}: {message}. Run again with "

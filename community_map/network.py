@@ -94,10 +94,7 @@ def graph_from_attendance(
         weights = (B @ sparse.diags(scale) @ B.T).tocsr()
     upper = (shared.row < shared.col) & (shared.data >= min_shared)
     rows, cols, counts = shared.row[upper], shared.col[upper], shared.data[upper]
-    if weighting == "newman" and len(rows):
-        w = np.asarray(weights[rows, cols]).ravel()
-    else:
-        w = counts
+    w = np.asarray(weights[rows, cols]).ravel() if weighting == "newman" and len(rows) else counts
     G = nx.Graph()
     G.add_nodes_from(participants.tolist())
     labels = participants.to_numpy()

@@ -14,7 +14,7 @@ st.title(_("Audit log"))
 
 with appkit.db_session() as session:
     entities = accounts.audited_entities(session, actor=actor)
-entity = st.selectbox(_("Table"), [""] + entities, key="audit_entity",
+entity = st.selectbox(_("Table"), ["", *entities], key="audit_entity",
                       format_func=lambda e: e or _("All"))
 limit = st.number_input(_("Entries to show"), min_value=10, max_value=5000, value=200, step=50,
                         key="audit_limit")

@@ -71,7 +71,7 @@ def postgres_url() -> Iterator[str]:
     try:
         with admin_engine.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         skip_or_fail(f"cannot create a PostgreSQL test database at {base}: {exc}")
     url = storage.create_db_engine(base).url.set(database=name)
     yield url.render_as_string(hide_password=False)

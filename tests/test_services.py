@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from sqlalchemy import Engine, select
 
@@ -78,22 +80,19 @@ def test_authenticate_and_audit_login(engine: Engine, admin: Actor) -> None:
     with session_scope(engine) as session:
         actor = services.authenticate(session, "Nuria", "a-long-secret")
     assert actor.role is Role.EVALUATOR and actor.user_id is not None
-    with pytest.raises(AuthenticationError, match="Wrong user name or password"):
-        with session_scope(engine) as session:
-            services.authenticate(session, "nuria", "wrong-password")
-    with pytest.raises(AuthenticationError, match="Wrong user name or password"):
-        with session_scope(engine) as session:
-            services.authenticate(session, "nobody", "a-long-secret")
+    for name, password in (("nuria", "wrong-password"), ("nobody", "a-long-secret")):
+        with (
+            pytest.raises(AuthenticationError, match="Wrong user name or password"),
+            session_scope(engine) as session,
+        ):
+            services.authenticate(session, name, password)
     actions = [e.action for e in _audit(engine)]
     assert actions == ["create", "login"]  # failed attempts roll back with their session
 
 
 def test_failed_login_is_audited_when_committed(engine: Engine, admin: Actor) -> None:
-    with session_scope(engine) as session:
-        try:
-            services.authenticate(session, "ghost", "whatever-pass")
-        except AuthenticationError:
-            pass
+    with session_scope(engine) as session, contextlib.suppress(AuthenticationError):
+        services.authenticate(session, "ghost", "whatever-pass")
     (entry,) = _audit(engine)
     assert (entry.action, entry.actor) == ("login_failed", "ghost")
 
@@ -105,7 +104,7 @@ def test_deactivated_user_cannot_log_in(engine: Engine, admin: Actor) -> None:
         services.set_user_active(session, actor=admin, username="pau", active=False)
     with pytest.raises(AuthenticationError), session_scope(engine) as session:
         services.authenticate(session, "pau", "a-long-secret")
-    update = [e for e in _audit(engine) if e.action == "update"][0]
+    update = next(e for e in _audit(engine) if e.action == "update")
     assert update.before == {"is_active": True} and update.after == {"is_active": False}
 
 

@@ -62,7 +62,6 @@ from community_map.models import (
     SessionStatus,
     SessionType,
     TerritoryUnit,
-    Typology,
     UnitKind,
     User,
 )
@@ -101,7 +100,7 @@ class DemoScale:
 SCALES: dict[str, DemoScale] = {
     # Amunt!: 283 of 829 people joined community actions; here about 2 in 3 of 300.
     "default": DemoScale("default", 300, 760, 22, (10, 18), (9, 16), 0.7),
-    "city": DemoScale("city", 20_000, 10_000, 330, (13, 17), (17, 23), 0.45),
+    "city": DemoScale("city", 20_000, 10_000, 300, (13, 17), (18, 24), 0.45),
 }
 
 
@@ -140,6 +139,10 @@ class _Builder:
         self.scale = scale
         self.rng = np.random.default_rng(seed)
         self.rows: dict[type[Base], list[dict[str, Any]]] = {}
+        self.cells = bcn.neighbourhood_cells().set_index("code")
+        self.district_shapes = bcn.district_shapes().set_index("code")
+        self.css = social_services_centres()
+        self.css_points = np.array([(x, y) for _n, _c, x, y in self.css])
 
     def add(self, model: type[Base], row: dict[str, Any]) -> int:
         rows = self.rows.setdefault(model, [])
@@ -188,14 +191,14 @@ class _Builder:
     # assets and services -------------------------------------------------------------
 
     def assets(self) -> None:
-        for cat in DEFAULT_CATEGORIES:
-            self.add(AssetCategory, dict(code=cat.code, name_ca=cat.name_ca,
-                                         name_es=cat.name_es, name_en=cat.name_en,
-                                         colour=cat.colour))
+        for category in DEFAULT_CATEGORIES:
+            self.add(AssetCategory, dict(code=category.code, name_ca=category.name_ca,
+                                         name_es=category.name_es, name_en=category.name_en,
+                                         colour=category.colour))
         self.venues: list[int] = []
         self.venue_capacity: dict[int, int] = {}
         self.css_asset_ids: list[int] = []
-        for i, (name, nb_code, x, y) in enumerate(bcn.SOCIAL_SERVICES_CENTRES):
+        for i, (name, nb_code, x, y) in enumerate(self.css):
             asset_id = self.add(Asset, self._asset_row(
                 name, "social_services_centre", x, y, nb_code, f"CSS-{i + 1:02d}", capacity=30))
             self.css_asset_ids.append(asset_id)
@@ -251,7 +254,7 @@ class _Builder:
         self.service_ids: dict[str, int] = {}
         self.css_service_ids: list[int] = []
         catch = bcn_catchments(self.css_points)
-        for i, (name, _nb, _x, _y) in enumerate(bcn.SOCIAL_SERVICES_CENTRES):
+        for i, (name, _nb, _x, _y) in enumerate(self.css):
             unit_id = self.add(TerritoryUnit, dict(
                 kind=UnitKind.CATCHMENT.value, code=f"CSS-{i + 1:02d}", name=name,
                 parent_id=None, population=None,
@@ -323,7 +326,7 @@ class _Builder:
         scale = self.scale
         pool = np.array(self.participant_ids)
         in_community = self.rng.choice(
-            pool, size=int(round(len(pool) * scale.community_share)), replace=False)
+            pool, size=round(len(pool) * scale.community_share), replace=False)
         educators = self.staff["SAC"]
         social = self.staff["IMSS-AMUNT"]
         self.attendance_by_session: dict[int, list[int]] = {}
@@ -371,11 +374,11 @@ class _Builder:
             size = int(self.rng.integers(*scale.cohort_size, endpoint=True))
             cohort = self.rng.choice(in_community, size=size, replace=False)
             # engagement: core members come nearly always, others less, some drop out
-            kind = self.rng.choice(3, size=size, p=[0.45, 0.35, 0.2])
-            p_attend = np.array([0.88, 0.6, 0.3])[kind]
+            engagement = self.rng.choice(3, size=size, p=[0.45, 0.35, 0.2])
+            p_attend = np.array([0.88, 0.6, 0.3])[engagement]
             dropout_at = np.where(self.rng.random(size) < 0.2,
                                   self.rng.integers(2, n_sessions + 1, size=size), n_sessions + 1)
-            self.cohorts.append((cohort, kind))
+            self.cohorts.append((cohort, engagement))
             for pid in self.rng.choice(cohort, size=min(2, size), replace=False):
                 self.add(MotorGroupMember, dict(action_id=action_id, member_kind="resident",
                                                 professional_id=None, service_id=None,
@@ -489,7 +492,7 @@ class _Builder:
         """Recorded collaboration matching the Amunt! paper's picture."""
         factor = max(1.0, self.scale.actions / 22)
         for a, b, n, levels, kinds in _names.COLLABORATION_PATTERN:
-            for _k in range(int(round(n * factor))):
+            for _k in range(round(n * factor)):
                 kind = self.choice(kinds)
                 directed = kind == CollaborationKind.REFERRAL
                 from_svc, to_svc = (a, b) if directed or self.rng.random() < 0.5 else (b, a)
@@ -569,6 +572,30 @@ class _Builder:
                                            level=int(np.clip(round(value), 1, 5))))
 
 
+CSS_TOTAL = 40
+
+
+def social_services_centres(total: int = CSS_TOTAL) -> list[tuple[str, str, float, float]]:
+    """Return the real centres of the reference table, completed to ``total`` with invented ones.
+
+    Barcelona has about 40 social services centres; the public list behind the reference
+    table has fewer. The missing ones are placed, one at a time, at the centre of the
+    neighbourhood farthest from every centre placed so far, and named after it.
+    """
+    centres = list(bcn.SOCIAL_SERVICES_CENTRES)
+    hoods = [(code, name, x, y) for code, name, _d, x, y, _p in bcn.NEIGHBOURHOODS]
+    taken = {c[1] for c in centres}
+    while len(centres) < total:
+        points = np.array([(c[2], c[3]) for c in centres])
+        best = max(
+            (h for h in hoods if h[0] not in taken),
+            key=lambda h: float(np.min(np.hypot(points[:, 0] - h[2], points[:, 1] - h[3]))),
+        )
+        centres.append((f"Centre de Serveis Socials {best[1]}", best[0], best[2], best[3]))
+        taken.add(best[0])
+    return centres
+
+
 def bcn_catchments(points: np.ndarray) -> list[shapely.Geometry]:
     """Approximate catchment areas: Voronoi cells of the centres clipped to the city."""
     outline = bcn.city_outline()
@@ -619,11 +646,8 @@ def generate_demo(
             )
         )
     report = progress or _noop
-    builder = _Builder(SCALES[scale], seed)
     report(0.0, _("Territory"))
-    builder.cells = bcn.neighbourhood_cells().set_index("code")
-    builder.district_shapes = bcn.district_shapes().set_index("code")
-    builder.css_points = np.array([(x, y) for _n, _c, x, y in bcn.SOCIAL_SERVICES_CENTRES])
+    builder = _Builder(SCALES[scale], seed)
     builder.territory()
     report(0.1, _("Assets"))
     builder.assets()

@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from community_map.models import CollaborationKind as CK
-from community_map.models import Sector, SessionType, Typology
+from community_map.models import CollaborationKind, Sector, SessionType, Typology
+
+CK = CollaborationKind
 
 PEOPLE = (
     "Mercè Rodoreda", "Pau Casals", "Joan Miró", "Montserrat Roig", "Clara Campoamor",
@@ -106,7 +107,7 @@ def asset_name(category: str, neighbourhood: str, index: int, rng: np.random.Gen
         case "market":
             return f"Mercat de {neighbourhood}" if first else f"Mercat {person}"
         case "elderly_centre":
-            return f"Casal de Gent Gran {neighbourhood}" if first else f"Casal de Gent Gran {person}"
+            return f"Casal de Gent Gran {neighbourhood if first else person}"
         case "youth_centre":
             return f"Casal de Joves {neighbourhood}" if first else f"Espai Jove {person}"
         case "sports_centre":

@@ -1,0 +1,57 @@
+"""The app in a real browser: log in and read the Home page in each language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HOME_TITLES = {"en": "Home", "ca": "Inici", "es": "Inicio"}
+LANGUAGE_NAMES = {"en": "English", "ca": "Català", "es": "Castellano"}
+
+
+def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base)
+    page.get_by_label("User name").fill("admin")
+    page.get_by_label("Password", exact=True).fill("demo-admin")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Home").wait_for(timeout=30_000)
+
+
+def _choose_language(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name=LANGUAGE_NAMES[code]).click()
+    page.get_by_role("heading", name=HOME_TITLES[code]).wait_for(timeout=30_000)
+
+
+def test_login_and_home_in_each_language(app_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    _login(page, app_url)
+    for code in ("en", "ca", "es"):
+        if code != "en":
+            _choose_language(page, code)
+        _wait_idle(page)
+        metrics = page.locator("[data-testid='stMetricValue']")
+        assert metrics.count() == 5
+        for value in metrics.all_inner_texts():
+            assert re.fullmatch(r"[\d\u202f]+", value.strip()), value
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert page.errors == []
+
+
+def test_wrong_password_is_refused(app_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(app_url)
+    page.get_by_label("User name").fill("admin")
+    page.get_by_label("Password", exact=True).fill("wrong-password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("Wrong user name or password.").wait_for(timeout=30_000)
+    assert page.get_by_role("heading", name="Home").count() == 0

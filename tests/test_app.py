@@ -1,0 +1,127 @@
+"""AppTest smoke tests: every page renders for the roles that can open it, in each language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from community_map.auth import Actor
+from community_map.demo import DEMO_ACCOUNTS
+from community_map.models import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, demo_db: str) -> str:
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", demo_db)
+    monkeypatch.setenv("COMMUNITY_MAP_DEMO", "true")
+    monkeypatch.chdir(ROOT)
+    return demo_db
+
+
+def _app(language: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["language"] = language
+    return at
+
+
+def _login(at: AppTest, username: str, password: str) -> None:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+
+
+def test_login_page_lists_demo_accounts(app_env: str) -> None:
+    at = _app().run()
+    assert not at.exception
+    assert at.title[0].value == "community_map"
+    demo_table = at.dataframe[0].value
+    assert list(demo_table.iloc[:, 0]) == [name for name, _p, _r in DEMO_ACCOUNTS]
+
+
+def test_wrong_password_shows_a_message(app_env: str) -> None:
+    at = _app().run()
+    _login(at, "admin", "not-the-password")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Wrong user name or password."]
+    assert "actor" not in at.session_state
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Home"), ("ca", "Inici"),
+                                                 ("es", "Inicio")])
+def test_login_then_home_in_each_language(app_env: str, language: str, title: str) -> None:
+    at = _app(language).run()
+    _login(at, "admin", "demo-admin")
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == title
+    metrics = {m.label: m.value for m in at.metric}
+    assert len(metrics) == 5
+    assert all(v.replace("\u202f", "").isdigit() for v in metrics.values())
+
+
+def test_district_viewer_sees_suppressed_counts_note(app_env: str) -> None:
+    at = _app()
+    at.session_state["actor"] = Actor(username="district", role=Role.DISTRICT_VIEWER)
+    at.run()
+    assert not at.exception
+    assert any("< 5" in c.value for c in at.caption)
+    # aggregate-only roles do not get the admin pages
+    assert "Users" not in [m.value for m in at.markdown if m.value.startswith("**Users")]
+
+
+def test_users_page_creates_an_account(app_env: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
+    at = _app()
+    at.session_state["actor"] = Actor(username="admin", role=Role.ADMIN, user_id=1)
+    at.run()
+    at.switch_page("pages/users.py").run()
+    assert not at.exception
+    at.text_input(key="new_username").input("new.educator")
+    at.text_input(key="new_password").input("a-long-secret")
+    at.text_input(key="new_password2").input("a-long-secret")
+    at.button(key="FormSubmitter:new_user-Create account").click().run()
+    assert not at.exception
+    assert not at.error
+    assert "new.educator" in at.dataframe[0].value["User name"].tolist()
+
+
+def test_audit_page_shows_entries(app_env: str) -> None:
+    at = _app()
+    at.session_state["actor"] = Actor(username="admin", role=Role.ADMIN, user_id=1)
+    at.run()
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    log = at.dataframe[0].value
+    assert len(log) > 0
+    assert "demo_data" in set(log["Table"])
+
+
+def test_educator_cannot_open_admin_pages(app_env: str) -> None:
+    at = _app()
+    at.session_state["actor"] = Actor(username="educator", role=Role.EDUCATOR)
+    at.run()
+    # admin pages are not in an educator's navigation at all
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/users.py")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/audit.py")
+
+
+def test_unreachable_database_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/x")
+    monkeypatch.chdir(ROOT)
+    at = _app().run()
+    assert not at.exception
+    assert "Cannot connect to the database" in at.error[0].value

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from community_map import storage
+from community_map.cli import ProgressBar, main
+from community_map.models import AuditLog, User
+
+
+def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "community_map.cli", *args],
+        input=stdin, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_help_works_for_every_command() -> None:
+    for args in (["--help"], ["init", "--help"], ["demo", "--help"], ["serve", "--help"],
+                 ["user", "--help"], ["user", "add", "--help"]):
+        result = run(args)
+        assert result.returncode == 0, args
+        assert "usage: community-map" in result.stdout
+
+
+def test_unknown_option_is_one_line_and_exit_2() -> None:
+    result = run(["init", "--frobnicate"])
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "unrecognized arguments: --frobnicate" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "postgresql+psycopg://u@127.0.0.1:1/db"])
+def test_bad_database_url_is_one_line(url: str) -> None:
+    result = run(["--database-url", url, "init"])
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert "database" in result.stderr
+
+
+def test_init_then_user_add_then_list(sqlite_url: str) -> None:
+    assert run(["--database-url", sqlite_url, "init"]).returncode == 0
+    added = run(["--database-url", sqlite_url, "user", "add", "Admin1", "--role", "admin",
+                 "--password-stdin"], stdin="a-long-secret\n")
+    assert added.returncode == 0, added.stderr
+    assert "admin1" in added.stdout
+    listing = run(["--database-url", sqlite_url, "user", "list"])
+    assert "admin1\tadmin\tactive" in listing.stdout
+    engine = storage.create_db_engine(sqlite_url)
+    with storage.session_scope(engine) as session:
+        user = session.scalar(select(User))
+        assert user is not None and user.username == "admin1"
+        entry = session.scalar(select(AuditLog))
+        assert entry is not None and entry.actor.startswith("cli:")
+
+
+def test_user_add_with_short_password_writes_nothing(sqlite_url: str) -> None:
+    run(["--database-url", sqlite_url, "init"])
+    result = run(["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin",
+                  "--password-stdin"], stdin="short\n")
+    assert result.returncode == 1
+    assert "at least 10 characters" in result.stderr
+    with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
+        assert session.scalar(select(User)) is None
+
+
+def test_user_add_before_init_says_to_init(sqlite_url: str) -> None:
+    result = run(["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin",
+                  "--password-stdin"], stdin="a-long-secret\n")
+    assert result.returncode == 1
+    assert "community-map init" in result.stderr
+
+
+def test_newer_database_is_refused_by_init(sqlite_url: str, tmp_path: Path) -> None:
+    import sqlite3
+
+    run(["--database-url", sqlite_url, "init"])
+    with sqlite3.connect(tmp_path / "test.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    result = run(["--database-url", sqlite_url, "init"])
+    assert result.returncode == 1
+    assert "newer version" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_into_non_empty_database_is_refused(sqlite_url: str) -> None:
+    run(["--database-url", sqlite_url, "init"])
+    run(["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin",
+         "--password-stdin"], stdin="a-long-secret\n")
+    out = io.StringIO()
+    assert main(["--database-url", sqlite_url, "demo"], out=out) == 1
+
+
+def test_messages_follow_lang(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "community_map.cli", "--database-url", sqlite_url, "init"],
+        capture_output=True, text=True, env={**_env(), "LANG": "ca_ES.UTF-8"}, timeout=60,
+    )
+    assert result.returncode == 0
+    assert "La base de dades" in result.stdout
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+
+
+def test_progress_bar_draws_and_ends_with_newline() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(stream, width=10)
+    bar(0.5, "Half")
+    bar(1.0, "Done")
+    text = stream.getvalue()
+    assert "[#####.....]  50% Half" in text
+    assert text.endswith("\n")
