@@ -37,3 +37,39 @@ class ValidationError(CommunityMapError, ValueError):
 
 class NotFoundError(CommunityMapError, LookupError):
     """A record asked for by code or id does not exist."""
+
+
+class ImportFileError(ValidationError):
+    """A file cannot be imported; the message names the file and, when known, row and column.
+
+    Parameters
+    ----------
+    message
+        What is wrong and how to fix it (already translated).
+    path
+        The file's name as the user knows it.
+    row
+        1-based row number in the file as a spreadsheet shows it (header = row 1), or
+        the 1-based feature number for GeoJSON-like files.
+    column
+        The column (or property) name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = path
+        self.row = row
+        self.column = column
+        self.reason = message
+        where = path
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {message}")

@@ -66,3 +66,16 @@ def test_malformed_settings_file_is_reported(tmp_path: Path) -> None:
     path.write_text("database_url = \n", encoding="utf-8")
     with pytest.raises(ConfigurationError, match="TOML"):
         load_settings({}, settings_file=path)
+
+
+def test_example_settings_file_is_current_and_loads() -> None:
+    from community_map.settings_example import example_settings_toml
+
+    path = ROOT / "data" / "community_map.example.toml"
+    assert path.read_text(encoding="utf-8") == example_settings_toml(), (
+        "regenerate with: python -m community_map.settings_example > "
+        "data/community_map.example.toml"
+    )
+    loaded = load_settings({}, settings_file=path)
+    for setting in SETTINGS:
+        assert getattr(loaded, setting.name) == setting.default

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,8 @@ def test_login_and_home_in_each_language(app_url: str, page) -> None:  # type: i
             _choose_language(page, code)
         _wait_idle(page)
         metrics = page.locator("[data-testid='stMetricValue']")
-        assert metrics.count() == 5
+        expect(metrics).to_have_count(5, timeout=30_000)
+        expect(page.get_by_role("heading", name=HOME_TITLES[code])).to_be_visible()
         for value in metrics.all_inner_texts():
             assert re.fullmatch(r"[\d\u202f]+", value.strip()), value
         assert page.locator("[data-testid='stException']").count() == 0
