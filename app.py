@@ -22,7 +22,9 @@ if actor is None:
                      url_path="sign-in", default=True)]
 else:
     pages = [st.Page("pages/home.py", title=_("Home"), icon=":material/home:",
-                     url_path="overview", default=True)]
+                     url_path="overview", default=True),
+             st.Page("pages/map.py", title=_("Map"), icon=":material/map:",
+                     url_path="territory")]
     if actor.can(Permission.MANAGE_USERS):
         pages.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:",
                              url_path="accounts"))

@@ -67,6 +67,12 @@ SETTINGS: tuple[Setting, ...] = (
         "milliseconds.",
     ),
     Setting(
+        "stale_after_days",
+        365,
+        "Assets not verified (edited, re-imported or confirmed) for this many days are "
+        "flagged as stale on the map and in lists.",
+    ),
+    Setting(
         "min_password_length",
         10,
         "Minimum length of a new account's password.",

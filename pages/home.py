@@ -37,7 +37,10 @@ if approximate:
                  "imported."))
 
 st.subheader(_("Guide"))
-guide = [(_("Home"), _("Headline figures for the whole territory and for each district."))]
+guide = [(_("Home"), _("Headline figures for the whole territory and for each district.")),
+         (_("Map"), _("The assets of the territory by category, with filters, neighbourhood "
+                      "indicators and social services centres' catchment areas; add, edit "
+                      "and export assets."))]
 if actor.can(Permission.MANAGE_USERS):
     guide.append((_("Users"), _("Create accounts, assign roles and deactivate accounts.")))
 if actor.can(Permission.VIEW_AUDIT):

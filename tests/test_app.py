@@ -125,3 +125,49 @@ def test_unreachable_database_is_a_message_not_a_traceback(
     at = _app().run()
     assert not at.exception
     assert "Cannot connect to the database" in at.error[0].value
+
+
+def _as(role: Role, language: str = "en") -> AppTest:
+    at = _app(language)
+    at.session_state["actor"] = Actor(username=role.value, role=role, user_id=1)
+    return at
+
+
+def test_map_page_renders_and_filters(app_env: str) -> None:
+    at = _as(Role.MOTOR_GROUP).run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Territory map"
+    total = int(at.caption[0].value.split(" of ")[1].split()[0])
+    at.multiselect(key="map_categories").select("library").run()
+    assert not at.exception
+    shown = int(at.caption[0].value.split()[0])
+    assert 0 < shown < total
+    assert set(at.dataframe[0].value["Category"]) == {"Library"}
+
+
+def test_map_page_adds_an_asset_at_the_clicked_point(app_env: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/map.py").run()
+    at.session_state["new_asset_point"] = (41.3809, 2.1700)  # st_folium click, injected
+    at.run()
+    at.text_input(key="new_asset_name").input("Casal <script>alert(1)</script>")
+    at.button(key="FormSubmitter:new_asset-Save").click().run()
+    assert not at.exception and not at.error
+    at.text_input(key="map_search").input("Casal <script>").run()
+    table = at.dataframe[0].value
+    assert table["Name"].tolist() == ["Casal <script>alert(1)</script>"]
+    assert table["Neighbourhood"].iloc[0]  # placed in a neighbourhood
+
+
+def test_district_viewer_sees_the_map_without_edit_forms(app_env: str) -> None:
+    at = _as(Role.DISTRICT_VIEWER).run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert "Add an asset" not in [s.value for s in at.subheader]

@@ -135,8 +135,9 @@ def _ensure_empty(session: Session) -> None:
 class _Builder:
     """Builds every table in memory with explicit ids, then inserts them in bulk."""
 
-    def __init__(self, scale: DemoScale, seed: int) -> None:
+    def __init__(self, scale: DemoScale, seed: int, today: dt.date) -> None:
         self.scale = scale
+        self.today = today
         self.rng = np.random.default_rng(seed)
         self.rows: dict[type[Base], list[dict[str, Any]]] = {}
         self.cells = bcn.neighbourhood_cells().set_index("code")
@@ -239,7 +240,8 @@ class _Builder:
         tags = list(_names.TAGS.get(cat, ()))
         if tags:
             tags = sorted(self.rng.choice(tags, size=min(len(tags), 2), replace=False).tolist())
-        verified = PERIOD_END - dt.timedelta(days=int(self.rng.integers(0, 3 * 365)))
+        # about one asset in three was last verified more than a year ago (stale)
+        verified = self.today - dt.timedelta(days=int(self.rng.integers(0, 540)))
         return dict(
             name=name, category_code=cat, tags=tags, description="",
             x=round(x, 1), y=round(y, 1), srid=25831,
@@ -616,6 +618,7 @@ def generate_demo(
     scale: str = "default",
     seed: int = 2022,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
     """Fill an empty, migrated database with demo data.
 
@@ -633,6 +636,9 @@ def generate_demo(
         Seed of the random generator; the same seed gives the same data.
     progress
         Called with a fraction in [0, 1] and a message while the work goes on.
+    today
+        Date the assets' "last verified" dates count back from (default: today), so
+        that about one asset in three is stale whenever the demo is built.
 
     Returns
     -------
@@ -647,7 +653,7 @@ def generate_demo(
         )
     report = progress or _noop
     report(0.0, _("Territory"))
-    builder = _Builder(SCALES[scale], seed)
+    builder = _Builder(SCALES[scale], seed, today or dt.date.today())
     builder.territory()
     report(0.1, _("Assets"))
     builder.assets()

@@ -1,0 +1,36 @@
+"""Excel plumbing: readable workbooks (header style, column widths, frozen header)."""
+
+from __future__ import annotations
+
+from typing import IO
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+HEADER_FILL = PatternFill("solid", fgColor="B5172F")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+
+def write_table(target: IO[bytes], table: pd.DataFrame, *, sheet_name: str) -> None:
+    """Write ``table`` as one sheet with a bold coloured header, sized columns and a filter."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_name[:31]
+    sheet.append([str(c) for c in table.columns])
+    for row in table.itertuples(index=False):
+        sheet.append([None if (isinstance(v, float) and pd.isna(v)) else
+                      (v.item() if hasattr(v, "item") else v) for v in row])
+    for cell in sheet[1]:
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(vertical="center")
+    for index, column in enumerate(table.columns, start=1):
+        values = [str(column)] + [str(v) for v in table[column].head(500).tolist()]
+        width = min(60, max(8, max(len(v) for v in values) + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    workbook.save(target)
