@@ -24,7 +24,12 @@ else:
     pages = [st.Page("pages/home.py", title=_("Home"), icon=":material/home:",
                      url_path="overview", default=True),
              st.Page("pages/map.py", title=_("Map"), icon=":material/map:",
-                     url_path="territory")]
+                     url_path="territory"),
+             st.Page("pages/coverage.py", title=_("Coverage"), icon=":material/radar:",
+                     url_path="gaps")]
+    if actor.can(Permission.IMPORT_DATA):
+        pages.append(st.Page("pages/data.py", title=_("Data"), icon=":material/upload_file:",
+                             url_path="imports"))
     if actor.can(Permission.MANAGE_USERS):
         pages.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:",
                              url_path="accounts"))

@@ -1358,11 +1358,12 @@ def assets_from_file(
         first = errors[0]
         others = len({e.row for e in errors} - {first.row})
         hint = _(
-            "Other rows with problems: {count}. Pass skip_bad_rows=True to import the rest "
-            "and get a report of the rows left out."
+            "Other rows with problems: {count}. Fix them, or choose to skip bad rows (in the "
+            "command line: --skip-bad-rows REPORT.csv) to import the rest and get a report of "
+            "the rows left out."
         ).format(count=others) if others else _(
-            "Fix the row, or pass skip_bad_rows=True to import the other rows and get a report "
-            "of the rows left out.")
+            "Fix the row, or choose to skip bad rows (in the command line: --skip-bad-rows "
+            "REPORT.csv) to import the other rows and get a report of the rows left out.")
         raise ImportFileError(f"{first.reason} {hint}", path=display, row=first.row,
                               column=first.column)
 

@@ -110,6 +110,55 @@ def build_parser() -> argparse.ArgumentParser:
                      help=_("Read the password from the first line of standard input."))
     user_sub.add_parser("list", help=_("List user accounts."),
                         description=_("List user accounts."))
+
+    imp = sub.add_parser("import", help=_("Import boundaries or assets from a file."),
+                         description=_("Import boundaries or assets from a file. An import "
+                                       "is all or nothing unless --skip-bad-rows is given."))
+    imp_sub = imp.add_subparsers(dest="import_command", metavar=_("WHAT"), parser_class=_Parser)
+    imp_sub.required = True
+    bnd = imp_sub.add_parser(
+        "boundaries", help=_("Districts, neighbourhoods or catchment areas."),
+        description=_("Import districts, neighbourhoods or catchment areas from GeoJSON, "
+                      "TopoJSON, a zipped Shapefile, a GeoPackage or a CSV with a WKT column."))
+    bnd.add_argument("file", help=_("The file to import."))
+    bnd.add_argument("--kind", required=True, choices=["district", "neighbourhood", "catchment"],
+                     help=_("What the polygons are."))
+    bnd.add_argument("--crs", help=_("Coordinate system when the file declares none, e.g. "
+                                     "EPSG:25831 or EPSG:4326."))
+    bnd.add_argument("--code-column", help=_("Column with the unit codes."))
+    bnd.add_argument("--name-column", help=_("Column with the unit names."))
+    bnd.add_argument("--parent-column", help=_("Column with the parent (district) codes."))
+    bnd.add_argument("--population-column", help=_("Column with the population."))
+    bnd.add_argument("--layer", help=_("Layer to read from a GeoPackage with several."))
+    ast = imp_sub.add_parser(
+        "assets", help=_("Assets from CSV, Excel, GeoJSON or Open Data BCN files."),
+        description=_("Import assets from CSV, Excel or GeoJSON, or from Open Data BCN's "
+                      "equipment list CSV and API JSON as published. Re-importing the same "
+                      "file updates the assets, never duplicates them."))
+    ast.add_argument("file", help=_("The file to import."))
+    ast.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                     help=_("Which file column holds a field (name, lon, lat, x, y, category, "
+                            "address, ...); repeat for several."))
+    ast.add_argument("--category-map", action="append", default=[], metavar="LABEL=CODE",
+                     help=_("Map a source category label to a taxonomy code; repeatable."))
+    ast.add_argument("--default-category", help=_("Taxonomy code for assets whose source "
+                                                  "category is not mapped."))
+    ast.add_argument("--source", help=_("Name of the source, used to recognise re-imports."))
+    ast.add_argument("--crs", help=_("Coordinate system of x/y columns, e.g. EPSG:25831."))
+    ast.add_argument("--skip-bad-rows", metavar="REPORT.csv",
+                     help=_("Import the good rows and write the rows left out, with the reason, "
+                            "to this CSV file."))
+
+    exp = sub.add_parser("export", help=_("Export data to files."),
+                         description=_("Export data to files."))
+    exp_sub = exp.add_subparsers(dest="export_command", metavar=_("WHAT"), parser_class=_Parser)
+    exp_sub.required = True
+    ea = exp_sub.add_parser("assets", help=_("The active assets as CSV, Excel or GeoJSON."),
+                            description=_("Export the active assets as CSV, Excel or GeoJSON "
+                                          "(the format follows the file extension)."))
+    ea.add_argument("output", help=_("Output file: .csv, .xlsx or .geojson."))
+    ea.add_argument("--category", action="append", default=[],
+                    help=_("Only this taxonomy category; repeatable."))
     return parser
 
 
@@ -240,7 +289,86 @@ def _cmd_user(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "serve": _cmd_serve, "user": _cmd_user}
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, target = value.partition("=")
+        if not sep or not key.strip() or not target.strip():
+            raise ValidationError(
+                _("{option} takes KEY=VALUE, not {value!r}.").format(option=option, value=value)
+            )
+        pairs[key.strip()] = target.strip()
+    return pairs
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from community_map import territory_service
+    from community_map.storage import check_schema, session_scope
+
+    engine = _engine(_settings(args))
+    check_schema(engine)
+    actor = Actor.command_line()
+    if args.import_command == "boundaries":
+        from community_map.territory import boundaries_from_file
+
+        result = boundaries_from_file(
+            args.file, kind=args.kind, crs=args.crs, code_column=args.code_column,
+            name_column=args.name_column, parent_column=args.parent_column,
+            population_column=args.population_column, layer=args.layer)
+        for note in result.messages:
+            out.write(note + "\n")
+        with session_scope(engine) as session:
+            saved = territory_service.save_boundaries(
+                session, actor=actor, frame=result.frame, kind=args.kind,
+                source=Path(args.file).name)
+    else:
+        from community_map.asset_sources import assets_from_file
+
+        result_assets = assets_from_file(
+            args.file, source=args.source, mapping=_pairs(args.map, "--map") or None,
+            category_map=_pairs(args.category_map, "--category-map") or None,
+            default_category=args.default_category, crs=args.crs,
+            skip_bad_rows=bool(args.skip_bad_rows))
+        for note in result_assets.messages:
+            out.write(note + "\n")
+        with session_scope(engine) as session:
+            saved = territory_service.import_assets(
+                session, actor=actor, frame=result_assets.frame, note=Path(args.file).name)
+        if args.skip_bad_rows:
+            Path(args.skip_bad_rows).write_bytes(result_assets.skipped_report_csv())
+            out.write(_("{n} rows left out; see {report}.").format(
+                n=len(result_assets.skipped), report=args.skip_bad_rows) + "\n")
+    out.write(_("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
+        created=saved.created, updated=saved.updated, unchanged=saved.unchanged) + "\n")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from community_map import assets
+    from community_map.storage import check_schema, session_scope
+
+    settings = _settings(args)
+    engine = _engine(settings)
+    check_schema(engine)
+    target = Path(args.output)
+    writers = {".csv": assets.assets_to_csv, ".xlsx": assets.assets_to_excel,
+               ".geojson": assets.assets_to_geojson, ".json": assets.assets_to_geojson}
+    writer = writers.get(target.suffix.lower())
+    if writer is None:
+        raise ValidationError(
+            _("Cannot tell the format from {name}: use a .csv, .xlsx or .geojson file name.")
+            .format(name=target.name)
+        )
+    with session_scope(engine) as session:
+        frame = assets.assets_geoframe(session, stale_after_days=settings.stale_after_days)
+    frame = assets.filter_assets(frame, categories=args.category)
+    target.write_bytes(writer(frame))
+    out.write(_("{n} assets written to {name}.").format(n=len(frame), name=target) + "\n")
+    return 0
+
+
+COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "serve": _cmd_serve, "user": _cmd_user,
+            "import": _cmd_import, "export": _cmd_export}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

@@ -230,7 +230,9 @@ def import_assets(
 
     ``frame`` has the columns of :data:`community_map.asset_sources.ASSET_COLUMNS`
     (x/y in EPSG:25831). Rows are matched on (``source``, ``source_id``): a known asset
-    is updated, never duplicated; every imported asset is marked verified ``today``.
+    is updated, never duplicated; rows without an id get one from their name and
+    position to 10 m, so re-importing the same file matches them too. Every imported
+    asset is marked verified ``today``.
     Each asset is placed in its neighbourhood by spatial join.
     """
     require(actor, Permission.IMPORT_DATA)
@@ -244,6 +246,10 @@ def import_assets(
               "their source categories or choose a default category.").format(
                 n=int(missing.sum()), name=first["name"], row=first.get("row", "?"))
         )
+    frame = frame.assign(source_id=[
+        _place_key(r.name, r.x, r.y) if _missing_id(r.source_id) else str(r.source_id)
+        for r in frame.itertuples(index=False)])
+    frame = frame.drop_duplicates(subset=["source", "source_id"], keep="first")
     units = stored_units(session, UnitKind.NEIGHBOURHOOD.value)
     hood_ids = unit_ids_for_points(units, frame["x"].to_numpy(), frame["y"].to_numpy())
     existing = {
@@ -286,6 +292,21 @@ def import_assets(
                     after={"created": created, "updated": updated, "unchanged": unchanged,
                            "note": note})
     return ImportResult(created, updated, unchanged)
+
+
+def _missing_id(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value) in {
+        "", "None", "nan"}
+
+
+def _place_key(name: object, x: float, y: float) -> str:
+    """A stable id for a file row without one: its name and position to 10 m."""
+    import hashlib
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", str(name).casefold().strip())
+    text = f"{folded}|{round(float(x) / 10)}|{round(float(y) / 10)}"
+    return "auto-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _text(value: object) -> str:

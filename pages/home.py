@@ -40,7 +40,12 @@ st.subheader(_("Guide"))
 guide = [(_("Home"), _("Headline figures for the whole territory and for each district.")),
          (_("Map"), _("The assets of the territory by category, with filters, neighbourhood "
                       "indicators and social services centres' catchment areas; add, edit "
-                      "and export assets."))]
+                      "and export assets.")),
+         (_("Coverage"), _("Which neighbourhoods lack an asset of a kind within walking "
+                           "distance."))]
+if actor.can(Permission.IMPORT_DATA):
+    guide.append((_("Data"), _("Import boundaries and assets from the files you have, "
+                               "including Open Data BCN's.")))
 if actor.can(Permission.MANAGE_USERS):
     guide.append((_("Users"), _("Create accounts, assign roles and deactivate accounts.")))
 if actor.can(Permission.VIEW_AUDIT):

@@ -171,3 +171,25 @@ def test_district_viewer_sees_the_map_without_edit_forms(app_env: str) -> None:
     at.switch_page("pages/map.py").run()
     assert not at.exception
     assert "Add an asset" not in [s.value for s in at.subheader]
+
+
+def test_coverage_page_lists_gaps(app_env: str) -> None:
+    at = _as(Role.DISTRICT_VIEWER).run()
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="coverage_category").select("civic_centre").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 73
+    gaps = int(at.metric[0].value.split(" / ")[0])
+    assert gaps == int((table["Distance from the edge (m)"] > 500).sum())
+
+
+def test_data_page_is_for_importers_only(app_env: str) -> None:
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Import data"
+    viewer = _as(Role.EVALUATOR).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        viewer.switch_page("pages/data.py")

@@ -123,3 +123,66 @@ def test_progress_bar_draws_and_ends_with_newline() -> None:
     text = stream.getvalue()
     assert "[#####.....]  50% Half" in text
     assert text.endswith("\n")
+
+
+def _write_assets_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text("name,lon,lat,category\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_assets_all_or_nothing_then_skip_with_report(sqlite_url: str,
+                                                            tmp_path: Path) -> None:
+    run(["--database-url", sqlite_url, "init"])
+    csv_file = _write_assets_csv(tmp_path / "assets.csv", [
+        "Casal A,2.170,41.385,civic_centre", "Casal B,,41.386,civic_centre",
+        "Biblioteca C,2.172,41.387,library"])
+    refused = run(["--database-url", sqlite_url, "import", "assets", str(csv_file)])
+    assert refused.returncode == 1
+    assert "assets.csv, row 3" in refused.stderr and "Traceback" not in refused.stderr
+    with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
+        assert session.scalar(select(User)) is None  # nothing written (no assets either)
+    report = tmp_path / "skipped.csv"
+    done = run(["--database-url", sqlite_url, "import", "assets", str(csv_file),
+                "--skip-bad-rows", str(report)])
+    assert done.returncode == 0, done.stderr
+    assert "2 new" in done.stdout
+    assert report.read_text(encoding="utf-8").splitlines()[1].startswith("3,")
+    out = tmp_path / "out.geojson"
+    assert run(["--database-url", sqlite_url, "export", "assets", str(out)]).returncode == 0
+    import json
+
+    names = sorted(f["properties"]["name"] for f in json.loads(out.read_text())["features"])
+    assert names == ["Biblioteca C", "Casal A"]
+
+
+def test_export_refuses_an_unknown_extension(sqlite_url: str, tmp_path: Path) -> None:
+    run(["--database-url", sqlite_url, "init"])
+    result = run(["--database-url", sqlite_url, "export", "assets", str(tmp_path / "x.pdf")])
+    assert result.returncode == 1 and ".csv, .xlsx or .geojson" in result.stderr
+
+
+@pytest.mark.realdata
+def test_import_real_boundaries_and_equipments(sqlite_url: str) -> None:
+    from tests.conftest import REAL_DATA, skip_or_fail
+
+    if not REAL_DATA.is_dir():
+        skip_or_fail(f"real data folder {REAL_DATA} is absent")
+    run(["--database-url", sqlite_url, "init"])
+    districts = REAL_DATA / "barcelona_boundaries" / "BarcelonaCiutat_Districtes.csv"
+    barris = REAL_DATA / "barcelona_boundaries" / "bcngeodata_barris.topo.json"
+    markets = REAL_DATA / "barcelona_equipments" / "udd_mercats.json"
+    assert "10 new" in run(["--database-url", sqlite_url, "import", "boundaries",
+                            str(districts), "--kind", "district"]).stdout
+    topo = run(["--database-url", sqlite_url, "import", "boundaries", str(barris), "--kind",
+                "neighbourhood"])
+    assert "73 new" in topo.stdout and "EPSG:4326 was inferred" in topo.stdout
+    first = run(["--database-url", sqlite_url, "import", "assets", str(markets)])
+    assert "42 new" in first.stdout, first.stderr
+    again = run(["--database-url", sqlite_url, "import", "assets", str(markets)])
+    assert "0 new, 0 updated, 42 unchanged" in again.stdout
+    from community_map.assets import assets_geoframe
+
+    with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
+        frame = assets_geoframe(session)
+    assert len(frame) == 42 and frame["neighbourhood_code"].notna().all()
+    assert frame["district_code"].notna().all()

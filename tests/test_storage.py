@@ -123,3 +123,12 @@ def test_downgrade_and_upgrade_round_trip_postgres(pg_engine: Engine) -> None:
     assert storage.current_revision(pg_engine) is None
     storage.migrate(pg_engine)
     _assert_models_match_migrations(pg_engine)
+
+
+def test_default_taxonomy_matches_the_code_and_is_seeded(engine: Engine) -> None:
+    from community_map.assets import DEFAULT_CATEGORIES, categories_frame
+
+    with storage.session_scope(engine) as session:
+        stored = categories_frame(session)
+    expected = {c.code: (c.name_ca, c.name_es, c.name_en, c.colour) for c in DEFAULT_CATEGORIES}
+    assert {code: tuple(row) for code, row in stored.iterrows()} == expected

@@ -9,10 +9,10 @@ import shapely
 from sqlalchemy import Engine, func, select
 
 from community_map import territory_service as ts
-from community_map.assets import DEFAULT_CATEGORIES, assets_geoframe
+from community_map.assets import assets_geoframe
 from community_map.auth import Actor
 from community_map.errors import PermissionDeniedError, ValidationError
-from community_map.models import Asset, AssetCategory, AuditLog, Role, TerritoryUnit
+from community_map.models import Asset, AuditLog, Role, TerritoryUnit
 from community_map.storage import session_scope
 
 X0, Y0 = 430_000.0, 4_581_000.0
@@ -27,10 +27,6 @@ def _square(x: float, y: float, size: float = 1000) -> shapely.Polygon:
 def territory(engine: Engine, admin: Actor) -> Engine:
     """One district split into two neighbourhood squares, and the taxonomy."""
     with session_scope(engine) as session:
-        for c in DEFAULT_CATEGORIES:
-            session.add(AssetCategory(code=c.code, name_ca=c.name_ca, name_es=c.name_es,
-                                      name_en=c.name_en, colour=c.colour))
-        session.flush()
         districts = gpd.GeoDataFrame({"code": ["01"], "name": ["Districte"]},
                                      geometry=[shapely.box(X0, Y0, X0 + 2000, Y0 + 1000)],
                                      crs=25831)

@@ -25,7 +25,6 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from community_map import services
-from community_map.assets import DEFAULT_CATEGORIES
 from community_map.auth import Actor
 from community_map.demo import _barcelona as bcn
 from community_map.demo import _names
@@ -39,7 +38,6 @@ from community_map.models import (
     Assessment,
     AssessmentScore,
     Asset,
-    AssetCategory,
     Attendance,
     AttendanceStatus,
     Base,
@@ -192,10 +190,6 @@ class _Builder:
     # assets and services -------------------------------------------------------------
 
     def assets(self) -> None:
-        for category in DEFAULT_CATEGORIES:
-            self.add(AssetCategory, dict(code=category.code, name_ca=category.name_ca,
-                                         name_es=category.name_es, name_en=category.name_en,
-                                         colour=category.colour))
         self.venues: list[int] = []
         self.venue_capacity: dict[int, int] = {}
         self.css_asset_ids: list[int] = []
