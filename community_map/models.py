@@ -437,6 +437,7 @@ class Session(Base):
     status: Mapped[str] = mapped_column(String(20), default=SessionStatus.PLANNED.value)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    conflict_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     finalised: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -18,7 +18,10 @@ from community_map.models import Role
 POSTGRES_ENV = "COMMUNITY_MAP_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ROOT = Path(__file__).resolve().parent.parent
-REAL_DATA = ROOT.parent / "shared" / "data" / "real"
+# The real public data files live beside the checkout (../shared/data/real); CI points
+# at them with COMMUNITY_MAP_REAL_DATA when the clone is elsewhere.
+REAL_DATA = Path(os.environ.get("COMMUNITY_MAP_REAL_DATA")
+                 or ROOT.parent / "shared" / "data" / "real")
 
 
 def skip_or_fail(reason: str) -> None:
