@@ -27,6 +27,17 @@ else:
                      url_path="territory"),
              st.Page("pages/coverage.py", title=_("Coverage"), icon=":material/radar:",
                      url_path="gaps")]
+    pages.append(st.Page("pages/calendar.py", title=_("Calendar"),
+                         icon=":material/calendar_month:", url_path="programme"))
+    if actor.can(Permission.PLAN_ACTIVITIES):
+        pages.append(st.Page("pages/planner.py", title=_("Planner"),
+                             icon=":material/edit_calendar:", url_path="plan"))
+    if actor.can(Permission.TAKE_ATTENDANCE):
+        pages.append(st.Page("pages/attendance.py", title=_("Attendance"),
+                             icon=":material/how_to_reg:", url_path="register"))
+    if actor.can(Permission.VIEW_PARTICIPANTS):
+        pages.append(st.Page("pages/itinerary.py", title=_("Itinerary"), icon=":material/route:",
+                             url_path="participant"))
     if actor.can(Permission.IMPORT_DATA):
         pages.append(st.Page("pages/data.py", title=_("Data"), icon=":material/upload_file:",
                              url_path="imports"))

@@ -43,6 +43,14 @@ guide = [(_("Home"), _("Headline figures for the whole territory and for each di
                       "and export assets.")),
          (_("Coverage"), _("Which neighbourhoods lack an asset of a kind within walking "
                            "distance."))]
+guide.append((_("Calendar"), _("The programme of sessions by week, month or list; export to "
+                               "Excel and calendar programs.")))
+if actor.can(Permission.PLAN_ACTIVITIES):
+    guide.append((_("Planner"), _("Plan sessions and series with conflict checks.")))
+if actor.can(Permission.TAKE_ATTENDANCE):
+    guide.append((_("Attendance"), _("Take attendance and follow each series.")))
+if actor.can(Permission.VIEW_PARTICIPANTS):
+    guide.append((_("Itinerary"), _("A participant's sessions across the whole catalogue.")))
 if actor.can(Permission.IMPORT_DATA):
     guide.append((_("Data"), _("Import boundaries and assets from the files you have, "
                                "including Open Data BCN's.")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,51 @@ def test_data_page_is_for_importers_only(app_env: str) -> None:
     viewer = _as(Role.EVALUATOR).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         viewer.switch_page("pages/data.py")
+
+
+def test_planner_page_plans_a_session_and_reports_a_conflict(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
+    at = _as(Role.EDUCATOR).run()
+    at.switch_page("pages/planner.py").run()
+    assert not at.exception, at.exception
+    venue = at.selectbox(key="new_session_venue")
+    venue.select_index(0)
+    at.text_input(key="new_session_title").input("Taller de prova")
+    at.button(key="FormSubmitter:new_session-Check and save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("1 sessions saved" in s.value for s in at.success)
+    # the same room at the same time again: a conflict, nothing saved until a note is given
+    at.selectbox(key="new_session_venue").select_index(0)
+    at.text_input(key="new_session_title").input("Taller repetit")
+    at.button(key="FormSubmitter:new_session-Check and save").click().run()
+    assert any("Conflicts found" in w.value for w in at.warning)
+    at.text_input(key="conflict_note").input("Sala compartida").run()
+    at.button(key="save_anyway").click().run()
+    assert not at.exception and not at.error
+    assert any("1 sessions saved" in s.value for s in at.success)
+
+
+def test_attendance_and_itinerary_pages_render(app_env: str) -> None:
+    at = _as(Role.EDUCATOR).run()
+    at.switch_page("pages/attendance.py").run()
+    assert not at.exception, at.exception
+    at.date_input(key="register_week").set_value(dt.date(2023, 3, 6)).run()
+    assert not at.exception
+    assert at.radio, "the register lists the invited participants"
+    it = _as(Role.EVALUATOR).run()
+    it.switch_page("pages/itinerary.py").run()
+    assert not it.exception
+
+
+def test_planner_shows_why_a_plan_is_refused(app_env: str) -> None:
+    at = _as(Role.EDUCATOR).run()
+    at.switch_page("pages/planner.py").run()
+    at.time_input(key="new_session_end").set_value(dt.time(9, 0))
+    at.button(key="FormSubmitter:new_session-Check and save").click().run()
+    assert [e.value for e in at.error] == ["The session must end after it starts."]
