@@ -30,6 +30,8 @@ else:
     pages.append(st.Page("pages/calendar.py", title=_("Calendar"),
                          icon=":material/calendar_month:", url_path="programme"))
     if actor.can(Permission.PLAN_ACTIVITIES):
+        pages.append(st.Page("pages/actions.py", title=_("Community actions"),
+                             icon=":material/diversity_3:", url_path="community-actions"))
         pages.append(st.Page("pages/planner.py", title=_("Planner"),
                              icon=":material/edit_calendar:", url_path="plan"))
     if actor.can(Permission.TAKE_ATTENDANCE):

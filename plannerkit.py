@@ -97,7 +97,8 @@ def session_form(key: str, lists: dict[str, dict[int, str]], *, action_id: int |
         partners = st.multiselect(_("Partner services"), list(lists["services"]),
                                   format_func=lists["services"].__getitem__, key=f"{key}_partners")
         invited = st.multiselect(_("Invited participants"), list(people),
-                                 format_func=people.__getitem__, key=f"{key}_invited",
+                                 format_func=people.__getitem__,
+                                 key=f"{key}_invited_{action_id}",
                                  default=[p for p in cohort(action_id) if p in people])
         c6, c7, c8 = st.columns(3)
         capacity = c6.number_input(_("Places"), min_value=0, step=1, value=None,
@@ -108,7 +109,7 @@ def session_form(key: str, lists: dict[str, dict[int, str]], *, action_id: int |
                               key=f"{key}_until", format="DD/MM/YYYY")
         notes = st.text_area(_("Notes"), key=f"{key}_notes", height=68)
         scope = "one"
-        if row is not None and row["series_id"] == row["series_id"]:
+        if row is not None and pd.notna(row["series_id"]):
             scope = st.radio(_("Apply to"), ["one", "following"], horizontal=True,
                              key=f"{key}_scope", format_func=lambda s: _("This session only")
                              if s == "one" else _("This and the following sessions"))

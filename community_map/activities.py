@@ -288,3 +288,31 @@ td.box {{ text-align: center; font-size: 1.3em; }} @media print {{ button {{ dis
 <tbody>{rows}</tbody></table>
 <p>{esc(_("Participants are identified by their code only; write no names."))}</p>
 <button onclick="window.print()">{esc(_("Print"))}</button></body></html>"""
+
+
+def actions_frame(session: Session) -> pd.DataFrame:
+    """Return the community actions with their current phase, lead and session counts."""
+    from community_map.models import Service
+
+    rows = session.execute(
+        select(CommunityAction.id, CommunityAction.code, CommunityAction.title,
+               CommunityAction.typology, CommunityAction.phase, CommunityAction.objectives,
+               Service.name.label("lead"))
+        .outerjoin(Service, Service.id == CommunityAction.lead_service_id)
+        .order_by(CommunityAction.code.desc())).all()
+    frame = pd.DataFrame(rows, columns=["id", "code", "title", "typology", "phase",
+                                        "objectives", "lead"])
+    counts = dict(session.execute(select(SessionRow.action_id, func.count())
+                                  .group_by(SessionRow.action_id)).all())
+    frame["sessions"] = frame["id"].map(counts).fillna(0).astype(int)
+    return frame
+
+
+def phase_history(session: Session, action_id: int) -> pd.DataFrame:
+    """Return an action's phases in order, with the date each began and its note."""
+    from community_map.models import ActionPhase
+
+    rows = session.execute(select(ActionPhase.phase, ActionPhase.started_on, ActionPhase.note)
+                           .where(ActionPhase.action_id == action_id)
+                           .order_by(ActionPhase.started_on, ActionPhase.id)).all()
+    return pd.DataFrame(rows, columns=["phase", "started_on", "note"])

@@ -306,6 +306,7 @@ def programme_frame(
     start: dt.date | None = None,
     end: dt.date | None = None,
     action_ids: Iterable[int] | None = None,
+    session_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """Return the programme: one row per session, sorted by start.
 
@@ -317,11 +318,14 @@ def programme_frame(
         Keep the sessions that start on these days or between them (both included).
     action_ids
         Keep the sessions of these community actions.
+    session_ids
+        Keep these sessions.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`PROGRAMME_COLUMNS`: ``date`` is a :class:`datetime.date`,
+        Columns :data:`PROGRAMME_COLUMNS` and ``session_id`` (the database id, not
+        exported to Excel): ``date`` is a :class:`datetime.date`,
         ``start`` and ``end`` are ``"HH:MM"`` text, ``type`` and ``status`` are codes
         (:class:`~community_map.models.SessionType` and
         :class:`~community_map.models.SessionStatus` values), ``venue_code`` is the
@@ -329,7 +333,7 @@ def programme_frame(
         and service codes joined with ``"; "`` (sorted), ``capacity`` is ``Int64``.
         Missing text is ``""``.
     """
-    ids = _session_ids(start=start, end=end, action_ids=action_ids)
+    ids = _session_ids(start=start, end=end, action_ids=action_ids, session_ids=session_ids)
     rows = session.execute(
         select(
             SessionRow.id, CommunityAction.code, CommunityAction.title, SessionRow.type,
@@ -375,11 +379,13 @@ def programme_frame(
             "status": status,
             "cancel_reason": cancel_reason or "",
             "notes": notes or "",
+            "session_id": sid,
             "_sort": (starts_at, action_code or "", venue_code or "", stype, sid),
         })
     records.sort(key=lambda r: r["_sort"])
     frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_sort"} for r in records],
-                         columns=PROGRAMME_COLUMNS)
+                         columns=[*PROGRAMME_COLUMNS, "session_id"])
+    frame["session_id"] = frame["session_id"].astype("int64")
     frame["capacity"] = pd.array(
         [None if pd.isna(v) else int(v) for v in frame["capacity"]], dtype="Int64"
     )
@@ -517,10 +523,9 @@ class _Lookups:
 
 @functools.cache
 def _lookups() -> _Lookups:
-    headers = _lookup(_HEADER_ALIASES, _HEADER_LABELS)
-    # the export's column names, e.g. ``venue_code``, are accepted as headers too
     return _Lookups(
-        headers=headers,
+        # column names such as ``venue_code`` are accepted as headers too
+        headers=_lookup(_HEADER_ALIASES, _HEADER_LABELS),
         sheets=_lookup(_SHEET_ALIASES, _SHEET_LABELS, codes=False),
         types=_lookup(_TYPE_ALIASES, SESSION_TYPE_LABELS),
         session_statuses=_lookup(_SESSION_STATUS_ALIASES, SESSION_STATUS_LABELS),
@@ -1149,7 +1154,7 @@ def _table(reader: _Reader, sheet: str, rows: list[tuple[int, tuple[Any, ...]]],
     """Find the header row, map the columns and check the required ones are there."""
     position, keys = next(
         ((i, k) for i, (_n, cells) in enumerate(rows[:10])
-         if len(set((k := _header_keys(cells)).values())) >= 2 and required[0] in k.values()),
+         if len(set((k := _header_keys(cells)).values())) >= 2),
         (-1, {}),
     )
     if position < 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 import appkit
@@ -57,18 +58,33 @@ with appkit.db_session() as session:
 locked = bool(info["finalised"])
 if locked:
     st.info(_("This register is finalised."))
-marks: dict[int, str] = {}
+if register.empty:
+    st.info(_("No one is invited to this session yet: add walk-ins by code below."))
+
+
+def _mark_one(participant_id: int, key: str) -> None:
+    """Save one tap at once (radio callback)."""
+    try:
+        with appkit.db_session() as session:
+            service.mark_attendance(session, actor=actor, session_id=int(session_id),
+                                    marks={participant_id: st.session_state[key]})
+    except CommunityMapError as exc:
+        st.session_state["register_error"] = str(exc)
+
+
+if problem := st.session_state.pop("register_error", None):
+    st.error(problem)
+# keyed on the stored statuses, so the radios show them again after every save
+revision = abs(hash(tuple(register.status.fillna("").tolist()))) % 10**8
 for row in register.itertuples():
     name = row.code + (f" ({row.alias})" if row.alias else "") + (" ·" + _("walk-in")
                                                                   if row.walk_in else "")
-    choice = st.radio(name, list(STATUS), format_func=STATUS.__getitem__, horizontal=True,
-                      index=list(STATUS).index(row.status) if row.status else None,
-                      key=f"mark_{session_id}_{row.participant_id}", disabled=locked)
-    if choice:
-        marks[int(row.participant_id)] = choice
+    widget_key = f"mark_{session_id}_{row.participant_id}_{revision}"
+    st.radio(name, list(STATUS), format_func=STATUS.__getitem__, horizontal=True,
+             index=list(STATUS).index(row.status) if row.status else None, key=widget_key,
+             disabled=locked, on_change=_mark_one, args=(int(row.participant_id), widget_key))
+st.caption(_("Each tap is saved at once."))
 cols = st.columns(3)
-if cols[0].button(_("Save the register"), type="primary", disabled=locked, key="save_register"):
-    _run(service.mark_attendance, marks=marks)
 if cols[1].button(_("All present"), disabled=locked, key="all_present"):
     _run(service.mark_attendance,
          marks={int(p): "attended" for p in register.participant_id})
@@ -92,12 +108,12 @@ with st.expander(_("Walk-in, absences and printable sheet")):
     st.download_button(_("Printable sign-in sheet"), sheet.encode("utf-8"),
                        f"sign_in_{session_id}.html", "text/html", key="sign_in_sheet")
 
-if info["series_id"] == info["series_id"] or info["action_id"] == info["action_id"]:
+series_id, action_id = info["series_id"], info["action_id"]
+if pd.notna(series_id) or pd.notna(action_id):
     st.subheader(_("Attendance rate over the series"))
     with appkit.db_session() as session:
-        rates = attendance_rates(session, series_id=int(info["series_id"])) \
-            if info["series_id"] == info["series_id"] else attendance_rates(
-                session, action_id=int(info["action_id"]))
+        rates = attendance_rates(session, series_id=int(series_id)) if pd.notna(series_id) \
+            else attendance_rates(session, action_id=int(action_id))
     st.dataframe(rates.rename(columns={"recorded": _("Sessions recorded"),
                                        "attended": _("Attended"), "rate": _("Rate")}),
                  width="stretch")

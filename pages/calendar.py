@@ -57,9 +57,7 @@ with appkit.db_session() as session:
                            end=dt.datetime.combine(end, dt.time()), service_ids=services_,
                            facilitator_ids=facilitators, types=types,
                            neighbourhood_ids=chosen_hoods)
-    programme = programme_io.programme_frame(session, start=start, end=end - dt.timedelta(days=1))
-programme = programme[programme.index.isin(frame.session_id)] if "session_id" not in \
-    programme else programme[programme.session_id.isin(frame.session_id)]
+    programme = programme_io.programme_frame(session, session_ids=frame.session_id.tolist())
 
 if view == "week":
     st.html(scheduling.week_calendar_html(frame, week_start=start, language=language))

@@ -46,6 +46,8 @@ guide = [(_("Home"), _("Headline figures for the whole territory and for each di
 guide.append((_("Calendar"), _("The programme of sessions by week, month or list; export to "
                                "Excel and calendar programs.")))
 if actor.can(Permission.PLAN_ACTIVITIES):
+    guide.append((_("Community actions"), _("Create community actions and follow their "
+                                            "phases.")))
     guide.append((_("Planner"), _("Plan sessions and series with conflict checks.")))
 if actor.can(Permission.TAKE_ATTENDANCE):
     guide.append((_("Attendance"), _("Take attendance and follow each series.")))

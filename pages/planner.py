@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 import appkit
@@ -91,8 +92,9 @@ else:
                           key="planner_edit_session")
     row = upcoming.set_index("session_id").loc[chosen]
     row["session_id"] = chosen
-    edited = plannerkit.session_form(f"edit_{chosen}", lists, action_id=row["action_id"]
-                                     if row["action_id"] == row["action_id"] else None, row=row)
+    edited = plannerkit.session_form(
+        f"edit_{chosen}", lists,
+        action_id=int(row["action_id"]) if pd.notna(row["action_id"]) else None, row=row)
     if edited is not None:
         _attempt(edited[0], edited[1], {"id": int(chosen), "version": int(row["version"])})
         st.rerun()

@@ -201,3 +201,57 @@ def test_phases_move_forward_only(engine: Engine, world: dict[str, int]) -> None
     with pytest.raises(ValidationError, match="cannot start before"), session_scope(engine) as s:
         svc.add_phase(s, actor=EDU, action_id=world["action"], phase="execution",
                       started_on=dt.date(2027, 1, 20))
+
+
+def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Export the demo programme to Excel, import it where no sessions exist: identical."""
+    import shutil
+
+    from sqlalchemy import delete
+
+    from community_map import programme_io, storage
+    from community_map.models import (
+        Attendance,
+        Invitation,
+        SessionFacilitator,
+        SessionPartner,
+        SessionSeries,
+    )
+
+    source = storage.create_db_engine(demo_db)
+    with session_scope(source) as s:
+        programme = programme_io.programme_frame(s)
+        attendance = programme_io.attendance_long_frame(s)
+    workbook = tmp_path / "programme.xlsx"
+    workbook.write_bytes(programme_io.programme_to_excel(programme, attendance, language="ca"))
+
+    copy = tmp_path / "empty.db"
+    shutil.copy(demo_db.removeprefix("sqlite:///"), copy)
+    target = storage.create_db_engine(f"sqlite:///{copy}")
+    with session_scope(target) as s:
+        for model in (Attendance, Invitation, SessionFacilitator, SessionPartner, SessionRow,
+                      SessionSeries):
+            s.execute(delete(model))
+    assert _count(target) == 0
+    with session_scope(target) as s:
+        read = programme_io.programme_from_excel(workbook, **svc.known_codes(s))
+        counts = svc.import_programme(s, actor=COORD, programme=read)
+    assert counts["created"] == len(programme) and counts["attendance"] == len(attendance)
+    with session_scope(target) as s:
+        again = programme_io.programme_frame(s)
+        again_attendance = programme_io.attendance_long_frame(s)
+    key = ["date", "start", "action_code", "venue_code", "type"]
+    drop = ["session_id"]
+    left = programme.drop(columns=drop).sort_values(key).reset_index(drop=True)
+    right = again.drop(columns=drop).sort_values(key).reset_index(drop=True)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(left, right)
+    akey = ["date", "start", "action_code", "participant_code"]
+    pd.testing.assert_frame_equal(
+        attendance.sort_values(akey).reset_index(drop=True),
+        again_attendance.sort_values(akey).reset_index(drop=True))
+    with session_scope(target) as s:  # importing again updates, never duplicates
+        read = programme_io.programme_from_excel(workbook, **svc.known_codes(s))
+        counts = svc.import_programme(s, actor=COORD, programme=read)
+    assert counts["created"] == 0 and _count(target) == len(programme)

@@ -231,6 +231,7 @@ def test_attendance_and_itinerary_pages_render(app_env: str) -> None:
     at.date_input(key="register_week").set_value(dt.date(2023, 3, 6)).run()
     assert not at.exception
     assert at.radio, "the register lists the invited participants"
+    assert all(r.disabled for r in at.radio)  # demo sessions are finalised
     it = _as(Role.EVALUATOR).run()
     it.switch_page("pages/itinerary.py").run()
     assert not it.exception
@@ -242,3 +243,56 @@ def test_planner_shows_why_a_plan_is_refused(app_env: str) -> None:
     at.time_input(key="new_session_end").set_value(dt.time(9, 0))
     at.button(key="FormSubmitter:new_session-Check and save").click().run()
     assert [e.value for e in at.error] == ["The session must end after it starts."]
+
+
+def test_actions_page_creates_an_action_and_records_a_phase(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/actions.py").run()
+    assert not at.exception, at.exception
+    before = len(at.dataframe[0].value)
+    at.text_input(key="action_title").input("Espai de conversa del Raval")
+    at.button(key="FormSubmitter:new_action-Create the community action").click().run()
+    assert not at.exception and not at.error
+    assert len(at.dataframe[0].value) == before + 1
+    assert any("created" in s.value for s in at.success)
+
+
+def test_one_tap_marks_are_saved_at_once(app_env: str, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from sqlalchemy import select
+
+    from community_map import activity_service as svc
+    from community_map import storage
+    from community_map.models import Asset, Attendance, Participant
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
+    educator = Actor(username="educator", role=Role.EDUCATOR)
+    start = dt.datetime(2027, 3, 1, 18, 0)
+    with storage.session_scope(storage.create_db_engine(url)) as s:
+        people = list(s.scalars(select(Participant.id).order_by(Participant.code).limit(3)))
+        venue = s.scalar(select(Asset.id).where(Asset.category_code == "library").limit(1))
+        svc.plan_sessions(s, actor=educator, plan=svc.SessionPlan(
+            action_id=None, type="workshop", title="Club de lectura", starts_at=start,
+            ends_at=start + dt.timedelta(hours=1), venue_asset_id=venue,
+            participant_ids=people))
+    at = _as(Role.EDUCATOR).run()
+    at.switch_page("pages/attendance.py").run()
+    at.date_input(key="register_week").set_value(dt.date(2027, 3, 1)).run()
+    at.radio[1].set_value("absent").run()
+    assert not at.exception and not at.error
+    with storage.session_scope(storage.create_db_engine(url)) as s:
+        marks = {(a.participant_id, a.status) for a in s.scalars(select(Attendance).where(
+            Attendance.participant_id.in_(people)))}
+    assert (people[1], "absent") in marks

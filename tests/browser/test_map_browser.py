@@ -37,7 +37,7 @@ def test_click_to_add_filter_and_export(app_url: str, page) -> None:  # type: ig
 
     # the map draws its layers from local copies of Leaflet: no blocked scripts
     expect(page.locator(IFRAME)).to_have_count(1, timeout=30_000)
-    frame = page.frame_locator(IFRAME)
+    frame = page.frame_locator(IFRAME).first
     expect(frame.locator(".leaflet-overlay-pane canvas").first).to_be_attached(timeout=30_000)
     expect(frame.locator(".cm-legend")).to_contain_text("Library")
     assert page.context.blocked.critical() == []
@@ -53,6 +53,7 @@ def test_click_to_add_filter_and_export(app_url: str, page) -> None:  # type: ig
 
     # click on the map, then fill the form that appears
     expect(page.locator(IFRAME)).to_have_count(1, timeout=30_000)
+    frame = page.frame_locator(IFRAME).first
     expect(frame.locator(".cm-legend")).not_to_contain_text("Civic centre", timeout=30_000)
     expect(frame.locator(".leaflet-container")).to_be_visible(timeout=30_000)
     page.wait_for_timeout(500)  # Leaflet binds its handlers right after drawing
