@@ -40,6 +40,9 @@ else:
     if actor.can(Permission.VIEW_PARTICIPANTS):
         pages.append(st.Page("pages/itinerary.py", title=_("Itinerary"), icon=":material/route:",
                              url_path="participant"))
+    if actor.can(Permission.VIEW_NETWORKS):
+        pages.append(st.Page("pages/networks.py", title=_("Networks"), icon=":material/hub:",
+                             url_path="social-networks"))
     if actor.can(Permission.IMPORT_DATA):
         pages.append(st.Page("pages/data.py", title=_("Data"), icon=":material/upload_file:",
                              url_path="imports"))

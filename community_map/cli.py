@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+import pandas as pd
+
 from community_map import i18n
 from community_map.auth import Actor
 from community_map.errors import CommunityMapError, ValidationError
@@ -159,6 +161,31 @@ def build_parser() -> argparse.ArgumentParser:
     ea.add_argument("output", help=_("Output file: .csv, .xlsx or .geojson."))
     ea.add_argument("--category", action="append", default=[],
                     help=_("Only this taxonomy category; repeatable."))
+
+    nwk = sub.add_parser("network", help=_("Export networks over time."),
+                         description=_("Export networks over time."))
+    nwk_sub = nwk.add_subparsers(dest="network_command", metavar=_("ACTION"),
+                                 parser_class=_Parser)
+    nwk_sub.required = True
+    nex = nwk_sub.add_parser(
+        "export", help=_("Write the networks of every window to a file."),
+        description=_("Write the networks of every window to a file: .gexf (with time "
+                      "intervals, for Gephi's timeline), .graphml or .csv (the last window), "
+                      ".xlsx (metrics per window and per node)."))
+    nex.add_argument("output", help=_("Output file: .gexf, .graphml, .csv or .xlsx."))
+    nex.add_argument("--layer", choices=["coattendance", "reported", "both", "services"],
+                     default="coattendance", help=_("Which network."))
+    nex.add_argument("--windows", choices=["waves", "month", "quarter"], default="waves",
+                     help=_("Waves T0/T1/T2 (Amunt! periods), months or quarters."))
+    nex.add_argument("--mode", choices=["separate", "cumulative", "sliding"],
+                     default="separate", help=_("Each window on its own, cumulative or "
+                                                "sliding."))
+    nex.add_argument("--weighting", choices=["count", "newman"], default="count",
+                     help=_("Tie weight of shared sessions."))
+    nex.add_argument("--min-shared", type=int, default=1,
+                     help=_("Minimum shared sessions for a tie."))
+    nex.add_argument("--max-session-size", type=int, default=0,
+                     help=_("Leave out sessions above N attendees (0: none)."))
     return parser
 
 
@@ -367,8 +394,60 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_network(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from community_map import network as net
+    from community_map import network_io
+    from community_map import network_metrics as metrics
+    from community_map.storage import check_schema, session_scope
+
+    engine = _engine(_settings(args))
+    check_schema(engine)
+    target = Path(args.output)
+    suffix = target.suffix.lower()
+    if suffix not in {".gexf", ".graphml", ".csv", ".xlsx"}:
+        raise ValidationError(_("Cannot tell the format from {name}: use a .gexf, .graphml, "
+                                ".csv or .xlsx file name.").format(name=target.name))
+    with session_scope(engine) as session:
+        tables = {**net.participant_tables(session), **net.service_network_tables(session)}
+    if args.windows == "waves":
+        windows = net.windows_from_waves({
+            "T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
+            "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
+            "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30))})
+    else:
+        windows = net.regular_windows(dt.date(2022, 9, 1), dt.date(2023, 9, 30),
+                                      freq=args.windows, mode=args.mode)
+    graphs = net.networks_by_window(tables, windows, layer=args.layer,
+                                    weighting=args.weighting, min_shared=args.min_shared,
+                                    max_session_size=args.max_session_size or None)
+    last = graphs[windows[-1].name]
+    if suffix == ".gexf":
+        target.write_bytes(network_io.graphs_to_gexf(
+            {w.name: (w.start, w.end, graphs[w.name]) for w in windows}))
+    elif suffix == ".graphml":
+        target.write_bytes(network_io.graph_to_graphml(last))
+    elif suffix == ".csv":
+        nodes, edges = network_io.graph_to_csv(last)
+        target.write_bytes(edges)
+        target.with_name(target.stem + "_nodes.csv").write_bytes(nodes)
+    else:
+        progress = ProgressBar()
+        rows, per_node = [], {}
+        for i, w in enumerate(windows):
+            progress(i / len(windows), w.name)
+            rows.append({"window": w.name, **metrics.graph_metrics(graphs[w.name])})
+            per_node[w.name] = metrics.node_metrics(graphs[w.name])
+        progress(1.0, _("Done"))
+        target.write_bytes(network_io.metrics_to_excel(
+            pd.DataFrame(rows).set_index("window"), per_node))
+    out.write(_("{n} windows written to {name}.").format(n=len(windows), name=target) + "\n")
+    return 0
+
+
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "serve": _cmd_serve, "user": _cmd_user,
-            "import": _cmd_import, "export": _cmd_export}
+            "import": _cmd_import, "export": _cmd_export, "network": _cmd_network}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

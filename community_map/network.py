@@ -6,12 +6,16 @@ The participant x session incidence matrix is projected with sparse linear algeb
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sqlalchemy.orm import Session
 
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
@@ -103,3 +107,308 @@ def graph_from_attendance(
         for r, c, n, x in zip(rows, cols, counts, w, strict=True)
     )
     return G
+
+
+# -- time windows -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A named period ``[start, end)`` (end excluded)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+    def contains(self, when: pd.Series) -> pd.Series:
+        """Return a mask of the datetimes in ``when`` that fall inside the window."""
+        stamps = pd.to_datetime(when)
+        return (stamps >= pd.Timestamp(self.start)) & (stamps < pd.Timestamp(self.end))
+
+
+def windows_from_waves(waves: Mapping[str, tuple[dt.date, dt.date]]) -> list[Window]:
+    """Turn named waves (e.g. ``{"T0": (start, end), "T1": ...}``, end included) into windows.
+
+    Examples
+    --------
+    >>> windows_from_waves({"T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31))})[0].end
+    datetime.date(2023, 1, 1)
+    """
+    windows = []
+    for name, (start, end) in waves.items():
+        if end < start:
+            raise ValidationError(
+                _("Wave {name} ends before it starts.").format(name=name))
+        windows.append(Window(str(name), start, end + dt.timedelta(days=1)))
+    return sorted(windows, key=lambda w: w.start)
+
+
+def regular_windows(
+    start: dt.date,
+    end: dt.date,
+    *,
+    freq: Literal["month", "quarter"] = "month",
+    mode: Literal["separate", "cumulative", "sliding"] = "separate",
+    span: int = 3,
+) -> list[Window]:
+    """Return monthly or quarterly windows covering ``[start, end]``.
+
+    ``cumulative`` windows all begin at ``start``; ``sliding`` windows cover ``span``
+    periods each, moving one period at a time.
+
+    Examples
+    --------
+    >>> [w.name for w in regular_windows(dt.date(2022, 9, 1), dt.date(2022, 11, 30))]
+    ['2022-09', '2022-10', '2022-11']
+    >>> [w.name for w in regular_windows(dt.date(2022, 9, 1), dt.date(2023, 3, 31),
+    ...                                  freq="quarter")]
+    ['2022-Q3', '2022-Q4', '2023-Q1']
+    """
+    if end < start:
+        raise ValidationError(_("The period ends before it starts."))
+    step = 1 if freq == "month" else 3
+    first = dt.date(start.year, ((start.month - 1) // step) * step + 1, 1)
+    periods: list[tuple[str, dt.date, dt.date]] = []
+    cursor = first
+    while cursor <= end:
+        month = cursor.month - 1 + step
+        following = dt.date(cursor.year + month // 12, month % 12 + 1, 1)
+        name = (f"{cursor:%Y-%m}" if freq == "month"
+                else f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}")
+        periods.append((name, cursor, following))
+        cursor = following
+    if mode == "cumulative":
+        return [Window(name, first, stop) for name, _s, stop in periods]
+    if mode == "sliding":
+        return [Window(periods[i + span - 1][0], periods[i][1], periods[i + span - 1][2])
+                for i in range(max(0, len(periods) - span + 1))]
+    return [Window(name, begin, stop) for name, begin, stop in periods]
+
+
+def participant_networks(
+    attendance: pd.DataFrame,
+    windows: Sequence[Window],
+    *,
+    weighting: Weighting = "count",
+    min_shared: int = 1,
+    max_session_size: int | None = None,
+) -> dict[str, nx.Graph]:
+    """Build the co-attendance network of each window.
+
+    ``attendance`` has ``participant_id``, ``session_id`` and ``starts_at`` columns and
+    holds only rows of people who attended.
+    """
+    graphs = {}
+    for window in windows:
+        part = attendance[window.contains(attendance["starts_at"])]
+        graphs[window.name] = graph_from_attendance(
+            part, weighting=weighting, min_shared=min_shared,
+            max_session_size=max_session_size)
+    return graphs
+
+
+def graph_from_reported_ties(
+    ties: pd.DataFrame, *, window: Window | None = None, directed: bool = False
+) -> nx.Graph:
+    """Build the network of reported ties (surveys, observation) in a window.
+
+    ``ties`` has ``from_participant_id``, ``to_participant_id`` and ``observed_on``;
+    the edge weight counts the reports of the pair.
+    """
+    part = ties if window is None else ties[window.contains(ties["observed_on"])]
+    G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    for a, b in zip(part["from_participant_id"], part["to_participant_id"], strict=True):
+        if G.has_edge(a, b):
+            G[a][b]["weight"] += 1.0
+        else:
+            G.add_edge(a, b, weight=1.0)
+    return G
+
+
+def combine_layers(*layers: tuple[str, nx.Graph]) -> nx.Graph:
+    """Combine networks of the same people into one; edge weights add up and the edge
+    attribute ``layers`` names the layers that hold the tie.
+
+    Examples
+    --------
+    >>> a, b = nx.Graph([(1, 2)]), nx.Graph([(1, 2), (2, 3)])
+    >>> G = combine_layers(("coattendance", a), ("reported", b))
+    >>> G[1][2]["layers"], G[2][3]["layers"]
+    ('coattendance;reported', 'reported')
+    """
+    G = nx.Graph()
+    for name, layer in layers:
+        G.add_nodes_from(layer.nodes(data=True))
+        for u, v, data in layer.edges(data=True):
+            weight = float(data.get("weight", 1.0))
+            if G.has_edge(u, v):
+                G[u][v]["weight"] += weight
+                G[u][v]["layers"] += f";{name}"
+            else:
+                G.add_edge(u, v, weight=weight, layers=name)
+    return G
+
+
+def service_network(
+    facilitation: pd.DataFrame,
+    partners: pd.DataFrame,
+    collaborations: pd.DataFrame,
+    *,
+    window: Window | None = None,
+) -> nx.Graph:
+    """Build the inter-service network (undirected, weighted).
+
+    A tie between two services counts the sessions they co-facilitated
+    (``facilitation``: ``session_id``, ``service``, ``starts_at``), the sessions where one
+    was a partner of the other (``partners``: ``session_id``, ``service``,
+    ``starts_at``, joined to the facilitators' services) and the recorded collaborations
+    weighted by intensity, 1 awareness to 4 integration (``collaborations``:
+    ``from_service``, ``to_service``, ``occurred_on``, ``intensity``).
+    """
+    def _in(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        return frame if window is None else frame[window.contains(frame[column])]
+
+    G = nx.Graph()
+    fac = _in(facilitation, "starts_at")[["session_id", "service"]].drop_duplicates()
+    par = _in(partners, "starts_at")[["session_id", "service"]].drop_duplicates()
+    for frame, kind in ((fac.merge(fac, on="session_id"), "co_facilitation"),
+                        (fac.merge(par, on="session_id"), "partnership")):
+        pairs = frame[frame["service_x"] != frame["service_y"]]
+        if kind == "co_facilitation":
+            pairs = pairs[pairs["service_x"] < pairs["service_y"]]
+        for (a, b), n in pairs.groupby(["service_x", "service_y"]).size().items():
+            _add(G, a, b, float(n), kind)
+    col = _in(collaborations, "occurred_on")
+    for (a, b), w in col.groupby(["from_service", "to_service"])["intensity"].sum().items():
+        if a != b:
+            _add(G, a, b, float(w), "collaboration")
+    return G
+
+
+def _add(G: nx.Graph, a: object, b: object, weight: float, kind: str) -> None:
+    if G.has_edge(a, b):
+        G[a][b]["weight"] += weight
+        G[a][b][kind] = G[a][b].get(kind, 0.0) + weight
+    else:
+        G.add_edge(a, b, weight=weight, **{kind: weight})
+
+
+def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
+    """Read what :func:`service_network` needs from the database, by service code."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from community_map.models import (
+        Collaboration,
+        Professional,
+        Service,
+        SessionFacilitator,
+        SessionPartner,
+    )
+    from community_map.models import Session as SessionRow
+
+    facilitation = pd.DataFrame(session.execute(
+        select(SessionFacilitator.session_id, Service.code, SessionRow.starts_at)
+        .join(Professional, Professional.id == SessionFacilitator.professional_id)
+        .join(Service, Service.id == Professional.service_id)
+        .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
+        columns=["session_id", "service", "starts_at"])
+    partners = pd.DataFrame(session.execute(
+        select(SessionPartner.session_id, Service.code, SessionRow.starts_at)
+        .join(Service, Service.id == SessionPartner.service_id)
+        .join(SessionRow, SessionRow.id == SessionPartner.session_id)).all(),
+        columns=["session_id", "service", "starts_at"])
+    source, target = aliased(Service), aliased(Service)
+    collaborations = pd.DataFrame(session.execute(
+        select(source.code, target.code, Collaboration.occurred_on, Collaboration.intensity)
+        .join(source, source.id == Collaboration.from_service_id)
+        .join(target, target.id == Collaboration.to_service_id)).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity"])
+    return {"facilitation": facilitation, "partners": partners,
+            "collaborations": collaborations}
+
+
+def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
+    """Read attendance (attended only), reported ties and participant attributes.
+
+    ``people`` is indexed by participant id with the pseudonymous ``code``, ``gender``,
+    ``age_band``, ``neighbourhood`` and ``district`` (names) and the enrolment dates.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from community_map.models import (
+        Attendance,
+        AttendanceStatus,
+        Participant,
+        ReportedTie,
+        TerritoryUnit,
+    )
+    from community_map.models import Session as SessionRow
+
+    attendance = pd.DataFrame(session.execute(
+        select(Attendance.participant_id, Attendance.session_id, SessionRow.starts_at)
+        .join(SessionRow, SessionRow.id == Attendance.session_id)
+        .where(Attendance.status == AttendanceStatus.ATTENDED.value)).all(),
+        columns=["participant_id", "session_id", "starts_at"])
+    ties = pd.DataFrame(session.execute(
+        select(ReportedTie.from_participant_id, ReportedTie.to_participant_id,
+               ReportedTie.observed_on, ReportedTie.wave)).all(),
+        columns=["from_participant_id", "to_participant_id", "observed_on", "wave"])
+    hood, district = aliased(TerritoryUnit), aliased(TerritoryUnit)
+    people = pd.DataFrame(session.execute(
+        select(Participant.id, Participant.code, Participant.gender, Participant.age_band,
+               hood.name, district.name, Participant.enrolled_on, Participant.exited_on)
+        .outerjoin(hood, hood.id == Participant.neighbourhood_id)
+        .outerjoin(district, district.id == hood.parent_id)).all(),
+        columns=["id", "code", "gender", "age_band", "neighbourhood", "district",
+                 "enrolled_on", "exited_on"]).set_index("id")
+    return {"attendance": attendance, "ties": ties, "people": people}
+
+
+def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
+    """Return the participants enrolled at some time during ``window``."""
+    enrolled = pd.to_datetime(people["enrolled_on"])
+    exited = pd.to_datetime(people["exited_on"])
+    mask = ((enrolled.isna() | (enrolled < pd.Timestamp(window.end)))
+            & (exited.isna() | (exited >= pd.Timestamp(window.start))))
+    return people.index[mask].tolist()
+
+
+LAYERS = ("coattendance", "reported", "both", "services")
+
+
+def networks_by_window(
+    tables: Mapping[str, pd.DataFrame],
+    windows: Sequence[Window],
+    *,
+    layer: str = "coattendance",
+    weighting: Weighting = "count",
+    min_shared: int = 1,
+    max_session_size: int | None = None,
+) -> dict[str, nx.Graph]:
+    """Build the chosen network in every window.
+
+    ``tables`` holds what :func:`participant_tables` and :func:`service_network_tables`
+    return; ``layer`` is ``coattendance``, ``reported``, ``both`` (the two participant
+    layers combined) or ``services``.
+    """
+    if layer not in LAYERS:
+        raise ValidationError(_("Unknown network {name!r}; choose one of: {known}.").format(
+            name=layer, known=", ".join(LAYERS)))
+    graphs: dict[str, nx.Graph] = {}
+    for w in windows:
+        if layer == "services":
+            graphs[w.name] = service_network(tables["facilitation"], tables["partners"],
+                                             tables["collaborations"], window=w)
+            continue
+        parts = []
+        if layer in ("coattendance", "both"):
+            att = tables["attendance"][w.contains(tables["attendance"]["starts_at"])]
+            parts.append(("coattendance", graph_from_attendance(
+                att, weighting=weighting, min_shared=min_shared,
+                max_session_size=max_session_size)))
+        if layer in ("reported", "both"):
+            parts.append(("reported", graph_from_reported_ties(tables["ties"], window=w)))
+        graphs[w.name] = combine_layers(*parts)
+    return graphs

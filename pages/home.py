@@ -53,6 +53,9 @@ if actor.can(Permission.TAKE_ATTENDANCE):
     guide.append((_("Attendance"), _("Take attendance and follow each series.")))
 if actor.can(Permission.VIEW_PARTICIPANTS):
     guide.append((_("Itinerary"), _("A participant's sessions across the whole catalogue.")))
+if actor.can(Permission.VIEW_NETWORKS):
+    guide.append((_("Networks"), _("Participants' ties and collaboration between services, "
+                                   "window by window, with exports for Gephi.")))
 if actor.can(Permission.IMPORT_DATA):
     guide.append((_("Data"), _("Import boundaries and assets from the files you have, "
                                "including Open Data BCN's.")))

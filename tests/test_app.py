@@ -296,3 +296,17 @@ def test_one_tap_marks_are_saved_at_once(app_env: str, tmp_path: Path,
         marks = {(a.participant_id, a.status) for a in s.scalars(select(Attendance).where(
             Attendance.participant_id.in_(people)))}
     assert (people[1], "absent") in marks
+
+
+def test_networks_page_moves_through_windows(app_env: str) -> None:
+    at = _as(Role.EVALUATOR).run()
+    at.switch_page("pages/networks.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Networks over time"
+    slider = at.select_slider(key="net_window")
+    assert slider.value == "T2"
+    slider.set_value("T1").run()
+    assert not at.exception
+    assert any("ties gained" in c.value for c in at.caption)
+    at.selectbox(key="net_layer").select("services").run()
+    assert not at.exception

@@ -186,3 +186,23 @@ def test_import_real_boundaries_and_equipments(sqlite_url: str) -> None:
         frame = assets_geoframe(session)
     assert len(frame) == 42 and frame["neighbourhood_code"].notna().all()
     assert frame["district_code"].notna().all()
+
+
+def test_network_export_gexf_and_excel(demo_db: str, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    import openpyxl
+
+    gexf = tmp_path / "net.gexf"
+    result = run(["--database-url", demo_db, "network", "export", str(gexf)])
+    assert result.returncode == 0, result.stderr
+    root = ET.fromstring(gexf.read_bytes())
+    assert root.tag == "{http://gexf.net/1.3}gexf"
+    assert root.findall(".//{http://gexf.net/1.3}spell")
+    book = tmp_path / "net.xlsx"
+    assert run(["--database-url", demo_db, "network", "export", str(book), "--layer",
+                "services"]).returncode == 0
+    sheets = openpyxl.load_workbook(book).sheetnames
+    assert sheets[0] == "Windows" and {"T0", "T1", "T2"} <= set(sheets)
+    bad = run(["--database-url", demo_db, "network", "export", str(tmp_path / "x.pdf")])
+    assert bad.returncode == 1 and ".gexf" in bad.stderr

@@ -89,3 +89,89 @@ def test_matches_networkx_reference_projection(pairs: list[tuple[int, int]]) -> 
     for u, v, d in newman_ref.edges(data=True):
         if d["weight"] > 0:
             assert newman[u][v]["weight"] == pytest.approx(d["weight"])
+
+
+# -- windows, layers and the inter-service network ----------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from community_map.network import (  # noqa: E402
+    Window,
+    combine_layers,
+    graph_from_reported_ties,
+    participant_networks,
+    regular_windows,
+    service_network,
+    service_network_tables,
+    windows_from_waves,
+)
+
+
+def test_regular_windows_separate_cumulative_sliding() -> None:
+    start, end = dt.date(2022, 9, 15), dt.date(2022, 12, 10)
+    separate = regular_windows(start, end)
+    assert [(w.name, w.start, w.end) for w in separate] == [
+        ("2022-09", dt.date(2022, 9, 1), dt.date(2022, 10, 1)),
+        ("2022-10", dt.date(2022, 10, 1), dt.date(2022, 11, 1)),
+        ("2022-11", dt.date(2022, 11, 1), dt.date(2022, 12, 1)),
+        ("2022-12", dt.date(2022, 12, 1), dt.date(2023, 1, 1))]
+    cumulative = regular_windows(start, end, mode="cumulative")
+    assert {w.start for w in cumulative} == {dt.date(2022, 9, 1)}
+    sliding = regular_windows(start, end, mode="sliding", span=3)
+    assert [(w.start, w.end) for w in sliding] == [
+        (dt.date(2022, 9, 1), dt.date(2022, 12, 1)), (dt.date(2022, 10, 1), dt.date(2023, 1, 1))]
+    with pytest.raises(ValidationError):
+        regular_windows(end, start)
+
+
+def test_networks_per_wave() -> None:
+    waves = windows_from_waves({"T0": (dt.date(2022, 9, 1), dt.date(2022, 9, 30)),
+                                "T1": (dt.date(2022, 10, 1), dt.date(2022, 10, 31))})
+    att = ATTENDANCE.assign(starts_at=ATTENDANCE.session_id.map({
+        "s1": "2022-09-05 10:00", "s2": "2022-09-30 18:00", "s3": "2022-10-01 10:00",
+        "s4": "2022-10-20 10:00"}))
+    graphs = participant_networks(att, waves)
+    assert _edges(graphs["T0"], "weight") == {"AB": 2, "AC": 1, "BC": 1}
+    assert _edges(graphs["T1"], "weight") == {"AB": 1, "AC": 1, "AD": 1, "BC": 1, "BD": 1,
+                                              "CD": 2}
+
+
+def test_reported_ties_and_layers() -> None:
+    ties = pd.DataFrame({"from_participant_id": ["A", "B", "A", "D"],
+                         "to_participant_id": ["B", "A", "C", "A"],
+                         "observed_on": ["2022-10-01", "2023-06-01", "2023-06-01",
+                                         "2023-06-02"]})
+    t1 = Window("T1", dt.date(2023, 1, 1), dt.date(2024, 1, 1))
+    reported = graph_from_reported_ties(ties, window=t1)
+    assert _edges(reported, "weight") == {"AB": 1, "AC": 1, "AD": 1}
+    directed = graph_from_reported_ties(ties, directed=True)
+    assert directed.has_edge("A", "B") and directed.has_edge("B", "A")
+    both = combine_layers(("coattendance", graph_from_attendance(ATTENDANCE)),
+                          ("reported", reported))
+    assert both["A"]["B"]["weight"] == 4 and both["A"]["B"]["layers"] == "coattendance;reported"
+
+
+def test_service_network_counts_by_hand() -> None:
+    fac = pd.DataFrame({"session_id": [1, 1, 2, 2, 3], "service": ["SC", "JG", "SC", "JG", "CA"],
+                        "starts_at": ["2023-01-01"] * 5})
+    par = pd.DataFrame({"session_id": [3], "service": ["SC"], "starts_at": ["2023-01-01"]})
+    col = pd.DataFrame({"from_service": ["SC", "JG"], "to_service": ["JG", "SC"],
+                        "occurred_on": ["2023-02-01", "2023-03-01"], "intensity": [3, 4]})
+    G = service_network(fac, par, col)
+    assert G["SC"]["JG"]["weight"] == 2 + 7  # two co-led sessions + intensities 3 and 4
+    assert G["SC"]["CA"]["weight"] == 1 and G["SC"]["CA"]["partnership"] == 1
+
+
+def test_demo_service_network_reproduces_the_amunt_picture(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from community_map.storage import session_scope
+
+    with session_scope(demo_engine) as session:
+        G = service_network(**service_network_tables(session))
+    amunt = G.subgraph(["IMSS-AMUNT", "SAC", "BA", "CEB", "ECAS", "FEICAT", "CREU-ROJA"])
+    ranked = sorted(amunt.edges(data="weight"), key=lambda e: -e[2])
+    assert {ranked[0][0], ranked[0][1]} == {"IMSS-AMUNT", "BA"}  # the tandem
+    assert {ranked[1][0], ranked[1][1]} == {"IMSS-AMUNT", "SAC"}
+    strength = dict(amunt.degree(weight="weight"))
+    assert strength["CEB"] == min(strength.values())  # the education consortium: peripheral
+    # community action hangs on social care alone
+    assert amunt["SAC"]["IMSS-AMUNT"]["weight"] > 0.6 * strength["SAC"]
