@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -294,6 +295,8 @@ def _betweenness(net: _Network, exact_max: int, samples: int, seed: int) -> tupl
     if samples < 1:
         raise ValidationError(_("The number of betweenness samples must be at least 1."))
     n = net.n
+    if n <= 2:  # no node can lie between two others
+        return np.zeros(n), 0
     if n <= exact_max or samples >= n:
         raw = _brandes(net.A, np.arange(n))
         return raw / ((n - 1) * (n - 2)) if n > 2 else raw, 0
@@ -368,6 +371,23 @@ def _warning(n: int, tied: int) -> str:
 # --------------------------------------------------------------------------- public API
 
 
+# The costly results (betweenness, Louvain) of one graph, shared by graph_metrics and
+# node_metrics so that a window's table and its per-node table cost one computation.
+# Keyed weakly on the graph object, with its size, so a changed graph is recomputed.
+_SHARED: weakref.WeakKeyDictionary[nx.Graph, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+
+
+def _shared(G: nx.Graph, key: tuple, compute: Any) -> Any:
+    try:
+        memo = _SHARED.setdefault(G, {})
+    except TypeError:  # graph types that cannot be weakly referenced
+        return compute()
+    full = (*key, G.number_of_nodes(), G.number_of_edges())
+    if full not in memo:
+        memo[full] = compute()
+    return memo[full]
+
+
 def _window_metrics(
     G: nx.Graph,
     *,
@@ -395,8 +415,10 @@ def _window_metrics(
     pairs = degree * (degree - 1.0)
     transitivity = float(tri2.sum() / pairs.sum()) if tri2.sum() > 0 else 0.0
 
-    between, k = _betweenness(net, betweenness_exact_max, betweenness_samples, seed)
-    labels = _louvain_labels(H, net.nodes, seed)
+    between, k = _shared(G, ("betweenness", betweenness_exact_max, betweenness_samples, seed),
+                         lambda: _betweenness(net, betweenness_exact_max, betweenness_samples,
+                                              seed))
+    labels = _shared(G, ("louvain", seed), lambda: _louvain_labels(H, net.nodes, seed))
     codes = _group_codes(net.nodes, group) if group is not None else None
     reciprocity = NAN
     if net.D is not None and net.D.nnz:
@@ -548,7 +570,9 @@ def node_metrics(
     net = _network(G)
     degree = net.degree
     H = _undirected_graph(G, net)
-    between, _k = _betweenness(net, betweenness_exact_max, betweenness_samples, seed)
+    between, _k = _shared(G, ("betweenness", betweenness_exact_max, betweenness_samples, seed),
+                          lambda: _betweenness(net, betweenness_exact_max, betweenness_samples,
+                                               seed))
     blau = np.full(net.n, NAN)
     if group is not None and net.n:
         codes = _group_codes(net.nodes, group)
@@ -570,7 +594,8 @@ def node_metrics(
             "betweenness": between,
             "eigenvector": _eigenvector(net),
             "clustering": _clustering(_triangles_twice(net), degree),
-            "community": _louvain_labels(H, net.nodes, seed),
+            "community": _shared(G, ("louvain", seed),
+                                 lambda: _louvain_labels(H, net.nodes, seed)),
             "blau": blau,
         },
         index=pd.Index(net.nodes, name="node", tupleize_cols=False),
