@@ -198,13 +198,9 @@ def participant_networks(
     ``attendance`` has ``participant_id``, ``session_id`` and ``starts_at`` columns and
     holds only rows of people who attended.
     """
-    graphs = {}
-    for window in windows:
-        part = attendance[window.contains(attendance["starts_at"])]
-        graphs[window.name] = graph_from_attendance(
-            part, weighting=weighting, min_shared=min_shared,
-            max_session_size=max_session_size)
-    return graphs
+    return networks_by_window({"attendance": attendance}, windows, layer="coattendance",
+                              weighting=weighting, min_shared=min_shared,
+                              max_session_size=max_session_size)
 
 
 def graph_from_reported_ties(

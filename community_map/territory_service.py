@@ -161,14 +161,7 @@ def update_asset(
     Saving also marks the asset as verified today.
     """
     require(actor, Permission.EDIT_ASSETS)
-    asset = session.get(Asset, asset_id)
-    if asset is None:
-        raise NotFoundError(_("There is no asset {id}.").format(id=asset_id))
-    if asset.version != version:
-        raise ValidationError(
-            _("Someone else changed this asset since you opened it; reload it and make your "
-              "change again. Nothing was saved.")
-        )
+    asset = _load_asset(session, asset_id, version)
     clean = _check_fields(session, changes)
     before = _snapshot(asset)
     for field, value in clean.items():
@@ -190,6 +183,17 @@ def set_asset_active(
 ) -> Asset:
     """Deactivate (hide from maps and lists) or reactivate an asset; audited."""
     require(actor, Permission.EDIT_ASSETS)
+    asset = _load_asset(session, asset_id, version)
+    before = asset.is_active
+    asset.is_active = active
+    session.flush()
+    services.record(session, actor, "update", "assets", asset.id,
+                    before={"is_active": before}, after={"is_active": active})
+    return asset
+
+
+def _load_asset(session: Session, asset_id: int, version: int) -> Asset:
+    """Return the asset, refusing a save based on an outdated version."""
     asset = session.get(Asset, asset_id)
     if asset is None:
         raise NotFoundError(_("There is no asset {id}.").format(id=asset_id))
@@ -198,11 +202,6 @@ def set_asset_active(
             _("Someone else changed this asset since you opened it; reload it and make your "
               "change again. Nothing was saved.")
         )
-    before = asset.is_active
-    asset.is_active = active
-    session.flush()
-    services.record(session, actor, "update", "assets", asset.id,
-                    before={"is_active": before}, after={"is_active": active})
     return asset
 
 
