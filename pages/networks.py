@@ -41,6 +41,8 @@ with st.expander(_("Options")):
                             key="net_group")
     max_nodes = int(o1.number_input(_("Most nodes drawn"), 50, 2000, 400, step=50,
                                     key="net_cap"))
+    size_by = o2.selectbox(_("Size by"), ["strength", "degree", "betweenness", "eigenvector"],
+                           key="net_size")
 
 with st.spinner(_("Computing the networks...")):
     built = networkkit.build(mapkit.data_version(), layer, window_kind, mode, weighting,
@@ -58,7 +60,7 @@ ego_choice = st.selectbox(_("Ego network of"), [None, *sorted(G.nodes, key=str)]
                           format_func=lambda n: _("Everyone") if n is None else str(labels[n]),
                           key=f"net_ego_{layer}")
 drawn = network_html(G, positions=built["positions"], labels=labels, titles=titles,
-                     groups=group, sizes=nodes["strength"].to_dict() if len(nodes) else None,
+                     groups=group, sizes=nodes[size_by].fillna(0).to_dict() if len(nodes) else None,
                      max_nodes=max_nodes, ego=ego_choice)
 if drawn.left_out:
     st.caption(_("{shown} nodes drawn; {left} with the fewest ties left out (raise the limit "
@@ -106,7 +108,7 @@ st.dataframe(built["per_window"], width="stretch")
 st.subheader(_("Nodes"))
 st.dataframe(nodes.rename(index=labels), width="stretch")
 
-e = st.columns(4)
+e = st.columns(5)
 spans = {n: (*built["spans"][n], built["graphs"][n]) for n in names}
 e[0].download_button(_("GEXF (Gephi timeline)"), network_io.graphs_to_gexf(spans),
                      "network.gexf", "application/xml", key="net_gexf")
@@ -115,6 +117,8 @@ e[1].download_button(_("GraphML"), network_io.graph_to_graphml(G), f"network_{cu
 nodes_csv, edges_csv = network_io.graph_to_csv(G)
 e[2].download_button(_("Edges (CSV)"), edges_csv, f"edges_{current}.csv", "text/csv",
                      key="net_edges")
-e[3].download_button(_("Metrics (Excel)"),
+e[3].download_button(_("Nodes (CSV)"), nodes_csv, f"nodes_{current}.csv", "text/csv",
+                     key="net_nodes")
+e[4].download_button(_("Metrics (Excel)"),
                      network_io.metrics_to_excel(built["per_window"], built["per_node"]),
                      "network_metrics.xlsx", key="net_excel")
