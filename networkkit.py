@@ -45,11 +45,12 @@ def build(version: int, layer: str, window_kind: str, mode: str, weighting: str,
                                     weighting=weighting,  # type: ignore[arg-type]
                                     min_shared=min_shared, max_session_size=max_size or None)
     people = data["people"]
-    group = (None if layer == "services"
+    service_like = layer in ("services", "professionals", "referrals")
+    group = (None if service_like
              else people[group_by].fillna("—").astype(str).to_dict())
     rows, nodes = [], {}
     for w in spans:
-        enrolled = None if layer == "services" else net.enrolled_in(people, w)
+        enrolled = None if service_like else net.enrolled_in(people, w)
         row = metrics.graph_metrics(graphs[w.name], enrolled=enrolled, group=group)
         rows.append({"window": w.name, **row})
         nodes[w.name] = metrics.node_metrics(graphs[w.name], group=group)

@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "intervals, for Gephi's timeline), .graphml or .csv (the last window), "
                       ".xlsx (metrics per window and per node)."))
     nex.add_argument("output", help=_("Output file: .gexf, .graphml, .csv or .xlsx."))
-    nex.add_argument("--layer", choices=["coattendance", "reported", "both", "services"],
+    nex.add_argument("--layer", choices=["coattendance", "reported", "both", "services",
+                                        "professionals", "referrals"],
                      default="coattendance", help=_("Which network."))
     nex.add_argument("--windows", choices=["waves", "month", "quarter"], default="waves",
                      help=_("Waves T0/T1/T2 (Amunt! periods), months or quarters."))

@@ -316,12 +316,52 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         columns=["session_id", "service", "starts_at"])
     source, target = aliased(Service), aliased(Service)
     collaborations = pd.DataFrame(session.execute(
-        select(source.code, target.code, Collaboration.occurred_on, Collaboration.intensity)
+        select(source.code, target.code, Collaboration.occurred_on, Collaboration.intensity,
+               Collaboration.kind)
         .join(source, source.id == Collaboration.from_service_id)
         .join(target, target.id == Collaboration.to_service_id)).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity"])
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
+    # the same at the level of professionals (a service column holding professional codes)
+    facilitation_pros = pd.DataFrame(session.execute(
+        select(SessionFacilitator.session_id, Professional.code, SessionRow.starts_at)
+        .join(Professional, Professional.id == SessionFacilitator.professional_id)
+        .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
+        columns=["session_id", "service", "starts_at"])
+    giver, taker = aliased(Professional), aliased(Professional)
+    collaborations_pros = pd.DataFrame(session.execute(
+        select(giver.code, taker.code, Collaboration.occurred_on, Collaboration.intensity,
+               Collaboration.kind)
+        .join(giver, giver.id == Collaboration.from_professional_id)
+        .join(taker, taker.id == Collaboration.to_professional_id)).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
     return {"facilitation": facilitation, "partners": partners,
-            "collaborations": collaborations}
+            "collaborations": collaborations, "facilitation_professionals": facilitation_pros,
+            "collaborations_professionals": collaborations_pros}
+
+
+def referral_network(collaborations: pd.DataFrame, *, window: Window | None = None) -> nx.DiGraph:
+    """Build the directed network of referrals (``kind == "referral"``) between services.
+
+    The edge weight counts the referrals from one service to the other.
+
+    Examples
+    --------
+    >>> col = pd.DataFrame({"from_service": ["SC", "SC", "JG"], "to_service": ["JG", "JG", "SC"],
+    ...                     "occurred_on": ["2023-01-01"] * 3, "intensity": [3, 3, 2],
+    ...                     "kind": ["referral", "referral", "referral"]})
+    >>> G = referral_network(col)
+    >>> G["SC"]["JG"]["weight"], G["JG"]["SC"]["weight"]
+    (2.0, 1.0)
+    """
+    part = collaborations[collaborations["kind"] == "referral"]
+    if window is not None:
+        part = part[window.contains(part["occurred_on"])]
+    G = nx.DiGraph()
+    counts = part.groupby(["from_service", "to_service"]).size()
+    for (a, b), n in counts.items():
+        if a != b:
+            G.add_edge(a, b, weight=float(n))
+    return G
 
 
 def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
@@ -371,7 +411,7 @@ def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
     return people.index[mask].tolist()
 
 
-LAYERS = ("coattendance", "reported", "both", "services")
+LAYERS = ("coattendance", "reported", "both", "services", "professionals", "referrals")
 
 
 def networks_by_window(
@@ -387,7 +427,8 @@ def networks_by_window(
 
     ``tables`` holds what :func:`participant_tables` and :func:`service_network_tables`
     return; ``layer`` is ``coattendance``, ``reported``, ``both`` (the two participant
-    layers combined) or ``services``.
+    layers combined), ``services``, ``professionals`` (the same between professionals)
+    or ``referrals`` (directed, between services).
     """
     if layer not in LAYERS:
         raise ValidationError(_("Unknown network {name!r}; choose one of: {known}.").format(
@@ -397,6 +438,14 @@ def networks_by_window(
         if layer == "services":
             graphs[w.name] = service_network(tables["facilitation"], tables["partners"],
                                              tables["collaborations"], window=w)
+            continue
+        if layer == "professionals":
+            graphs[w.name] = service_network(
+                tables["facilitation_professionals"], tables["partners"].iloc[0:0],
+                tables["collaborations_professionals"], window=w)
+            continue
+        if layer == "referrals":
+            graphs[w.name] = referral_network(tables["collaborations"], window=w)
             continue
         parts = []
         if layer in ("coattendance", "both"):

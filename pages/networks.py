@@ -20,7 +20,9 @@ st.title(_("Networks over time"))
 
 layers = {"coattendance": _("Participants: shared sessions"),
           "reported": _("Participants: reported ties"), "both": _("Participants: both layers"),
-          "services": _("Services: collaboration")}
+          "services": _("Services: collaboration"),
+          "professionals": _("Professionals: collaboration"),
+          "referrals": _("Services: referrals (directed)")}
 c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(_("Network"), list(layers), format_func=layers.__getitem__, key="net_layer")
 kinds = {"waves": _("Waves T0, T1, T2"), "month": _("Months"), "quarter": _("Quarters")}
@@ -52,7 +54,8 @@ current = st.select_slider(_("Window"), names, value=names[-1], key="net_window"
 G = built["graphs"][current]
 nodes = built["per_node"][current]
 people = networkkit.tables(mapkit.data_version())["people"]
-labels = ({n: n for n in G.nodes} if layer == "services"
+service_like = layer in ("services", "professionals", "referrals")
+labels = ({n: n for n in G.nodes} if service_like
           else people["code"].reindex(list(G.nodes)).to_dict())
 group = built["group"] or {}
 titles = {n: f"{labels.get(n, n)} · {group.get(n, '')}" for n in G.nodes}
@@ -84,13 +87,13 @@ if position > 0:
     change = tie_changes(before, G)
     st.caption(_("Since {previous}: {gained} ties gained, {lost} lost, {kept} kept.").format(
         previous=names[position - 1], **change))
-    if layer != "services":
+    if not service_like:
         moved = isolation_changes(before, G, list(people.index))["transition"].value_counts()
         st.caption(_("{connected} people went from isolated to connected and {isolated} from "
                      "connected to isolated.").format(
             connected=int(moved.get("became connected", 0)),
             isolated=int(moved.get("became isolated", 0))))
-if layer == "services" and G.number_of_edges():
+if service_like and G.number_of_edges():
     import altair as alt
     import networkx as nx
 

@@ -310,3 +310,6 @@ def test_networks_page_moves_through_windows(app_env: str) -> None:
     assert any("ties gained" in c.value for c in at.caption)
     at.selectbox(key="net_layer").select("services").run()
     assert not at.exception
+    at.selectbox(key="net_layer").select("referrals").run()
+    assert not at.exception
+    assert "reciprocity" in at.dataframe[0].value.columns

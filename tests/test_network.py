@@ -166,7 +166,8 @@ def test_demo_service_network_reproduces_the_amunt_picture(demo_engine) -> None:
     from community_map.storage import session_scope
 
     with session_scope(demo_engine) as session:
-        G = service_network(**service_network_tables(session))
+        tables = service_network_tables(session)
+    G = service_network(tables["facilitation"], tables["partners"], tables["collaborations"])
     amunt = G.subgraph(["IMSS-AMUNT", "SAC", "BA", "CEB", "ECAS", "FEICAT", "CREU-ROJA"])
     ranked = sorted(amunt.edges(data="weight"), key=lambda e: -e[2])
     assert {ranked[0][0], ranked[0][1]} == {"IMSS-AMUNT", "BA"}  # the tandem
@@ -175,3 +176,22 @@ def test_demo_service_network_reproduces_the_amunt_picture(demo_engine) -> None:
     assert strength["CEB"] == min(strength.values())  # the education consortium: peripheral
     # community action hangs on social care alone
     assert amunt["SAC"]["IMSS-AMUNT"]["weight"] > 0.6 * strength["SAC"]
+
+
+def test_demo_referrals_are_directed_and_professionals_are_nodes(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    from community_map.network import networks_by_window
+    from community_map.network_metrics import graph_metrics
+    from community_map.storage import session_scope
+
+    with session_scope(demo_engine) as session:
+        tables = service_network_tables(session)
+    year = [Window("2022-23", dt.date(2022, 9, 1), dt.date(2023, 10, 1))]
+    referrals = networks_by_window(tables, year, layer="referrals")["2022-23"]
+    assert referrals.is_directed()
+    assert referrals["IMSS-AMUNT"]["BA"]["weight"] > referrals.get_edge_data(
+        "BA", "IMSS-AMUNT", {"weight": 0})["weight"]  # social care refers to job guidance
+    metrics = graph_metrics(referrals)
+    assert 0 <= metrics["reciprocity"] <= 1
+    pros = networks_by_window(tables, year, layer="professionals")["2022-23"]
+    assert all(str(n).startswith("PRO-") for n in pros.nodes)
+    assert pros.number_of_edges() > 0
