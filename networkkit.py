@@ -46,8 +46,14 @@ def build(version: int, layer: str, window_kind: str, mode: str, weighting: str,
                                     min_shared=min_shared, max_session_size=max_size or None)
     people = data["people"]
     service_like = layer in ("services", "professionals", "referrals")
-    group = (None if service_like
-             else people[group_by].fillna("—").astype(str).to_dict())
+    if layer == "professionals":  # compared by the service (centre) they work in
+        table = data["professional_groups"]
+        group = dict(zip(table["code"], table["service"], strict=True))
+    elif service_like:  # compared by sector: social care, employment, education...
+        table = data["service_groups"]
+        group = dict(zip(table["code"], table["sector"], strict=True))
+    else:
+        group = people[group_by].fillna("—").astype(str).to_dict()
     rows, nodes = [], {}
     for w in spans:
         enrolled = None if service_like else net.enrolled_in(people, w)

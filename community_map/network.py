@@ -334,9 +334,17 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         .join(giver, giver.id == Collaboration.from_professional_id)
         .join(taker, taker.id == Collaboration.to_professional_id)).all(),
         columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
+    sectors = dict(session.execute(select(Service.code, Service.sector)).all())
+    centres = dict(session.execute(
+        select(Professional.code, Service.code)
+        .join(Service, Service.id == Professional.service_id)).all())
     return {"facilitation": facilitation, "partners": partners,
             "collaborations": collaborations, "facilitation_professionals": facilitation_pros,
-            "collaborations_professionals": collaborations_pros}
+            "collaborations_professionals": collaborations_pros,
+            "service_groups": pd.DataFrame({"code": list(sectors),
+                                            "sector": list(sectors.values())}),
+            "professional_groups": pd.DataFrame({"code": list(centres),
+                                                 "service": list(centres.values())})}
 
 
 def referral_network(collaborations: pd.DataFrame, *, window: Window | None = None) -> nx.DiGraph:

@@ -39,8 +39,10 @@ with st.expander(_("Options")):
     min_shared = int(o2.number_input(_("Minimum shared sessions"), 1, 20, 1, key="net_min"))
     max_size = int(o3.number_input(_("Leave out sessions above N attendees (0: none)"), 0, 500,
                                    0, key="net_max"))
-    group_by = o4.selectbox(_("Colour and compare by"), list(networkkit.GROUPS),
-                            key="net_group")
+    group_by = o4.selectbox(_("Colour and compare participants by"), list(networkkit.GROUPS),
+                            key="net_group",
+                            help=_("Services are compared by sector, professionals by the "
+                                   "service they work in."))
     max_nodes = int(o1.number_input(_("Most nodes drawn"), 50, 2000, 400, step=50,
                                     key="net_cap"))
     size_by = o2.selectbox(_("Size by"), ["strength", "degree", "betweenness", "eigenvector"],
