@@ -6,7 +6,6 @@ by anyone shows up on the next run without a time-to-live.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import folium
@@ -120,6 +119,3 @@ def save(action: str, actor: Actor, **kwargs: Any) -> bool:
     st.cache_data.clear()
     return True
 
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -13,9 +13,6 @@ from community_map import network as net
 from community_map import network_metrics as metrics
 from community_map.network_draw import stable_layout
 
-WAVES = {"T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
-         "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
-         "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30))}
 GROUPS = ("district", "neighbourhood", "gender", "age_band")
 
 
@@ -27,7 +24,7 @@ def tables(version: int) -> dict[str, pd.DataFrame]:
 
 def windows(kind: str, mode: str) -> list[net.Window]:
     if kind == "waves":
-        return net.windows_from_waves(WAVES)
+        return net.windows_from_waves(net.AMUNT_WAVES)
     return net.regular_windows(dt.date(2022, 9, 1), dt.date(2023, 9, 30),
                                freq="month" if kind == "month" else "quarter",
                                mode=mode)  # type: ignore[arg-type]

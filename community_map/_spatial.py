@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, aliased
 from community_map.models import METRIC_SRID, TerritoryUnit
 
 # Rough bounds of Catalonia in EPSG:25831, to catch swapped or wrong coordinates.
-CATALONIA_BOUNDS = (250_000.0, 4_480_000.0, 550_000.0, 4_760_000.0)
+CATALONIA_BOUNDS: tuple[float, float, float, float] = (250_000.0, 4_480_000.0, 550_000.0,
+                                                       4_760_000.0)
 
 
 def stored_units(session: Session, kind: str) -> gpd.GeoDataFrame:

@@ -41,6 +41,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import shape
 
+from community_map._spatial import CATALONIA_BOUNDS as _CATALONIA_BOUNDS
 from community_map.assets import DEFAULT_CATEGORIES
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
@@ -79,8 +80,7 @@ TARGET_CRS = CRS.from_epsg(METRIC_SRID)
 WGS84 = CRS.from_epsg(4326)
 
 #: Catalonia in EPSG:25831 metres: (min x, min y, max x, max y).
-CATALONIA_BOUNDS: tuple[float, float, float, float] = (250_000.0, 4_480_000.0, 550_000.0,
-                                                       4_760_000.0)
+CATALONIA_BOUNDS = _CATALONIA_BOUNDS
 
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}

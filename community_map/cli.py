@@ -413,10 +413,7 @@ def _cmd_network(args: argparse.Namespace, out: TextIO) -> int:
     with session_scope(engine) as session:
         tables = {**net.participant_tables(session), **net.service_network_tables(session)}
     if args.windows == "waves":
-        windows = net.windows_from_waves({
-            "T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
-            "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
-            "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30))})
+        windows = net.windows_from_waves(net.AMUNT_WAVES)
     else:
         windows = net.regular_windows(dt.date(2022, 9, 1), dt.date(2023, 9, 30),
                                       freq=args.windows, mode=args.mode)

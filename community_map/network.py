@@ -126,6 +126,14 @@ class Window:
         return (stamps >= pd.Timestamp(self.start)) & (stamps < pd.Timestamp(self.end))
 
 
+AMUNT_WAVES: dict[str, tuple[dt.date, dt.date]] = {
+    # Amunt!: reception (Sept-Dec 2022), follow-up (Jan-Jul 2023), closure (Jul-Sept 2023)
+    "T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
+    "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
+    "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30)),
+}
+
+
 def windows_from_waves(waves: Mapping[str, tuple[dt.date, dt.date]]) -> list[Window]:
     """Turn named waves (e.g. ``{"T0": (start, end), "T1": ...}``, end included) into windows.
 
@@ -303,12 +311,15 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
     )
     from community_map.models import Session as SessionRow
 
-    facilitation = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, Service.code, SessionRow.starts_at)
+    # one read of who facilitated what, at both levels (service and professional)
+    facilitators = pd.DataFrame(session.execute(
+        select(SessionFacilitator.session_id, Service.code, Professional.code,
+               SessionRow.starts_at)
         .join(Professional, Professional.id == SessionFacilitator.professional_id)
         .join(Service, Service.id == Professional.service_id)
         .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
-        columns=["session_id", "service", "starts_at"])
+        columns=["session_id", "service", "professional", "starts_at"])
+    facilitation = facilitators[["session_id", "service", "starts_at"]]
     partners = pd.DataFrame(session.execute(
         select(SessionPartner.session_id, Service.code, SessionRow.starts_at)
         .join(Service, Service.id == SessionPartner.service_id)
@@ -322,11 +333,8 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         .join(target, target.id == Collaboration.to_service_id)).all(),
         columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
     # the same at the level of professionals (a service column holding professional codes)
-    facilitation_pros = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, Professional.code, SessionRow.starts_at)
-        .join(Professional, Professional.id == SessionFacilitator.professional_id)
-        .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
-        columns=["session_id", "service", "starts_at"])
+    facilitation_pros = facilitators[["session_id", "professional", "starts_at"]].rename(
+        columns={"professional": "service"})
     giver, taker = aliased(Professional), aliased(Professional)
     collaborations_pros = pd.DataFrame(session.execute(
         select(giver.code, taker.code, Collaboration.occurred_on, Collaboration.intensity,

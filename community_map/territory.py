@@ -33,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from community_map._spatial import CATALONIA_BOUNDS as _CATALONIA_BOUNDS
 from community_map.errors import ImportFileError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.i18n import ngettext
@@ -52,8 +53,7 @@ __all__ = [
 METRIC_CRS = f"EPSG:{METRIC_SRID}"
 """The CRS of every frame this module returns (ETRS89 / UTM zone 31N)."""
 
-CATALONIA_BOUNDS: tuple[float, float, float, float] = (250_000.0, 4_480_000.0, 550_000.0,
-                                                       4_760_000.0)
+CATALONIA_BOUNDS = _CATALONIA_BOUNDS
 """Plausible extent of Catalonia in EPSG:25831: (xmin, ymin, xmax, ymax)."""
 
 FRAME_COLUMNS: tuple[str, ...] = ("code", "name", "parent_code", "population", "geometry")
