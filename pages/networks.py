@@ -70,10 +70,7 @@ drawn = network_html(G, positions=built["positions"], labels=labels, titles=titl
 if drawn.left_out:
     st.caption(_("{shown} nodes drawn; {left} with the fewest ties left out (raise the limit "
                  "or pick an ego network).").format(shown=drawn.shown, left=drawn.left_out))
-if G.number_of_nodes():
-    components.html(drawn.html, height=660)
-else:
-    st.info(_("No one took part in this window: choose another one with the slider."))
+components.html(drawn.html, height=660)
 
 row = built["per_window"].loc[current]
 if row.get("warning"):
