@@ -1,7 +1,7 @@
 """Benchmark: participant networks of every monthly window with all the metrics.
 
 On the ``city`` demo data (20,000 participants, ~5,000 sessions, ~100,000 attendance
-rows), times the product's pipeline (sparse projection + community_map.network_metrics)
+rows), times the product's pipeline (sparse projection + community_map.networks.metrics)
 against the plain networkx way (bipartite.weighted_projected_graph plus networkx
 metrics, betweenness sampled the same way), in the same run, and reports peak memory.
 Targets: at least 30 times faster, under 10 s in total.
@@ -28,13 +28,13 @@ from networkx.algorithms import bipartite
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from community_map import network as net  # noqa: E402
-from community_map import network_metrics as metrics  # noqa: E402
 from community_map import storage  # noqa: E402
-from community_map.auth import Actor  # noqa: E402
 from community_map.cli import ProgressBar  # noqa: E402
 from community_map.demo import generate_demo  # noqa: E402
 from community_map.models import Role  # noqa: E402
+from community_map.networks import building as net  # noqa: E402
+from community_map.networks import metrics  # noqa: E402
+from community_map.trust.permissions import Actor  # noqa: E402
 
 SAMPLES = 500
 

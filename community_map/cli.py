@@ -18,11 +18,11 @@ from typing import NoReturn, TextIO
 import pandas as pd
 
 from community_map import i18n
-from community_map.auth import Actor
 from community_map.errors import CommunityMapError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import Role
 from community_map.settings import Settings, get_settings
+from community_map.trust.permissions import Actor
 
 PROG = "community-map"
 DEMO_DATABASE_URL = "sqlite:///community_map_demo.db"
@@ -235,15 +235,8 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def app_path() -> Path:
-    """Return the path of the Streamlit entry ``app.py`` of this checkout."""
-    candidates = [Path(__file__).resolve().parent.parent / "app.py", Path.cwd() / "app.py"]
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise CommunityMapError(
-        _("Cannot find app.py. Run the command from the community_map checkout, where app.py "
-          "is.")
-    )
+    """Return the path of the Streamlit entry script inside the installed package."""
+    return Path(__file__).resolve().parent / "ui" / "streamlit_app.py"
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -296,9 +289,9 @@ def _read_password(args: argparse.Namespace) -> str:
 def _cmd_user(args: argparse.Namespace, out: TextIO) -> int:
     from sqlalchemy import select
 
-    from community_map import services
     from community_map.models import User
     from community_map.storage import check_schema, session_scope
+    from community_map.trust import writes as services
 
     engine = _engine(_settings(args))
     check_schema(engine)
@@ -330,14 +323,14 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
-    from community_map import territory_service
     from community_map.storage import check_schema, session_scope
+    from community_map.territory import writes as territory_service
 
     engine = _engine(_settings(args))
     check_schema(engine)
     actor = Actor.command_line()
     if args.import_command == "boundaries":
-        from community_map.territory import boundaries_from_file
+        from community_map.territory.boundaries import boundaries_from_file
 
         result = boundaries_from_file(
             args.file, kind=args.kind, crs=args.crs, code_column=args.code_column,
@@ -350,7 +343,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 session, actor=actor, frame=result.frame, kind=args.kind,
                 source=Path(args.file).name)
     else:
-        from community_map.asset_sources import assets_from_file
+        from community_map.territory.asset_files import assets_from_file
 
         result_assets = assets_from_file(
             args.file, source=args.source, mapping=_pairs(args.map, "--map") or None,
@@ -372,8 +365,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from community_map import assets
     from community_map.storage import check_schema, session_scope
+    from community_map.territory import reads as assets
 
     settings = _settings(args)
     engine = _engine(settings)
@@ -398,9 +391,9 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_network(args: argparse.Namespace, out: TextIO) -> int:
     import datetime as dt
 
-    from community_map import network as net
-    from community_map import network_io
-    from community_map import network_metrics as metrics
+    from community_map.networks import building as net
+    from community_map.networks import exports as network_io
+    from community_map.networks import metrics
     from community_map.storage import check_schema, session_scope
 
     engine = _engine(_settings(args))

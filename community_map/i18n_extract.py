@@ -1,4 +1,4 @@
-"""Find every interface string marked for translation in the package, app.py and pages/."""
+"""Find every interface string marked for translation in the package (web app included)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def source_files(root: Path) -> list[Path]:
     """Return the Python files whose strings are shown to users."""
     files = sorted((root / "community_map").rglob("*.py"))
     files += sorted((root / "pages").glob("*.py"))
-    files += [root / "app.py", root / "appkit.py"]
+    files += [root / "app.py", root / "shell.py"]
     return [f for f in files if f.is_file() and "migrations" not in f.parts]
 
 

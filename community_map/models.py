@@ -53,7 +53,7 @@ class Base(DeclarativeBase):
 
 
 class Role(enum.StrEnum):
-    """User roles; each grants the permissions listed in :mod:`community_map.auth`."""
+    """User roles; each grants the permissions listed in :mod:`community_map.trust.permissions`."""
 
     ADMIN = "admin"
     COORDINATOR = "coordinator"

@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from community_map import storage  # noqa: E402
-from community_map.auth import Actor  # noqa: E402
 from community_map.demo import generate_demo  # noqa: E402
 from community_map.models import Role  # noqa: E402
+from community_map.trust.permissions import Actor  # noqa: E402
 from tests.browser.cdn import ensure_node_modules, install_cdn_routes  # noqa: E402
 from tests.browser.harness import launch_browser  # noqa: E402
 

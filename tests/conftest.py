@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 
 from community_map import settings as settings_module
 from community_map import storage
-from community_map.auth import Actor
 from community_map.models import Role
+from community_map.trust.permissions import Actor
 
 POSTGRES_ENV = "COMMUNITY_MAP_TEST_POSTGRES_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -22,6 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 # at them with COMMUNITY_MAP_REAL_DATA when the clone is elsewhere.
 REAL_DATA = Path(os.environ.get("COMMUNITY_MAP_REAL_DATA")
                  or ROOT.parent / "shared" / "data" / "real")
+
+
+# CI runs the same property-test examples every time, so a red build is reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    hypothesis_settings.load_profile("ci")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests are opt-in on a developer's machine (``--slow``); CI always runs them."""
+    if IN_CI or config.getoption("--slow") or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (CI runs it)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 def skip_or_fail(reason: str) -> None:

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
-from community_map import activity_service as svc
-from community_map.activities import attendance_rates, itinerary, register_frame
-from community_map.auth import Actor
+from community_map.activities import writes as svc
+from community_map.activities.reads import attendance_rates, itinerary, register_frame
 from community_map.errors import NotFoundError, PermissionDeniedError, ValidationError
 from community_map.models import (
     Asset,
@@ -21,6 +20,7 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 from community_map.storage import session_scope
+from community_map.trust.permissions import Actor
 
 EDU = Actor(username="edu", role=Role.EDUCATOR, user_id=None)
 COORD = Actor(username="coord", role=Role.COORDINATOR, user_id=None)
@@ -209,7 +209,8 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
 
     from sqlalchemy import delete
 
-    from community_map import programme_io, storage
+    from community_map import storage
+    from community_map.activities import programme_files as programme_io
     from community_map.models import (
         Attendance,
         Invitation,

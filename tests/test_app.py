@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from community_map.auth import Actor
 from community_map.demo import DEMO_ACCOUNTS
 from community_map.models import Role
+from community_map.trust.permissions import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "community_map" / "ui" / "streamlit_app.py")
 
 
 @pytest.fixture
@@ -270,8 +270,8 @@ def test_one_tap_marks_are_saved_at_once(app_env: str, tmp_path: Path,
 
     from sqlalchemy import select
 
-    from community_map import activity_service as svc
     from community_map import storage
+    from community_map.activities import writes as svc
     from community_map.models import Asset, Attendance, Participant
 
     copy = tmp_path / "copy.db"

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from community_map.asset_sources import (
+from community_map.errors import ImportFileError
+from community_map.territory.asset_files import (
     ASSET_COLUMNS,
     DEFAULT_CATEGORY_MAP,
     SKIPPED_COLUMNS,
@@ -19,8 +20,7 @@ from community_map.asset_sources import (
     assets_from_file,
     map_category,
 )
-from community_map.assets import DEFAULT_CATEGORIES
-from community_map.errors import ImportFileError
+from community_map.territory.reads import DEFAULT_CATEGORIES
 from tests.conftest import REAL_DATA, skip_or_fail
 
 TAXONOMY = {c.code for c in DEFAULT_CATEGORIES}

@@ -16,8 +16,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from community_map.coverage import coverage_by_neighbourhood
 from community_map.errors import ValidationError
+from community_map.territory.coverage import coverage_by_neighbourhood
 
 HOODS = gpd.GeoDataFrame(
     {"code": ["A", "B"], "name": ["Square A", "Square B"]},

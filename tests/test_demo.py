@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from community_map import storage
-from community_map.auth import Actor
 from community_map.demo import DEMO_ACCOUNTS, generate_demo, is_demo_database
 from community_map.errors import ValidationError
 from community_map.models import (
@@ -24,8 +23,9 @@ from community_map.models import (
     TerritoryUnit,
 )
 from community_map.models import Session as SessionRow
-from community_map.services import authenticate
 from community_map.storage import session_scope
+from community_map.trust.permissions import Actor
+from community_map.trust.writes import authenticate
 
 
 def _count(engine: Engine, model: type, *where: object) -> int:
@@ -177,7 +177,7 @@ def test_demo_on_postgres_and_ids_continue(pg_engine: Engine) -> None:
     admin = Actor(username="t", role=Role.ADMIN)
     generate_demo(pg_engine, actor=admin)
     assert _count(pg_engine, TerritoryUnit, TerritoryUnit.kind == "neighbourhood") == 73
-    from community_map.services import add_user
+    from community_map.trust.writes import add_user
 
     with session_scope(pg_engine) as session:  # sequences were moved past explicit ids
         add_user(session, actor=admin, username="after.demo", password="a-long-secret",

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from community_map.errors import ValidationError
-from community_map.indicators import neighbourhood_indicator
 from community_map.storage import session_scope
+from community_map.territory.indicators import neighbourhood_indicator
 
 
 def test_assets_per_10k_residents_matches_a_direct_count(demo_engine: Engine) -> None:

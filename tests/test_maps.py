@@ -4,7 +4,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from community_map import maps
+from community_map.territory import maps
 
 CATEGORIES = pd.DataFrame(
     {"name_ca": ["Biblioteca", "Mercat"], "name_es": ["Biblioteca", "Mercado"],

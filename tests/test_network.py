@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
 from community_map.errors import ValidationError
-from community_map.network import graph_from_attendance
+from community_map.networks.building import graph_from_attendance
 
 SESSIONS = {"s1": "ABC", "s2": "AB", "s3": "CD", "s4": "ABCD"}
 ATTENDANCE = pd.DataFrame(
@@ -95,7 +95,7 @@ def test_matches_networkx_reference_projection(pairs: list[tuple[int, int]]) -> 
 
 import datetime as dt  # noqa: E402
 
-from community_map.network import (  # noqa: E402
+from community_map.networks.building import (  # noqa: E402
     Window,
     combine_layers,
     graph_from_reported_ties,
@@ -179,8 +179,8 @@ def test_demo_service_network_reproduces_the_amunt_picture(demo_engine) -> None:
 
 
 def test_demo_referrals_are_directed_and_professionals_are_nodes(demo_engine) -> None:  # type: ignore[no-untyped-def]
-    from community_map.network import networks_by_window
-    from community_map.network_metrics import graph_metrics
+    from community_map.networks.building import networks_by_window
+    from community_map.networks.metrics import graph_metrics
     from community_map.storage import session_scope
 
     with session_scope(demo_engine) as session:

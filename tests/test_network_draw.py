@@ -5,7 +5,7 @@ import re
 
 import networkx as nx
 
-from community_map.network_draw import capped, network_html, stable_layout
+from community_map.networks.drawing import capped, network_html, stable_layout
 
 
 def _nodes(page: str) -> list[dict]:

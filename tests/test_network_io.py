@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from community_map.errors import ValidationError
-from community_map.network_io import (
+from community_map.networks.exports import (
     GEXF_NAMESPACE,
     graph_to_csv,
     graph_to_graphml,

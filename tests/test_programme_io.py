@@ -15,20 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from community_map import i18n
-from community_map.activities import SESSION_TYPE_LABELS
-from community_map.errors import ImportFileError
-from community_map.models import (
-    Asset,
-    AttendanceStatus,
-    CommunityAction,
-    Participant,
-    Professional,
-    Service,
-    SessionStatus,
-    SessionType,
-)
-from community_map.models import Session as SessionRow
-from community_map.programme_io import (
+from community_map.activities.programme_files import (
     ATTENDANCE_COLUMNS,
     ATTENDANCE_IMPORT_COLUMNS,
     ATTENDANCE_STATUS_LABELS,
@@ -44,6 +31,19 @@ from community_map.programme_io import (
     programme_to_excel,
     programme_to_ical,
 )
+from community_map.activities.reads import SESSION_TYPE_LABELS
+from community_map.errors import ImportFileError
+from community_map.models import (
+    Asset,
+    AttendanceStatus,
+    CommunityAction,
+    Participant,
+    Professional,
+    Service,
+    SessionStatus,
+    SessionType,
+)
+from community_map.models import Session as SessionRow
 
 KNOWN: dict[str, set[str]] = {
     "known_venues": {"EQ-1", "EQ-2"},

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from community_map import i18n
-from community_map.errors import ValidationError
-from community_map.scheduling import (
+from community_map.activities.scheduling import (
     MAX_OCCURRENCES,
     Conflict,
     ConflictKind,
@@ -22,6 +21,7 @@ from community_map.scheduling import (
     parse_opening_hours,
     week_calendar_html,
 )
+from community_map.errors import ValidationError
 
 MONDAY = dt.date(2025, 3, 3)  # a Monday
 

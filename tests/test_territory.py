@@ -1,4 +1,4 @@
-"""Boundary import (community_map.territory): formats, CRS, repairs, columns, errors."""
+"""Boundary import (community_map.territory.boundaries): formats, CRS, repairs, columns, errors."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from community_map import storage
 from community_map.errors import ImportFileError, ValidationError
 from community_map.models import TerritoryUnit
-from community_map.territory import (
+from community_map.territory.boundaries import (
     FRAME_COLUMNS,
     BoundaryImport,
     boundaries_from_file,

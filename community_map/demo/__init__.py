@@ -24,12 +24,10 @@ import shapely
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from community_map import services
-from community_map.auth import Actor
 from community_map.demo import _barcelona as bcn
 from community_map.demo import _names
 from community_map.errors import ValidationError
-from community_map.evaluation import load_instrument
+from community_map.evaluation.instruments import load_instrument
 from community_map.i18n import gettext as _
 from community_map.models import (
     Accessibility,
@@ -65,6 +63,8 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 from community_map.storage import session_scope
+from community_map.trust import writes as services
+from community_map.trust.permissions import Actor
 
 Progress = Callable[[float, str], None]
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from community_map import storage
-from community_map.auth import Actor
 from community_map.models import Role
+from community_map.trust.permissions import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,1 @@
+"""Evaluation: instruments (SSM-Cat), assessments and headline figures."""

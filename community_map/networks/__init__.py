@@ -1,0 +1,1 @@
+"""Networks over time: windows, building, metrics, drawing and exports."""

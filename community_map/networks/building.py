@@ -1,0 +1,475 @@
+"""Networks from attendance registers: who shares sessions with whom.
+
+The participant x session incidence matrix is projected with sparse linear algebra
+(``B @ B.T``) instead of networkx's pure-Python bipartite projection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sqlalchemy.orm import Session
+
+from community_map.errors import ValidationError
+from community_map.i18n import gettext as _
+
+Weighting = Literal["count", "newman"]
+
+
+def _incidence(attendance: pd.DataFrame) -> tuple[sparse.csr_matrix, pd.Index, pd.Index]:
+    missing = {"participant_id", "session_id"} - set(attendance.columns)
+    if missing:
+        raise ValidationError(
+            _("The attendance table lacks the column(s) {cols}; it needs participant_id and "
+              "session_id.").format(cols=", ".join(sorted(missing)))
+        )
+    pairs = attendance[["participant_id", "session_id"]].drop_duplicates()
+    p_codes, participants = pd.factorize(pairs["participant_id"], sort=True)
+    s_codes, sessions = pd.factorize(pairs["session_id"], sort=True)
+    data = np.ones(len(pairs), dtype=np.float64)
+    B = sparse.csr_matrix((data, (p_codes, s_codes)), shape=(len(participants), len(sessions)))
+    return B, pd.Index(participants), pd.Index(sessions)
+
+
+def graph_from_attendance(
+    attendance: pd.DataFrame,
+    *,
+    weighting: Weighting = "count",
+    min_shared: int = 1,
+    max_session_size: int | None = None,
+) -> nx.Graph:
+    """Build the co-attendance network of participants.
+
+    Two participants are tied when they attended at least ``min_shared`` sessions
+    together. The edge attribute ``shared`` is the number of shared sessions and
+    ``weight`` is either that count or Newman's collaboration weight, where a session
+    with *k* attendees adds 1/(k-1) to each pair, so that a 40-person outing does not
+    count as 780 friendships.
+
+    Parameters
+    ----------
+    attendance
+        One row per attendance, with columns ``participant_id`` and ``session_id``
+        (rows of people who did not attend must be filtered out first).
+    weighting
+        ``"count"`` or ``"newman"``.
+    min_shared
+        Minimum number of shared sessions for a tie.
+    max_session_size
+        Leave out sessions with more attendees than this.
+
+    Returns
+    -------
+    networkx.Graph
+        Every participant in ``attendance`` is a node, tied or not.
+
+    Examples
+    --------
+    >>> att = pd.DataFrame({"participant_id": [1, 2, 1, 2, 3], "session_id": [10, 10, 11, 11, 11]})
+    >>> G = graph_from_attendance(att)
+    >>> G[1][2]["shared"], G[1][3]["shared"]
+    (2, 1)
+    """
+    if weighting not in ("count", "newman"):
+        raise ValidationError(
+            _("Unknown weighting {w!r}; use 'count' or 'newman'.").format(w=weighting)
+        )
+    if min_shared < 1:
+        raise ValidationError(_("The minimum number of shared sessions must be at least 1."))
+    B, participants, _sessions = _incidence(attendance)
+    sizes = np.asarray(B.sum(axis=0)).ravel()
+    keep = np.ones(B.shape[1], dtype=bool)
+    if max_session_size is not None:
+        keep &= sizes <= max_session_size
+    B = B[:, keep]
+    sizes = sizes[keep]
+    shared = (B @ B.T).tocoo()
+    if weighting == "newman":
+        scale = np.zeros_like(sizes)
+        multi = sizes > 1
+        scale[multi] = 1.0 / (sizes[multi] - 1.0)
+        weights = (B @ sparse.diags(scale) @ B.T).tocsr()
+    upper = (shared.row < shared.col) & (shared.data >= min_shared)
+    rows, cols, counts = shared.row[upper], shared.col[upper], shared.data[upper]
+    w = np.asarray(weights[rows, cols]).ravel() if weighting == "newman" and len(rows) else counts
+    G = nx.Graph()
+    G.add_nodes_from(participants.tolist())
+    labels = participants.to_numpy()
+    G.add_edges_from(
+        (labels[r], labels[c], {"shared": int(n), "weight": float(x)})
+        for r, c, n, x in zip(rows, cols, counts, w, strict=True)
+    )
+    return G
+
+
+# -- time windows -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A named period ``[start, end)`` (end excluded)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+    def contains(self, when: pd.Series) -> pd.Series:
+        """Return a mask of the datetimes in ``when`` that fall inside the window."""
+        stamps = pd.to_datetime(when)
+        return (stamps >= pd.Timestamp(self.start)) & (stamps < pd.Timestamp(self.end))
+
+
+AMUNT_WAVES: dict[str, tuple[dt.date, dt.date]] = {
+    # Amunt!: reception (Sept-Dec 2022), follow-up (Jan-Jul 2023), closure (Jul-Sept 2023)
+    "T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
+    "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
+    "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30)),
+}
+
+
+def windows_from_waves(waves: Mapping[str, tuple[dt.date, dt.date]]) -> list[Window]:
+    """Turn named waves (e.g. ``{"T0": (start, end), "T1": ...}``, end included) into windows.
+
+    Examples
+    --------
+    >>> windows_from_waves({"T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31))})[0].end
+    datetime.date(2023, 1, 1)
+    """
+    windows = []
+    for name, (start, end) in waves.items():
+        if end < start:
+            raise ValidationError(
+                _("Wave {name} ends before it starts.").format(name=name))
+        windows.append(Window(str(name), start, end + dt.timedelta(days=1)))
+    return sorted(windows, key=lambda w: w.start)
+
+
+def regular_windows(
+    start: dt.date,
+    end: dt.date,
+    *,
+    freq: Literal["month", "quarter"] = "month",
+    mode: Literal["separate", "cumulative", "sliding"] = "separate",
+    span: int = 3,
+) -> list[Window]:
+    """Return monthly or quarterly windows covering ``[start, end]``.
+
+    ``cumulative`` windows all begin at ``start``; ``sliding`` windows cover ``span``
+    periods each, moving one period at a time.
+
+    Examples
+    --------
+    >>> [w.name for w in regular_windows(dt.date(2022, 9, 1), dt.date(2022, 11, 30))]
+    ['2022-09', '2022-10', '2022-11']
+    >>> [w.name for w in regular_windows(dt.date(2022, 9, 1), dt.date(2023, 3, 31),
+    ...                                  freq="quarter")]
+    ['2022-Q3', '2022-Q4', '2023-Q1']
+    """
+    if end < start:
+        raise ValidationError(_("The period ends before it starts."))
+    step = 1 if freq == "month" else 3
+    first = dt.date(start.year, ((start.month - 1) // step) * step + 1, 1)
+    periods: list[tuple[str, dt.date, dt.date]] = []
+    cursor = first
+    while cursor <= end:
+        month = cursor.month - 1 + step
+        following = dt.date(cursor.year + month // 12, month % 12 + 1, 1)
+        name = (f"{cursor:%Y-%m}" if freq == "month"
+                else f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}")
+        periods.append((name, cursor, following))
+        cursor = following
+    if mode == "cumulative":
+        return [Window(name, first, stop) for name, _s, stop in periods]
+    if mode == "sliding":
+        return [Window(periods[i + span - 1][0], periods[i][1], periods[i + span - 1][2])
+                for i in range(max(0, len(periods) - span + 1))]
+    return [Window(name, begin, stop) for name, begin, stop in periods]
+
+
+def participant_networks(
+    attendance: pd.DataFrame,
+    windows: Sequence[Window],
+    *,
+    weighting: Weighting = "count",
+    min_shared: int = 1,
+    max_session_size: int | None = None,
+) -> dict[str, nx.Graph]:
+    """Build the co-attendance network of each window.
+
+    ``attendance`` has ``participant_id``, ``session_id`` and ``starts_at`` columns and
+    holds only rows of people who attended.
+    """
+    return networks_by_window({"attendance": attendance}, windows, layer="coattendance",
+                              weighting=weighting, min_shared=min_shared,
+                              max_session_size=max_session_size)
+
+
+def graph_from_reported_ties(
+    ties: pd.DataFrame, *, window: Window | None = None, directed: bool = False
+) -> nx.Graph:
+    """Build the network of reported ties (surveys, observation) in a window.
+
+    ``ties`` has ``from_participant_id``, ``to_participant_id`` and ``observed_on``;
+    the edge weight counts the reports of the pair.
+    """
+    part = ties if window is None else ties[window.contains(ties["observed_on"])]
+    G: nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    for a, b in zip(part["from_participant_id"], part["to_participant_id"], strict=True):
+        if G.has_edge(a, b):
+            G[a][b]["weight"] += 1.0
+        else:
+            G.add_edge(a, b, weight=1.0)
+    return G
+
+
+def combine_layers(*layers: tuple[str, nx.Graph]) -> nx.Graph:
+    """Combine networks of the same people into one; edge weights add up and the edge
+    attribute ``layers`` names the layers that hold the tie.
+
+    Examples
+    --------
+    >>> a, b = nx.Graph([(1, 2)]), nx.Graph([(1, 2), (2, 3)])
+    >>> G = combine_layers(("coattendance", a), ("reported", b))
+    >>> G[1][2]["layers"], G[2][3]["layers"]
+    ('coattendance;reported', 'reported')
+    """
+    G = nx.Graph()
+    for name, layer in layers:
+        G.add_nodes_from(layer.nodes(data=True))
+        for u, v, data in layer.edges(data=True):
+            weight = float(data.get("weight", 1.0))
+            if G.has_edge(u, v):
+                G[u][v]["weight"] += weight
+                G[u][v]["layers"] += f";{name}"
+            else:
+                G.add_edge(u, v, weight=weight, layers=name)
+    return G
+
+
+def service_network(
+    facilitation: pd.DataFrame,
+    partners: pd.DataFrame,
+    collaborations: pd.DataFrame,
+    *,
+    window: Window | None = None,
+) -> nx.Graph:
+    """Build the inter-service network (undirected, weighted).
+
+    A tie between two services counts the sessions they co-facilitated
+    (``facilitation``: ``session_id``, ``service``, ``starts_at``), the sessions where one
+    was a partner of the other (``partners``: ``session_id``, ``service``,
+    ``starts_at``, joined to the facilitators' services) and the recorded collaborations
+    weighted by intensity, 1 awareness to 4 integration (``collaborations``:
+    ``from_service``, ``to_service``, ``occurred_on``, ``intensity``).
+    """
+    def _in(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        return frame if window is None else frame[window.contains(frame[column])]
+
+    G = nx.Graph()
+    fac = _in(facilitation, "starts_at")[["session_id", "service"]].drop_duplicates()
+    par = _in(partners, "starts_at")[["session_id", "service"]].drop_duplicates()
+    for frame, kind in ((fac.merge(fac, on="session_id"), "co_facilitation"),
+                        (fac.merge(par, on="session_id"), "partnership")):
+        pairs = frame[frame["service_x"] != frame["service_y"]]
+        if kind == "co_facilitation":
+            pairs = pairs[pairs["service_x"] < pairs["service_y"]]
+        for (a, b), n in pairs.groupby(["service_x", "service_y"]).size().items():
+            _add(G, a, b, float(n), kind)
+    col = _in(collaborations, "occurred_on")
+    for (a, b), w in col.groupby(["from_service", "to_service"])["intensity"].sum().items():
+        if a != b:
+            _add(G, a, b, float(w), "collaboration")
+    return G
+
+
+def _add(G: nx.Graph, a: object, b: object, weight: float, kind: str) -> None:
+    if G.has_edge(a, b):
+        G[a][b]["weight"] += weight
+        G[a][b][kind] = G[a][b].get(kind, 0.0) + weight
+    else:
+        G.add_edge(a, b, weight=weight, **{kind: weight})
+
+
+def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
+    """Read what :func:`service_network` needs from the database, by service code."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from community_map.models import (
+        Collaboration,
+        Professional,
+        Service,
+        SessionFacilitator,
+        SessionPartner,
+    )
+    from community_map.models import Session as SessionRow
+
+    # one read of who facilitated what, at both levels (service and professional)
+    facilitators = pd.DataFrame(session.execute(
+        select(SessionFacilitator.session_id, Service.code, Professional.code,
+               SessionRow.starts_at)
+        .join(Professional, Professional.id == SessionFacilitator.professional_id)
+        .join(Service, Service.id == Professional.service_id)
+        .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
+        columns=["session_id", "service", "professional", "starts_at"])
+    facilitation = facilitators[["session_id", "service", "starts_at"]]
+    partners = pd.DataFrame(session.execute(
+        select(SessionPartner.session_id, Service.code, SessionRow.starts_at)
+        .join(Service, Service.id == SessionPartner.service_id)
+        .join(SessionRow, SessionRow.id == SessionPartner.session_id)).all(),
+        columns=["session_id", "service", "starts_at"])
+    source, target = aliased(Service), aliased(Service)
+    collaborations = pd.DataFrame(session.execute(
+        select(source.code, target.code, Collaboration.occurred_on, Collaboration.intensity,
+               Collaboration.kind)
+        .join(source, source.id == Collaboration.from_service_id)
+        .join(target, target.id == Collaboration.to_service_id)).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
+    # the same at the level of professionals (a service column holding professional codes)
+    facilitation_pros = facilitators[["session_id", "professional", "starts_at"]].rename(
+        columns={"professional": "service"})
+    giver, taker = aliased(Professional), aliased(Professional)
+    collaborations_pros = pd.DataFrame(session.execute(
+        select(giver.code, taker.code, Collaboration.occurred_on, Collaboration.intensity,
+               Collaboration.kind)
+        .join(giver, giver.id == Collaboration.from_professional_id)
+        .join(taker, taker.id == Collaboration.to_professional_id)).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
+    sectors = dict(session.execute(select(Service.code, Service.sector)).all())
+    centres = dict(session.execute(
+        select(Professional.code, Service.code)
+        .join(Service, Service.id == Professional.service_id)).all())
+    return {"facilitation": facilitation, "partners": partners,
+            "collaborations": collaborations, "facilitation_professionals": facilitation_pros,
+            "collaborations_professionals": collaborations_pros,
+            "service_groups": pd.DataFrame({"code": list(sectors),
+                                            "sector": list(sectors.values())}),
+            "professional_groups": pd.DataFrame({"code": list(centres),
+                                                 "service": list(centres.values())})}
+
+
+def referral_network(collaborations: pd.DataFrame, *, window: Window | None = None) -> nx.DiGraph:
+    """Build the directed network of referrals (``kind == "referral"``) between services.
+
+    The edge weight counts the referrals from one service to the other.
+
+    Examples
+    --------
+    >>> col = pd.DataFrame({"from_service": ["SC", "SC", "JG"], "to_service": ["JG", "JG", "SC"],
+    ...                     "occurred_on": ["2023-01-01"] * 3, "intensity": [3, 3, 2],
+    ...                     "kind": ["referral", "referral", "referral"]})
+    >>> G = referral_network(col)
+    >>> G["SC"]["JG"]["weight"], G["JG"]["SC"]["weight"]
+    (2.0, 1.0)
+    """
+    part = collaborations[collaborations["kind"] == "referral"]
+    if window is not None:
+        part = part[window.contains(part["occurred_on"])]
+    G = nx.DiGraph()
+    counts = part.groupby(["from_service", "to_service"]).size()
+    for (a, b), n in counts.items():
+        if a != b:
+            G.add_edge(a, b, weight=float(n))
+    return G
+
+
+def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
+    """Read attendance (attended only), reported ties and participant attributes.
+
+    ``people`` is indexed by participant id with the pseudonymous ``code``, ``gender``,
+    ``age_band``, ``neighbourhood`` and ``district`` (names) and the enrolment dates.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from community_map.models import (
+        Attendance,
+        AttendanceStatus,
+        Participant,
+        ReportedTie,
+        TerritoryUnit,
+    )
+    from community_map.models import Session as SessionRow
+
+    attendance = pd.DataFrame(session.execute(
+        select(Attendance.participant_id, Attendance.session_id, SessionRow.starts_at)
+        .join(SessionRow, SessionRow.id == Attendance.session_id)
+        .where(Attendance.status == AttendanceStatus.ATTENDED.value)).all(),
+        columns=["participant_id", "session_id", "starts_at"])
+    ties = pd.DataFrame(session.execute(
+        select(ReportedTie.from_participant_id, ReportedTie.to_participant_id,
+               ReportedTie.observed_on, ReportedTie.wave)).all(),
+        columns=["from_participant_id", "to_participant_id", "observed_on", "wave"])
+    hood, district = aliased(TerritoryUnit), aliased(TerritoryUnit)
+    people = pd.DataFrame(session.execute(
+        select(Participant.id, Participant.code, Participant.gender, Participant.age_band,
+               hood.name, district.name, Participant.enrolled_on, Participant.exited_on)
+        .outerjoin(hood, hood.id == Participant.neighbourhood_id)
+        .outerjoin(district, district.id == hood.parent_id)).all(),
+        columns=["id", "code", "gender", "age_band", "neighbourhood", "district",
+                 "enrolled_on", "exited_on"]).set_index("id")
+    return {"attendance": attendance, "ties": ties, "people": people}
+
+
+def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
+    """Return the participants enrolled at some time during ``window``."""
+    enrolled = pd.to_datetime(people["enrolled_on"])
+    exited = pd.to_datetime(people["exited_on"])
+    mask = ((enrolled.isna() | (enrolled < pd.Timestamp(window.end)))
+            & (exited.isna() | (exited >= pd.Timestamp(window.start))))
+    return people.index[mask].tolist()
+
+
+LAYERS = ("coattendance", "reported", "both", "services", "professionals", "referrals")
+
+
+def networks_by_window(
+    tables: Mapping[str, pd.DataFrame],
+    windows: Sequence[Window],
+    *,
+    layer: str = "coattendance",
+    weighting: Weighting = "count",
+    min_shared: int = 1,
+    max_session_size: int | None = None,
+) -> dict[str, nx.Graph]:
+    """Build the chosen network in every window.
+
+    ``tables`` holds what :func:`participant_tables` and :func:`service_network_tables`
+    return; ``layer`` is ``coattendance``, ``reported``, ``both`` (the two participant
+    layers combined), ``services``, ``professionals`` (the same between professionals)
+    or ``referrals`` (directed, between services).
+    """
+    if layer not in LAYERS:
+        raise ValidationError(_("Unknown network {name!r}; choose one of: {known}.").format(
+            name=layer, known=", ".join(LAYERS)))
+    graphs: dict[str, nx.Graph] = {}
+    for w in windows:
+        if layer == "services":
+            graphs[w.name] = service_network(tables["facilitation"], tables["partners"],
+                                             tables["collaborations"], window=w)
+            continue
+        if layer == "professionals":
+            graphs[w.name] = service_network(
+                tables["facilitation_professionals"], tables["partners"].iloc[0:0],
+                tables["collaborations_professionals"], window=w)
+            continue
+        if layer == "referrals":
+            graphs[w.name] = referral_network(tables["collaborations"], window=w)
+            continue
+        parts = []
+        if layer in ("coattendance", "both"):
+            att = tables["attendance"][w.contains(tables["attendance"]["starts_at"])]
+            parts.append(("coattendance", graph_from_attendance(
+                att, weighting=weighting, min_shared=min_shared,
+                max_session_size=max_session_size)))
+        if layer in ("reported", "both"):
+            parts.append(("reported", graph_from_reported_ties(tables["ties"], window=w)))
+        graphs[w.name] = combine_layers(*parts)
+    return graphs

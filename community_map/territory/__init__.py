@@ -1,0 +1,1 @@
+"""Territory: boundaries, assets and their taxonomy, maps and coverage."""

@@ -1,0 +1,1 @@
+"""Trust: roles and permissions, accounts, the audit log and disclosure rules."""

@@ -1,0 +1,44 @@
+"""Read-only views of user accounts and the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community_map.models import AuditLog, User
+from community_map.trust.permissions import Actor, Permission, require
+
+
+def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
+    """Return the accounts (never their password hashes), one row per user name."""
+    require(actor, Permission.MANAGE_USERS)
+    rows = session.execute(
+        select(User.username, User.display_name, User.role, User.is_active, User.created_at,
+               User.last_login_at).order_by(User.username)
+    ).mappings().all()
+    columns = ["username", "display_name", "role", "is_active", "created_at", "last_login_at"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def audit_log_frame(
+    session: Session, *, actor: Actor, limit: int = 500, entity: str | None = None
+) -> pd.DataFrame:
+    """Return the newest audit entries first, optionally for one entity (table) only."""
+    require(actor, Permission.VIEW_AUDIT)
+    query = select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.entity,
+                   AuditLog.entity_id, AuditLog.before, AuditLog.after)
+    if entity:
+        query = query.where(AuditLog.entity == entity)
+    rows = session.execute(query.order_by(AuditLog.id.desc()).limit(limit)).mappings().all()
+    columns = ["id", "at", "actor", "action", "entity", "entity_id", "before", "after"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("before", "after"):
+        frame[col] = frame[col].map(lambda v: "" if v is None else str(v))
+    return frame
+
+
+def audited_entities(session: Session, *, actor: Actor) -> list[str]:
+    """Return the entity names that appear in the audit log, sorted."""
+    require(actor, Permission.VIEW_AUDIT)
+    return sorted(session.scalars(select(AuditLog.entity).distinct()).all())

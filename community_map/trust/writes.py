@@ -1,0 +1,204 @@
+"""The service layer: every write goes through here, with the acting user, into the audit log.
+
+Functions take an open SQLAlchemy session and an :class:`~community_map.trust.permissions.Actor`,
+validate their input first, write, and record what changed. The caller commits (see
+:func:`community_map.storage.session_scope`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from community_map.errors import AuthenticationError, ValidationError
+from community_map.i18n import gettext as _
+from community_map.models import AuditLog, Base, Role, User, utcnow
+from community_map.settings import get_settings
+from community_map.trust.permissions import (
+    Actor,
+    Permission,
+    hash_password,
+    needs_rehash,
+    require,
+    verify_password,
+)
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditLog:
+    """Append an entry to the audit log (who, when, what, before and after)."""
+    entry = AuditLog(
+        at=utcnow(),
+        user_id=actor.user_id,
+        actor=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def data_version(session: Session) -> int:
+    """Return a number that grows with every write, for caching results per data version."""
+    return int(session.scalar(select(func.coalesce(func.max(AuditLog.id), 0))) or 0)
+
+
+def add_user(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: Role | str,
+    display_name: str = "",
+    service_id: int | None = None,
+) -> User:
+    """Create a local account with a salted password hash.
+
+    Parameters
+    ----------
+    session
+        Open database session.
+    actor
+        Who creates the account; needs the ``manage_users`` permission.
+    username
+        Lower-case letters, digits, dots, dashes and underscores, 2 to 64 characters.
+    password
+        At least ``min_password_length`` characters (setting).
+    role
+        One of :class:`~community_map.models.Role`.
+
+    Returns
+    -------
+    User
+    """
+    require(actor, Permission.MANAGE_USERS)
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise ValidationError(
+            _("User name {name!r} is not valid: use 2 to 64 lower-case letters, digits, dots, "
+              "dashes or underscores, starting with a letter or digit.").format(name=username)
+        )
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError(
+            _("Unknown role {role!r}; choose one of: {roles}.").format(
+                role=role, roles=", ".join(r.value for r in Role)
+            )
+        ) from None
+    minimum = get_settings().min_password_length
+    if len(password) < minimum:
+        raise ValidationError(
+            _("The password must have at least {n} characters.").format(n=minimum)
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationError(
+            _("A user called {name!r} already exists; choose another user name.").format(
+                name=username
+            )
+        )
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=role.value,
+        service_id=service_id,
+        is_active=True,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    record(
+        session,
+        actor,
+        "create",
+        "users",
+        user.id,
+        after={"username": username, "role": role.value, "display_name": user.display_name},
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> Actor:
+    """Check a user name and password; return the logged-in actor.
+
+    Both outcomes are recorded in the audit log. The message for a wrong user name is
+    the same as for a wrong password, so that accounts cannot be discovered.
+    """
+    name = username.strip().lower()
+    user = session.scalar(select(User).where(User.username == name))
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        record(session, Actor(username=name or "?", role=Role.DISTRICT_VIEWER), "login_failed",
+               "users", None if user is None else user.id)
+        raise AuthenticationError(_("Wrong user name or password."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    actor = Actor(
+        username=user.username, role=Role(user.role), user_id=user.id,
+        display_name=user.display_name,
+    )
+    record(session, actor, "login", "users", user.id)
+    return actor
+
+
+def bulk_create(
+    session: Session,
+    *,
+    actor: Actor,
+    model: type[Base],
+    rows: Iterable[Mapping[str, Any]],
+    note: str = "",
+) -> int:
+    """Insert many rows of one table in one statement, audited as a single entry.
+
+    Used by importers and the demo generator, where one audit entry per row would drown
+    the log. The entry records the table, the row count and ``note``.
+    """
+    require(actor, Permission.IMPORT_DATA)
+    batch = [dict(r) for r in rows]
+    if batch:
+        session.execute(insert(model), batch)
+    record(
+        session,
+        actor,
+        "bulk_create",
+        model.__tablename__,
+        None,
+        after={"rows": len(batch), "note": note},
+    )
+    return len(batch)
+
+
+def set_user_active(session: Session, *, actor: Actor, username: str, active: bool) -> User:
+    """Activate or deactivate an account (an inactive account cannot log in)."""
+    require(actor, Permission.MANAGE_USERS)
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise ValidationError(_("There is no user called {name!r}.").format(name=username))
+    if actor.user_id == user.id and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    record(session, actor, "update", "users", user.id, before=before,
+           after={"is_active": active})
+    return user

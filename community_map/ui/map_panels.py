@@ -1,0 +1,123 @@
+"""App-side helpers of the Map and Coverage pages: cached loading and the asset forms.
+
+Caches are keyed on the data version (it grows with every audited write), so an edit
+by anyone shows up on the next run without a time-to-live.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from community_map._spatial import stored_units
+from community_map.errors import CommunityMapError
+from community_map.i18n import gettext as _
+from community_map.models import Accessibility
+from community_map.territory import maps
+from community_map.territory import reads as assets_mod
+from community_map.territory import writes as territory_service
+from community_map.territory.reads import ACCESSIBILITY_LABELS
+from community_map.trust import writes as services
+from community_map.trust.permissions import Actor
+from community_map.ui import shell
+
+NEW_POINT_KEY = "new_asset_point"
+
+
+def data_version() -> int:
+    """Return the current data version (the newest audit entry)."""
+    with shell.db_session() as session:
+        return services.data_version(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_territory(version: int, stale_after_days: int) -> dict[str, Any]:
+    """Load assets, categories and boundaries for one data version."""
+    with shell.db_session() as session:
+        return {
+            "assets": assets_mod.assets_geoframe(session, stale_after_days=stale_after_days),
+            "categories": assets_mod.categories_frame(session),
+            "districts": stored_units(session, "district"),
+            "neighbourhoods": stored_units(session, "neighbourhood"),
+            "catchments": stored_units(session, "catchment"),
+        }
+
+
+def build_map(data: dict[str, Any], assets: gpd.GeoDataFrame, language: str,
+              indicator: Any, show_catchments: bool) -> folium.Map:
+    """Build the territory map.
+
+    A new folium object each run: streamlit-folium renames the map's variables while
+    rendering, so a cached map object renders broken JavaScript the second time.
+    """
+    return maps.map_from_assets(
+        assets, categories=data["categories"], language=language,
+        districts=data["districts"], neighbourhoods=data["neighbourhoods"],
+        catchments=data["catchments"] if show_catchments else None,
+        indicator=None if indicator is None else indicator.values,
+        indicator_text=None if indicator is None else indicator.texts,
+        indicator_title="" if indicator is None else indicator.title,
+    )
+
+
+def category_names(categories: pd.DataFrame, language: str) -> dict[str, str]:
+    column = f"name_{language}" if f"name_{language}" in categories else "name_en"
+    return dict(zip(categories.index, categories[column], strict=True))
+
+
+def asset_form(
+    *, key: str, names: dict[str, str], row: pd.Series | None = None
+) -> dict[str, Any] | None:
+    """Draw the asset form; return the entered fields when submitted."""
+    access = [a.value for a in Accessibility]
+    codes = list(names)
+    with st.form(key):
+        name = st.text_input(_("Name"), value="" if row is None else row["name"],
+                             key=f"{key}_name")
+        category = st.selectbox(_("Category"), codes, format_func=names.__getitem__,
+                                index=0 if row is None else codes.index(row["category"]),
+                                key=f"{key}_category")
+        address = st.text_input(_("Address"), value="" if row is None else row["address"],
+                                key=f"{key}_address")
+        accessibility = st.selectbox(
+            _("Accessibility"), access, key=f"{key}_access",
+            index=access.index("unknown" if row is None else row["accessibility"]),
+            format_func=lambda a: _(ACCESSIBILITY_LABELS[a]))
+        hours = st.text_input(_("Opening hours"), key=f"{key}_hours",
+                              value="" if row is None else row["opening_hours"],
+                              help=_("For example: Mo-Fr 09:00-21:00; Sa 10:00-14:00"))
+        tags = st.text_input(_("Tags (separated by commas)"), key=f"{key}_tags",
+                             value="" if row is None else ", ".join(row["tags"]))
+        capacity = st.number_input(_("Capacity (people)"), min_value=0, step=1,
+                                   key=f"{key}_capacity",
+                                   value=None if row is None or pd.isna(row["capacity"])
+                                   else int(row["capacity"]))
+        submitted = st.form_submit_button(_("Save"), type="primary")
+    if not submitted:
+        return None
+    return {"name": name, "category_code": category, "address": address,
+            "accessibility": accessibility, "opening_hours": hours,
+            "tags": [t.strip() for t in tags.split(",")],
+            "capacity": None if capacity is None else int(capacity)}
+
+
+def save(action: str, actor: Actor, **kwargs: Any) -> bool:
+    """Run an asset write through the service layer; show the outcome; True on success."""
+    try:
+        with shell.db_session() as session:
+            if action == "create":
+                territory_service.create_asset(session, actor=actor, **kwargs)
+            elif action == "update":
+                territory_service.update_asset(session, actor=actor, **kwargs)
+            else:
+                territory_service.set_asset_active(session, actor=actor, **kwargs)
+    except CommunityMapError as exc:
+        shell.report_error(exc)
+        return False
+    st.cache_data.clear()
+    return True
+

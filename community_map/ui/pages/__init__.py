@@ -1,0 +1,1 @@
+"""Page scripts of the web app, run by Streamlit's navigation (see ``streamlit_app.py``)."""

@@ -1,0 +1,106 @@
+"""Calendar page: week, month and list views of the programme; Excel and iCalendar export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from community_map.activities import programme_files as programme_io
+from community_map.activities import scheduling, sessions_frame
+from community_map.activities import writes as service
+from community_map.errors import CommunityMapError
+from community_map.i18n import gettext as _
+from community_map.models import SessionType
+from community_map.trust.permissions import Permission
+from community_map.ui import map_panels, planner_forms, shell
+
+actor = shell.require_actor()
+language = shell.setup_language()
+version = map_panels.data_version()
+lists = planner_forms.choices(version)
+territory = map_panels.load_territory(version, shell.settings().stale_after_days)
+st.title(_("Calendar"))
+
+views = {"week": _("Week"), "month": _("Month"), "list": _("List")}
+c1, c2 = st.columns(2)
+view = c1.segmented_control(_("View"), list(views), format_func=views.__getitem__,
+                            default="week", key="calendar_view") or "week"
+day = c2.date_input(_("Around the date"), value=dt.date.today(), format="DD/MM/YYYY",
+                    key="calendar_day")
+with st.expander(_("Filters")):
+    f1, f2 = st.columns(2)
+    services_ = f1.multiselect(_("Centre or service"), list(lists["services"]),
+                               format_func=lists["services"].__getitem__, key="cal_services")
+    facilitators = f1.multiselect(_("Facilitator"), list(lists["professionals"]),
+                                  format_func=lists["professionals"].__getitem__,
+                                  key="cal_facilitators")
+    types = f2.multiselect(_("Type"), [t.value for t in SessionType],
+                           format_func=planner_forms.type_label, key="cal_types")
+    hoods = dict(zip(territory["neighbourhoods"]["id"], territory["neighbourhoods"]["name"],
+                     strict=True))
+    chosen_hoods = f2.multiselect(_("Neighbourhood"), list(hoods), format_func=hoods.__getitem__,
+                                  key="cal_hoods")
+
+if view == "week":
+    start = day - dt.timedelta(days=day.weekday())
+    end = start + dt.timedelta(days=7)
+else:
+    start = day.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+with shell.db_session() as session:
+    frame = sessions_frame(session, start=dt.datetime.combine(start, dt.time()),
+                           end=dt.datetime.combine(end, dt.time()), service_ids=services_,
+                           facilitator_ids=facilitators, types=types,
+                           neighbourhood_ids=chosen_hoods)
+    programme = programme_io.programme_frame(session, session_ids=frame.session_id.tolist())
+
+if view == "week":
+    st.html(scheduling.week_calendar_html(frame, week_start=start, language=language))
+elif view == "month":
+    st.html(scheduling.month_calendar_html(frame, month=start, language=language))
+else:
+    st.dataframe(frame.assign(type=frame.type.map(planner_forms.type_label))[
+        ["starts_at", "ends_at", "type", "title", "action", "venue", "status", "invited",
+         "attended"]].rename(columns={
+            "starts_at": _("Start"), "ends_at": _("End"), "type": _("Type"), "title": _("Title"),
+            "action": _("Community action"), "venue": _("Venue"), "status": _("Status"),
+            "invited": _("Invited"), "attended": _("Attended")}),
+        hide_index=True, width="stretch")
+st.caption(_("{n} sessions from {start} to {end}.").format(
+    n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"))
+
+e1, e2, e3 = st.columns(3)
+with shell.db_session() as session:
+    attendance = programme_io.attendance_long_frame(session, session_ids=frame.session_id)
+e1.download_button(_("Download programme (Excel)"),
+                   programme_io.programme_to_excel(programme, attendance, language=language),
+                   f"programme_{start:%Y%m%d}.xlsx", key="export_programme_xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+e2.download_button(_("Download calendar (.ics)"),
+                   programme_io.programme_to_ical(programme, calendar_name="community_map"),
+                   f"programme_{start:%Y%m%d}.ics", "text/calendar", key="export_programme_ics")
+e3.download_button(_("Download an empty template"),
+                   programme_io.programme_template_excel(language=language),
+                   "programme_template.xlsx", key="programme_template",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANCE):
+    upload = st.file_uploader(_("Import a programme and attendance (Excel)"), type=["xlsx"],
+                              key="programme_upload")
+    if upload is not None and st.button(_("Import the programme"), key="programme_import"):
+        path = Path(tempfile.mkdtemp()) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            with shell.db_session() as session:
+                read = programme_io.programme_from_excel(
+                    path, display_name=upload.name, **service.known_codes(session))
+                counts = service.import_programme(session, actor=actor, programme=read)
+        except CommunityMapError as exc:
+            st.error(str(exc))
+        else:
+            st.success(_("Imported: {created} new sessions, {updated} updated, {attendance} "
+                         "attendance rows.").format(**counts))
+            st.cache_data.clear()
