@@ -115,7 +115,7 @@ def lonlat_to_metric(lon: float, lat: float) -> tuple[float, float]:
     --------
     >>> x, y = lonlat_to_metric(2.1734, 41.3851)
     >>> round(x, -2), round(y, -2)
-    (431000.0, 4581900.0)
+    (430900.0, 4581800.0)
     """
     point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(METRIC_SRID).iloc[0]
     return float(point.x), float(point.y)
