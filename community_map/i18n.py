@@ -23,6 +23,22 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+__all__ = [
+    "DOMAIN",
+    "FALLBACK_LANGUAGE",
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "get_language",
+    "gettext",
+    "language",
+    "language_from_locale",
+    "ngettext",
+    "recording_misses",
+    "set_language",
+    "translations",
+]
+
 LANGUAGES: dict[str, str] = {"ca": "Català", "es": "Castellano", "en": "English"}
 FALLBACK_LANGUAGE = "en"
 DOMAIN = "messages"
@@ -67,6 +83,37 @@ def language(code: str) -> Iterator[None]:
         _language.reset(token)
 
 
+# Lookups that fell back to English while a test records them (see recording_misses).
+_misses: set[tuple[str, str]] | None = None
+
+
+@contextmanager
+def recording_misses() -> Iterator[set[tuple[str, str]]]:
+    """Collect ``(language, msgid)`` of every lookup the catalogues cannot answer.
+
+    Used by the tests that render every page in Catalan and Spanish: a miss is a string a
+    user would see in English. Recording is process-wide (Streamlit runs pages in other
+    threads), so it is meant for tests only.
+
+    Examples
+    --------
+    >>> with recording_misses() as misses, language("ca"):
+    ...     _ = gettext("Home"), gettext("Not a catalogue string")
+    >>> sorted(misses)
+    [('ca', 'Not a catalogue string')]
+    """
+    global _misses
+    previous, _misses = _misses, set()
+    try:
+        yield _misses
+    finally:
+        _misses = previous
+
+
+def _is_missing(catalogue: NullTranslations, key: object) -> bool:
+    return key not in getattr(catalogue, "_catalog", {})
+
+
 def gettext(message: str) -> str:
     """Translate ``message`` into the active language.
 
@@ -76,12 +123,32 @@ def gettext(message: str) -> str:
     ...     gettext("Home")
     'Inici'
     """
-    return translations(get_language()).gettext(message)
+    code = get_language()
+    catalogue = translations(code)
+    if _misses is not None and code != FALLBACK_LANGUAGE and _is_missing(catalogue, message):
+        _misses.add((code, message))
+    return catalogue.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """Translate a message that depends on a count."""
-    return translations(get_language()).ngettext(singular, plural, n)
+    """Translate a message that depends on a count.
+
+    Examples
+    --------
+    >>> with language("ca"):
+    ...     ngettext("{count} invalid polygon was repaired.",
+    ...              "{count} invalid polygons were repaired.", 2).format(count=2)
+    "S'han reparat 2 polígons no vàlids."
+    """
+    code = get_language()
+    catalogue = translations(code)
+    if (
+        _misses is not None
+        and code != FALLBACK_LANGUAGE
+        and _is_missing(catalogue, (singular, 0))
+    ):
+        _misses.add((code, singular))
+    return catalogue.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name

@@ -42,7 +42,7 @@ def test_every_string_is_in_the_catalogue(language: str, messages: dict) -> None
 def test_every_string_is_translated(language: str, messages: dict) -> None:
     catalog = _catalog(language)
     untranslated = [m for m in messages if catalog.get(m) is not None
-                    and (not catalog.get(m).string or catalog.get(m).fuzzy)]
+                    and (not all(_forms(catalog.get(m).string)) or catalog.get(m).fuzzy)]
     assert not untranslated, f"untranslated in {language}: {untranslated[:10]}"
 
 
@@ -50,9 +50,31 @@ def test_every_string_is_translated(language: str, messages: dict) -> None:
 def test_translations_keep_placeholders(language: str) -> None:
     for message in _catalog(language):
         if message.id and message.string:
-            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
-                PLACEHOLDER.findall(message.string)
-            ), (language, message.id)
+            expected = sorted(PLACEHOLDER.findall(_forms(message.id)[-1]))
+            for form in _forms(message.string):
+                assert sorted(PLACEHOLDER.findall(form)) == expected, (language, message.id)
+
+
+def _forms(value: object) -> tuple[str, ...]:
+    """The forms of a catalogue string: one, or one per count for a plural entry."""
+    return tuple(value) if isinstance(value, tuple) else (str(value or ""),)
+
+
+@pytest.mark.parametrize("language", ["ca", "es"])
+def test_plural_messages_are_plural_entries(language: str, messages: dict) -> None:
+    catalog = _catalog(language)
+    plurals = [m for m in messages if isinstance(m, tuple)]
+    assert plurals, "the extractor sees ngettext calls"
+    for singular, plural in plurals:
+        entry = catalog.get(singular)
+        assert entry is not None and entry.pluralizable, singular
+        assert catalog.get(plural) is None, f"plural form stored as its own entry: {plural}"
+    with i18n.language(language):
+        one = i18n.ngettext("{count} invalid polygon was repaired.",
+                            "{count} invalid polygons were repaired.", 1)
+        two = i18n.ngettext("{count} invalid polygon was repaired.",
+                            "{count} invalid polygons were repaired.", 2)
+    assert one != two and "invalid" not in one + two
 
 
 def test_active_language_translates() -> None:
