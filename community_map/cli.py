@@ -289,9 +289,9 @@ def _read_password(args: argparse.Namespace) -> str:
 def _cmd_user(args: argparse.Namespace, out: TextIO) -> int:
     from sqlalchemy import select
 
+    from community_map import trust
     from community_map.models import User
     from community_map.storage import check_schema, session_scope
-    from community_map.trust import writes as services
 
     engine = _engine(_settings(args))
     check_schema(engine)
@@ -303,7 +303,7 @@ def _cmd_user(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     password = _read_password(args)
     with session_scope(engine) as session:
-        services.add_user(session, actor=Actor.command_line(), username=args.username,
+        trust.add_user(session, actor=Actor.command_line(), username=args.username,
                           password=password, role=args.role, display_name=args.display_name)
     out.write(_("User {name} created with role {role}.").format(
         name=args.username.strip().lower(), role=args.role) + "\n")

@@ -25,7 +25,7 @@ from community_map.models import (
 from community_map.models import Session as SessionRow
 from community_map.storage import session_scope
 from community_map.trust.permissions import Actor
-from community_map.trust.writes import authenticate
+from community_map.trust import authenticate
 
 
 def _count(engine: Engine, model: type, *where: object) -> int:
@@ -177,7 +177,7 @@ def test_demo_on_postgres_and_ids_continue(pg_engine: Engine) -> None:
     admin = Actor(username="t", role=Role.ADMIN)
     generate_demo(pg_engine, actor=admin)
     assert _count(pg_engine, TerritoryUnit, TerritoryUnit.kind == "neighbourhood") == 73
-    from community_map.trust.writes import add_user
+    from community_map.trust import add_user
 
     with session_scope(pg_engine) as session:  # sequences were moved past explicit ids
         add_user(session, actor=admin, username="after.demo", password="a-long-secret",

@@ -38,7 +38,7 @@ from community_map.models import (
     Typology,
 )
 from community_map.models import Session as SessionRow
-from community_map.trust import writes as services
+from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
 
 

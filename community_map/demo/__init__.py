@@ -63,7 +63,7 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 from community_map.storage import session_scope
-from community_map.trust import writes as services
+from community_map import trust as services
 from community_map.trust.permissions import Actor
 
 Progress = Callable[[float, str], None]

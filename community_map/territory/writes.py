@@ -30,7 +30,7 @@ from community_map.models import (
     TerritoryUnit,
     UnitKind,
 )
-from community_map.trust import writes as services
+from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
 
 EDITABLE_FIELDS = ("name", "category_code", "tags", "description", "address", "phone", "email",

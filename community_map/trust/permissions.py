@@ -1,4 +1,4 @@
-"""Roles, permissions and password hashing (argon2id).
+"""Roles and permissions.
 
 An :class:`Actor` is whoever performs an operation: a logged-in user, or the command
 line acting as an administrator. Service functions check the actor's permissions
@@ -11,14 +11,11 @@ import enum
 import getpass
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from community_map.errors import PermissionDeniedError
 from community_map.i18n import gettext as _
 from community_map.models import ROLE_LABELS, Role
 
-_hasher = PasswordHasher()
+__all__ = ["ROLE_PERMISSIONS", "Actor", "Permission", "require"]
 
 
 class Permission(enum.StrEnum):
@@ -94,21 +91,3 @@ def require(actor: Actor, permission: Permission) -> None:
             _("Your role ({role}) does not allow this ({permission}). Ask an administrator.")
             .format(role=actor.role_label, permission=permission.value)
         )
-
-
-def hash_password(password: str) -> str:
-    """Return a salted argon2id hash of ``password``."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """Return whether ``password`` matches ``password_hash`` (never raises on a mismatch)."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    """Return whether the hash was made with older parameters and should be refreshed."""
-    return _hasher.check_needs_rehash(password_hash)

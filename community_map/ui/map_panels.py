@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from community_map import trust
 from community_map._spatial import stored_units
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
@@ -21,7 +22,6 @@ from community_map.territory import maps
 from community_map.territory import reads as assets_mod
 from community_map.territory import writes as territory_service
 from community_map.territory.reads import ACCESSIBILITY_LABELS
-from community_map.trust import writes as services
 from community_map.trust.permissions import Actor
 from community_map.ui import shell
 
@@ -31,7 +31,7 @@ NEW_POINT_KEY = "new_asset_point"
 def data_version() -> int:
     """Return the current data version (the newest audit entry)."""
     with shell.db_session() as session:
-        return services.data_version(session)
+        return trust.data_version(session)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

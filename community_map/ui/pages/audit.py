@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from community_map import trust
 from community_map.i18n import gettext as _
-from community_map.trust import reads as accounts
 from community_map.trust.permissions import Permission
 from community_map.ui import shell
 
@@ -13,13 +13,13 @@ actor = shell.require_permission(Permission.VIEW_AUDIT)
 st.title(_("Audit log"))
 
 with shell.db_session() as session:
-    entities = accounts.audited_entities(session, actor=actor)
+    entities = trust.audited_entities(session, actor=actor)
 entity = st.selectbox(_("Table"), ["", *entities], key="audit_entity",
                       format_func=lambda e: e or _("All"))
 limit = st.number_input(_("Entries to show"), min_value=10, max_value=5000, value=200, step=50,
                         key="audit_limit")
 with shell.db_session() as session:
-    log = accounts.audit_log_frame(session, actor=actor, limit=int(limit), entity=entity or None)
+    log = trust.audit_log_frame(session, actor=actor, limit=int(limit), entity=entity or None)
 
 st.dataframe(
     log.rename(columns={

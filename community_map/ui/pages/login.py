@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import func, select
 
+from community_map import trust
 from community_map.errors import AuthenticationError
 from community_map.i18n import gettext as _
-from community_map.models import ROLE_LABELS, User
-from community_map.trust import writes as services
+from community_map.models import ROLE_LABELS
 from community_map.ui import shell
 
 st.title(_("community_map"))
@@ -17,7 +16,7 @@ st.write(_("Map the assets of the territory, plan community actions and measure 
            "and collaboration between services over time."))
 
 with shell.db_session() as session:
-    user_count = session.scalar(select(func.count()).select_from(User)) or 0
+    user_count = trust.account_count(session)
 
 if user_count == 0:
     st.info(_("There are no accounts yet. An administrator creates the first one on the server "
@@ -31,7 +30,7 @@ with st.form("login"):
 if submitted:
     try:
         with shell.db_session() as session:
-            actor = services.authenticate(session, username, password)
+            actor = trust.authenticate(session, username, password)
     except AuthenticationError as exc:
         st.error(str(exc))
     else:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from community_map import trust
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.models import ROLE_LABELS, Role
-from community_map.trust import reads as accounts
-from community_map.trust import writes as services
 from community_map.trust.permissions import Permission
 from community_map.ui import shell
 
@@ -16,7 +15,7 @@ actor = shell.require_permission(Permission.MANAGE_USERS)
 st.title(_("Users"))
 
 with shell.db_session() as session:
-    table = accounts.users_frame(session, actor=actor)
+    table = trust.users_frame(session, actor=actor)
 
 shown = table.assign(role=table["role"].map(lambda r: _(ROLE_LABELS[Role(r)])))
 st.dataframe(
@@ -43,7 +42,7 @@ if create and role is not None:
     else:
         try:
             with shell.db_session() as session:
-                services.add_user(session, actor=actor, username=username, password=password,
+                trust.add_user(session, actor=actor, username=username, password=password,
                                   role=role, display_name=display_name)
         except CommunityMapError as exc:
             shell.report_error(exc)
@@ -60,7 +59,7 @@ with st.form("toggle_user"):
 if apply and who:
     try:
         with shell.db_session() as session:
-            services.set_user_active(session, actor=actor, username=who, active=make_active)
+            trust.set_user_active(session, actor=actor, username=who, active=make_active)
     except CommunityMapError as exc:
         shell.report_error(exc)
     else:

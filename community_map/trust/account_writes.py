@@ -1,64 +1,23 @@
-"""The service layer: every write goes through here, with the acting user, into the audit log.
-
-Functions take an open SQLAlchemy session and an :class:`~community_map.trust.permissions.Actor`,
-validate their input first, write, and record what changed. The caller commits (see
-:func:`community_map.storage.session_scope`).
-"""
+"""Audited writes of user accounts: create, log in, activate and deactivate."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from community_map.errors import AuthenticationError, ValidationError
 from community_map.i18n import gettext as _
-from community_map.models import AuditLog, Base, Role, User, utcnow
+from community_map.models import Role, User, utcnow
 from community_map.settings import get_settings
-from community_map.trust.permissions import (
-    Actor,
-    Permission,
-    hash_password,
-    needs_rehash,
-    require,
-    verify_password,
-)
+from community_map.trust.audit import record
+from community_map.trust.passwords import hash_password, needs_rehash, verify_password
+from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = ["USERNAME_PATTERN", "add_user", "authenticate", "set_user_active"]
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-
-
-def record(
-    session: Session,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: object = None,
-    *,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-) -> AuditLog:
-    """Append an entry to the audit log (who, when, what, before and after)."""
-    entry = AuditLog(
-        at=utcnow(),
-        user_id=actor.user_id,
-        actor=actor.username,
-        action=action,
-        entity=entity,
-        entity_id=None if entity_id is None else str(entity_id),
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def data_version(session: Session) -> int:
-    """Return a number that grows with every write, for caching results per data version."""
-    return int(session.scalar(select(func.coalesce(func.max(AuditLog.id), 0))) or 0)
 
 
 def add_user(
@@ -159,34 +118,6 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
     )
     record(session, actor, "login", "users", user.id)
     return actor
-
-
-def bulk_create(
-    session: Session,
-    *,
-    actor: Actor,
-    model: type[Base],
-    rows: Iterable[Mapping[str, Any]],
-    note: str = "",
-) -> int:
-    """Insert many rows of one table in one statement, audited as a single entry.
-
-    Used by importers and the demo generator, where one audit entry per row would drown
-    the log. The entry records the table, the row count and ``note``.
-    """
-    require(actor, Permission.IMPORT_DATA)
-    batch = [dict(r) for r in rows]
-    if batch:
-        session.execute(insert(model), batch)
-    record(
-        session,
-        actor,
-        "bulk_create",
-        model.__tablename__,
-        None,
-        after={"rows": len(batch), "note": note},
-    )
-    return len(batch)
 
 
 def set_user_active(session: Session, *, actor: Actor, username: str, active: bool) -> User:

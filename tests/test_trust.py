@@ -5,11 +5,11 @@ import contextlib
 import pytest
 from sqlalchemy import Engine, select
 
+from community_map import trust as services
 from community_map.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from community_map.models import AuditLog, Role, TerritoryUnit, User
 from community_map.storage import session_scope
-from community_map.trust import writes as services
-from community_map.trust.permissions import Actor, hash_password, verify_password
+from community_map.trust import Actor, hash_password, verify_password
 
 
 def _audit(engine: Engine) -> list[AuditLog]:

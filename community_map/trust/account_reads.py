@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from community_map.models import AuditLog, User
 from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = ["account_count", "audit_log_frame", "audited_entities", "users_frame"]
 
 
 def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
@@ -42,3 +44,12 @@ def audited_entities(session: Session, *, actor: Actor) -> list[str]:
     """Return the entity names that appear in the audit log, sorted."""
     require(actor, Permission.VIEW_AUDIT)
     return sorted(session.scalars(select(AuditLog.entity).distinct()).all())
+
+
+def account_count(session: Session) -> int:
+    """Return how many accounts exist (the login page says how to create the first one).
+
+    A count is not personal data, so it needs no acting user: the login page asks it
+    before anyone has logged in.
+    """
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)

@@ -1,0 +1,77 @@
+"""The audit log: every write is recorded with who, when, what, before and after.
+
+Functions take an open SQLAlchemy session and an :class:`~community_map.trust.Actor`; the
+caller commits (see :func:`community_map.storage.session_scope`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from community_map.models import AuditLog, Base, utcnow
+from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = ["bulk_create", "data_version", "record"]
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditLog:
+    """Append an entry to the audit log (who, when, what, before and after)."""
+    entry = AuditLog(
+        at=utcnow(),
+        user_id=actor.user_id,
+        actor=actor.username,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def data_version(session: Session) -> int:
+    """Return a number that grows with every write, for caching results per data version."""
+    return int(session.scalar(select(func.coalesce(func.max(AuditLog.id), 0))) or 0)
+
+
+def bulk_create(
+    session: Session,
+    *,
+    actor: Actor,
+    model: type[Base],
+    rows: Iterable[Mapping[str, Any]],
+    note: str = "",
+) -> int:
+    """Insert many rows of one table in one statement, audited as a single entry.
+
+    Used by importers and the demo generator, where one audit entry per row would drown
+    the log. The entry records the table, the row count and ``note``.
+    """
+    require(actor, Permission.IMPORT_DATA)
+    batch = [dict(r) for r in rows]
+    if batch:
+        session.execute(insert(model), batch)
+    record(
+        session,
+        actor,
+        "bulk_create",
+        model.__tablename__,
+        None,
+        after={"rows": len(batch), "note": note},
+    )
+    return len(batch)
