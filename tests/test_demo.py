@@ -24,8 +24,8 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 from community_map.storage import session_scope
-from community_map.trust.permissions import Actor
 from community_map.trust import authenticate
+from community_map.trust.permissions import Actor
 
 
 def _count(engine: Engine, model: type, *where: object) -> int:

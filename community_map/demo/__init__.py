@@ -24,6 +24,7 @@ import shapely
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from community_map import trust as services
 from community_map.demo import _barcelona as bcn
 from community_map.demo import _names
 from community_map.errors import ValidationError
@@ -63,7 +64,6 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 from community_map.storage import session_scope
-from community_map import trust as services
 from community_map.trust.permissions import Actor
 
 Progress = Callable[[float, str], None]
