@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+__all__ = ["HEADER_FILL", "HEADER_FONT", "write_table"]
+
 HEADER_FILL = PatternFill("solid", fgColor="B5172F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 

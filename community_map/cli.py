@@ -24,6 +24,16 @@ from community_map.models import Role
 from community_map.settings import Settings, get_settings
 from community_map.trust.permissions import Actor
 
+__all__ = [
+    "COMMANDS",
+    "DEMO_DATABASE_URL",
+    "PROG",
+    "ProgressBar",
+    "app_path",
+    "build_parser",
+    "main",
+]
+
 PROG = "community-map"
 DEMO_DATABASE_URL = "sqlite:///community_map_demo.db"
 

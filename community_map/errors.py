@@ -6,6 +6,18 @@ catch them in one place and show a one-line message instead of a traceback.
 
 from __future__ import annotations
 
+__all__ = [
+    "AuthenticationError",
+    "CommunityMapError",
+    "ConfigurationError",
+    "DatabaseUnavailableError",
+    "ImportFileError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "SchemaVersionError",
+    "ValidationError",
+]
+
 
 class CommunityMapError(Exception):
     """Base class of every error that community_map reports to a user."""

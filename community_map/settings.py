@@ -21,6 +21,17 @@ from typing import Any
 from community_map.errors import ConfigurationError
 from community_map.i18n import gettext as _
 
+__all__ = [
+    "DEFAULT_SETTINGS_FILE",
+    "ENV_PREFIX",
+    "SETTINGS",
+    "SETTINGS_FILE_ENV",
+    "Setting",
+    "Settings",
+    "get_settings",
+    "load_settings",
+]
+
 ENV_PREFIX = "COMMUNITY_MAP_"
 SETTINGS_FILE_ENV = "COMMUNITY_MAP_SETTINGS_FILE"
 DEFAULT_SETTINGS_FILE = "community_map.toml"

@@ -6,6 +6,8 @@ import textwrap
 
 from community_map.settings import SETTINGS
 
+__all__ = ["example_settings_toml"]
+
 
 def example_settings_toml() -> str:
     """Return a TOML settings file listing every setting, its help and its default.

@@ -23,6 +23,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from community_map.errors import DatabaseUnavailableError, SchemaVersionError
 from community_map.i18n import gettext as _
 
+__all__ = [
+    "MIGRATIONS_DIR",
+    "check_connection",
+    "check_schema",
+    "create_db_engine",
+    "current_revision",
+    "head_revision",
+    "migrate",
+    "session_factory",
+    "session_scope",
+]
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

@@ -12,6 +12,34 @@ import numpy as np
 
 from community_map.models import CollaborationKind, Sector, SessionType, Typology
 
+__all__ = [
+    "ACTION_PLANS",
+    "AMUNT_SERVICES",
+    "AMUNT_STAFF",
+    "ASSOCIATION_KINDS",
+    "CANCEL_REASONS",
+    "CAPACITY",
+    "CATEGORY_SHARE",
+    "CK",
+    "COLLABORATION_PATTERN",
+    "COORDINATION_TITLE",
+    "DEMO_DISPLAY_NAMES",
+    "ENTITIES",
+    "FIRST_NAMES",
+    "HOURS",
+    "INFORMATIVE_TITLE",
+    "PEOPLE",
+    "SSM_RECEPTION_MEANS",
+    "ST",
+    "STREETS",
+    "SURNAMES",
+    "TAGS",
+    "ActionPlan",
+    "asset_name",
+    "pseudonymous_codes",
+    "staff_name",
+]
+
 CK = CollaborationKind
 
 PEOPLE = (

@@ -14,6 +14,8 @@ from pathlib import Path
 from community_map.errors import NotFoundError
 from community_map.i18n import gettext as _
 
+__all__ = ["INSTRUMENTS_DIR", "Instrument", "load_instrument"]
+
 INSTRUMENTS_DIR = Path(__file__).parent / "data"
 
 

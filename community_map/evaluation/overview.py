@@ -25,6 +25,14 @@ from community_map.models import Session as SessionRow
 from community_map.trust.disclosure import suppressed
 from community_map.trust.permissions import Actor, Permission
 
+__all__ = [
+    "FIGURE_LABELS",
+    "Figure",
+    "boundaries_are_approximate",
+    "district_figures",
+    "home_figures",
+]
+
 
 @dataclass(frozen=True)
 class Figure:

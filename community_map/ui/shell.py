@@ -19,6 +19,20 @@ from community_map.i18n import gettext as _
 from community_map.settings import Settings, get_settings
 from community_map.trust.permissions import Actor, Permission
 
+__all__ = [
+    "ACTOR_KEY",
+    "LANGUAGE_KEY",
+    "current_actor",
+    "db_session",
+    "engine",
+    "language_selector",
+    "report_error",
+    "require_actor",
+    "require_permission",
+    "settings",
+    "setup_language",
+]
+
 LANGUAGE_KEY = "language"
 ACTOR_KEY = "actor"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from community_map.evaluation import overview
+from community_map import evaluation
 from community_map.i18n import gettext as _
 from community_map.trust.permissions import Permission
 from community_map.ui import shell
@@ -17,9 +17,9 @@ st.title(_("Home"))
 st.write(_("Welcome, {name}.").format(name=actor.display_name or actor.username))
 
 with shell.db_session() as session:
-    figures = overview.home_figures(session, actor=actor, threshold=threshold)
-    by_district = overview.district_figures(session, actor=actor, threshold=threshold)
-    approximate = overview.boundaries_are_approximate(session)
+    figures = evaluation.home_figures(session, actor=actor, threshold=threshold)
+    by_district = evaluation.district_figures(session, actor=actor, threshold=threshold)
+    approximate = evaluation.boundaries_are_approximate(session)
 
 columns = st.columns(len(figures))
 for column, figure in zip(columns, figures, strict=True):
