@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from community_map.i18n import N_
-from community_map.trust.permissions import Actor, Permission
+from community_map.trust import Actor, Permission
 
 __all__ = ["LOGIN_PAGE", "PAGES", "PAGES_DIR", "PageSpec", "pages_for"]
 

@@ -17,7 +17,7 @@ from community_map import i18n, storage
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.settings import Settings, get_settings
-from community_map.trust.permissions import Actor, Permission
+from community_map.trust import Actor, Permission
 
 __all__ = [
     "ACTOR_KEY",

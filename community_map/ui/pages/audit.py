@@ -6,7 +6,7 @@ import streamlit as st
 
 from community_map import trust
 from community_map.i18n import gettext as _
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import shell
 
 actor = shell.require_permission(Permission.VIEW_AUDIT)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from community_map import evaluation
 from community_map.i18n import gettext as _
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import shell
 from community_map.ui.page_table import pages_for
 

@@ -8,7 +8,7 @@ from community_map import trust
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.models import ROLE_LABELS, Role
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import shell
 
 actor = shell.require_permission(Permission.MANAGE_USERS)
