@@ -16,6 +16,7 @@ __all__ = [
     "ACTION_PLANS",
     "AMUNT_SERVICES",
     "AMUNT_STAFF",
+    "ASSET_NAME_PATTERNS",
     "ASSOCIATION_KINDS",
     "CANCEL_REASONS",
     "CAPACITY",
@@ -113,39 +114,37 @@ TAGS: dict[str, tuple[str, ...]] = {
 }
 
 
+# How the first asset of a kind in a neighbourhood is named, and how the others are ({n}:
+# the neighbourhood, {p}: a person's name, {i}: the asset's number in the neighbourhood).
+ASSET_NAME_PATTERNS: dict[str, tuple[str, str]] = {
+    "civic_centre": ("Centre Cívic {n}", "Centre Cívic {p}"),
+    "library": ("Biblioteca {n}", "Biblioteca {p}"),
+    "health_centre": ("CAP {n}", "CAP {n} {letter}"),
+    "market": ("Mercat de {n}", "Mercat {p}"),
+    "elderly_centre": ("Casal de Gent Gran {n}", "Casal de Gent Gran {p}"),
+    "youth_centre": ("Casal de Joves {n}", "Espai Jove {p}"),
+    "sports_centre": ("Poliesportiu {n}", "CEM {p}"),
+    "cultural_centre": ("Ateneu {n}", "Sala {p}"),
+    "community_garden": ("Hort urbà {n}", "Hort urbà {n} {i}"),
+    "employment_service": ("Barcelona Activa – punt d'atenció {n}",) * 2,
+}
+
+
 def asset_name(category: str, neighbourhood: str, index: int, rng: np.random.Generator) -> str:
     """Return a plausible Catalan name for the ``index``-th asset of a kind in a neighbourhood."""
     person = PEOPLE[int(rng.integers(len(PEOPLE)))]
     first = index == 0
-    match category:
-        case "civic_centre":
-            return f"Centre Cívic {neighbourhood}" if first else f"Centre Cívic {person}"
-        case "library":
-            return f"Biblioteca {neighbourhood}" if first else f"Biblioteca {person}"
-        case "health_centre":
-            return f"CAP {neighbourhood}" if first else f"CAP {neighbourhood} {chr(65 + index)}"
-        case "school":
-            return f"{'Escola' if rng.random() < 0.65 else 'Institut'} {person}"
-        case "association":
-            kind = ASSOCIATION_KINDS[int(rng.integers(len(ASSOCIATION_KINDS)))]
-            return f"{kind} {neighbourhood}" + ("" if first else f" {index + 1}")
-        case "park":
-            kind = ("Parc", "Jardins", "Plaça")[int(rng.integers(3))]
-            return f"{kind} de {person}"
-        case "market":
-            return f"Mercat de {neighbourhood}" if first else f"Mercat {person}"
-        case "elderly_centre":
-            return f"Casal de Gent Gran {neighbourhood if first else person}"
-        case "youth_centre":
-            return f"Casal de Joves {neighbourhood}" if first else f"Espai Jove {person}"
-        case "sports_centre":
-            return f"Poliesportiu {neighbourhood}" if first else f"CEM {person}"
-        case "cultural_centre":
-            return f"Ateneu {neighbourhood}" if first else f"Sala {person}"
-        case "community_garden":
-            return f"Hort urbà {neighbourhood}" + ("" if first else f" {index + 1}")
-        case "employment_service":
-            return f"Barcelona Activa – punt d'atenció {neighbourhood}"
+    if category == "school":
+        return f"{'Escola' if rng.random() < 0.65 else 'Institut'} {person}"
+    if category == "association":
+        kind = ASSOCIATION_KINDS[int(rng.integers(len(ASSOCIATION_KINDS)))]
+        return f"{kind} {neighbourhood}" + ("" if first else f" {index + 1}")
+    if category == "park":
+        kind = ("Parc", "Jardins", "Plaça")[int(rng.integers(3))]
+        return f"{kind} de {person}"
+    if category in ASSET_NAME_PATTERNS:
+        pattern = ASSET_NAME_PATTERNS[category][0 if first else 1]
+        return pattern.format(n=neighbourhood, p=person, i=index + 1, letter=chr(65 + index))
     return f"{category} {neighbourhood} {index + 1}"
 
 
