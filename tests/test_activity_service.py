@@ -209,8 +209,8 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
 
     from sqlalchemy import delete
 
+    from community_map import activities as programme_io
     from community_map import storage
-    from community_map.activities import programme_files as programme_io
     from community_map.models import (
         Attendance,
         Invitation,

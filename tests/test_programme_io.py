@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from community_map import i18n
-from community_map.activities.programme_files import (
+from community_map.activities import (
     ATTENDANCE_COLUMNS,
     ATTENDANCE_IMPORT_COLUMNS,
     ATTENDANCE_STATUS_LABELS,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from community_map import i18n
-from community_map.activities.scheduling import (
+from community_map.activities import (
     MAX_OCCURRENCES,
     Conflict,
     ConflictKind,

@@ -41,6 +41,24 @@ from community_map.models import Session as SessionRow
 from community_map.trust import writes as services
 from community_map.trust.permissions import Actor, Permission, require
 
+__all__ = [
+    "ConflictError",
+    "SessionPlan",
+    "absent_until",
+    "add_phase",
+    "add_walk_in",
+    "cancel_sessions",
+    "check_conflicts",
+    "create_action",
+    "finalise_session",
+    "import_programme",
+    "known_codes",
+    "mark_attendance",
+    "plan_sessions",
+    "reopen_session",
+    "update_sessions",
+]
+
 
 class ConflictError(ValidationError):
     """The sessions conflict with others; nothing was saved. ``conflicts`` lists them."""
@@ -162,7 +180,7 @@ def _check_plan(session: Session, plan: SessionPlan) -> None:
 
 
 def _occurrences(plan: SessionPlan) -> list[tuple[dt.datetime, dt.datetime]]:
-    from community_map.activities.scheduling import occurrences
+    from community_map.activities.recurrence import occurrences
 
     if plan.every_weeks:
         if plan.until is None:
@@ -210,7 +228,7 @@ def _venues(session: Session, ids: Iterable[int | None]) -> pd.DataFrame:
 
 def check_conflicts(session: Session, plans: Sequence[tuple[int | None, SessionPlan]]) -> list:
     """Return the conflicts of planned sessions (``(session_id or None, plan)`` pairs)."""
-    from community_map.activities.scheduling import find_conflicts
+    from community_map.activities.conflicts import find_conflicts
 
     if not plans:
         return []
