@@ -19,6 +19,7 @@ from community_map.activities import (
     month_calendar_html,
     occurrences,
     parse_opening_hours,
+    series_rule,
     week_calendar_html,
 )
 from community_map.errors import ValidationError
@@ -554,3 +555,30 @@ def test_month_lines_and_more() -> None:
 def test_month_names_are_localised(language: str, title: str, monday: str) -> None:
     page = month_calendar_html(pd.DataFrame(), month=MONDAY, language=language)
     assert title in page and monday in page
+
+
+# ------------------------------------------------------------- RFC 5545 rule (dateutil)
+
+RULE_CASES = [
+    (at(MONDAY, 10), at(MONDAY, 12), 1, dt.date(2025, 3, 31)),
+    (at(MONDAY, 10), at(MONDAY, 12), 2, dt.date(2025, 3, 31)),
+    (at(MONDAY, 10), at(MONDAY, 12), 2, dt.date(2025, 3, 30)),
+    (at(MONDAY, 10), at(MONDAY, 12), 1, MONDAY),
+    (dt.datetime(2025, 3, 24, 18), dt.datetime(2025, 3, 24, 19, 30), 1, dt.date(2025, 4, 7)),
+    (dt.datetime(2025, 10, 20, 18), dt.datetime(2025, 10, 20, 19), 1, dt.date(2025, 11, 3)),
+    (at(MONDAY, 22), at(day(1), 1), 1, day(7)),
+    (at(MONDAY, 10), at(MONDAY, 11), 1, MONDAY + dt.timedelta(weeks=MAX_OCCURRENCES - 1)),
+    (at(day(5), 9, 30), at(day(5), 11), 3, dt.date(2025, 12, 31)),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "every_weeks", "until"), RULE_CASES)
+def test_the_rrule_gives_the_same_dates_as_the_series(
+    start: dt.datetime, end: dt.datetime, every_weeks: int, until: dt.date
+) -> None:
+    slots = occurrences(start, end, every_weeks=every_weeks, until=until)
+    rule = series_rule(start, every_weeks=every_weeks, until=until)
+    assert list(rule) == [s for s, _e in slots]
+    assert list(series_rule(start, every_weeks=every_weeks, count=len(slots))) == [
+        s for s, _e in slots
+    ]

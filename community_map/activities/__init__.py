@@ -50,7 +50,7 @@ from community_map.activities.reads import (
     sessions_held_count,
     sign_in_sheet_html,
 )
-from community_map.activities.recurrence import MAX_OCCURRENCES, occurrences
+from community_map.activities.recurrence import MAX_OCCURRENCES, occurrences, series_rule
 from community_map.activities.writes import (
     ConflictError,
     SessionPlan,
@@ -122,6 +122,7 @@ __all__ = [
     "programme_to_ical",
     "register_frame",
     "reopen_session",
+    "series_rule",
     "session_uid",
     "sessions_frame",
     "sessions_held_count",

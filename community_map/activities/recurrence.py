@@ -10,13 +10,54 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped]
+
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 
-__all__ = ["MAX_OCCURRENCES", "occurrences"]
+__all__ = ["MAX_OCCURRENCES", "occurrences", "series_rule"]
 
 MAX_OCCURRENCES = 200
 """The most sessions a single series may create."""
+
+
+def series_rule(
+    start: dt.datetime,
+    *,
+    every_weeks: int = 1,
+    until: dt.date | None = None,
+    count: int | None = None,
+) -> rrule:
+    """Return the RFC 5545 rule of a weekly or every-N-weeks series starting at ``start``.
+
+    ``FREQ=WEEKLY;INTERVAL=every_weeks`` with ``UNTIL`` the end of the day ``until``
+    (inclusive) or ``COUNT``. The rule repeats the clock time of ``start`` on each date, so
+    naive local datetimes keep their clock time across daylight-saving changes.
+
+    Parameters
+    ----------
+    start
+        The first session's start; it is the rule's DTSTART.
+    every_weeks
+        Interval in weeks (1 = weekly).
+    until, count
+        Last date a session may start on (inclusive), or the number of sessions.
+
+    Returns
+    -------
+    dateutil.rrule.rrule
+        Iterating it gives the start of every session.
+
+    Examples
+    --------
+    >>> rule = series_rule(dt.datetime(2025, 3, 3, 10), every_weeks=2, until=dt.date(2025, 3, 31))
+    >>> [d.strftime("%d/%m %H:%M") for d in rule]
+    ['03/03 10:00', '17/03 10:00', '31/03 10:00']
+    """
+    end_of_day = None
+    if until is not None:
+        end_of_day = dt.datetime.combine(until, dt.time.max, tzinfo=start.tzinfo)
+    return rrule(WEEKLY, dtstart=start, interval=every_weeks, until=end_of_day, count=count)
 
 
 def occurrences(
