@@ -9,6 +9,7 @@ which is what a planner means by "every Monday at 10:00".
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped]
 
@@ -70,8 +71,8 @@ def occurrences(
     """Return the (start, end) pairs of a weekly or every-N-weeks series.
 
     Every occurrence falls on the same weekday at the same clock time as the first one,
-    up to and including ``until``. Datetimes are naive local times, so a daylight-saving
-    change in between does not shift the clock time.
+    up to and including ``until``: the dates of :func:`series_rule`. Datetimes are naive
+    local times, so a daylight-saving change in between does not shift the clock time.
 
     Parameters
     ----------
@@ -117,15 +118,15 @@ def occurrences(
                 date=start.strftime("%d/%m/%Y")
             )
         )
-    count = (until - start.date()).days // (7 * every_weeks) + 1
-    if count > MAX_OCCURRENCES:
+    rule = series_rule(start, every_weeks=every_weeks, until=until)
+    starts: list[dt.datetime] = list(itertools.islice(rule, MAX_OCCURRENCES + 1))
+    if len(starts) > MAX_OCCURRENCES:
         raise ValidationError(
             _(
                 "The series would have {count} sessions; at most {maximum} can be planned at "
                 "once. Choose an earlier end date or a longer interval."
-            ).format(count=count, maximum=MAX_OCCURRENCES)
+            ).format(count=rule.count(), maximum=MAX_OCCURRENCES)
         )
-    step = dt.timedelta(weeks=every_weeks)
     duration = end - start
-    return [(start + i * step, start + i * step + duration) for i in range(count)]
+    return [(first, first + duration) for first in starts]
 
