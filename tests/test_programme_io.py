@@ -122,7 +122,7 @@ def test_programme_frame_of_the_demo(demo_engine: Engine) -> None:
     with Session(demo_engine) as session:
         frame = programme_frame(session)
         count = len(session.scalars(select(SessionRow.id)).all())
-    assert list(frame.columns) == [*PROGRAMME_COLUMNS, "session_id"]
+    assert list(frame.columns) == [*PROGRAMME_COLUMNS, "session_id", "series_id"]
     assert len(frame) == count and frame["session_id"].is_unique
     assert all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in frame["date"])
     assert frame["start"].str.fullmatch(r"\d\d:\d\d").all()
@@ -153,7 +153,7 @@ def test_programme_frame_filters(demo_engine: Engine) -> None:
         chosen = programme_frame(session, session_ids=everything["session_id"].iloc[:5])
     assert chosen["session_id"].tolist() == everything["session_id"].iloc[:5].tolist()
     assert len(by_action) > 0 and set(by_action["action_code"]) == {code}
-    assert none.empty and list(none.columns) == [*PROGRAMME_COLUMNS, "session_id"]
+    assert none.empty and list(none.columns) == [*PROGRAMME_COLUMNS, "session_id", "series_id"]
     assert len(one_day) > 0 and set(one_day["date"]) == {day}
     assert min(later["date"]) == day and len(later) < len(everything)
 
@@ -631,7 +631,10 @@ def test_ical_export_of_the_demo(demo_engine: Engine) -> None:
     second = programme_to_ical(programme, calendar_name="Demo")
     calendar = Calendar.from_ical(first)
     events = calendar.walk("VEVENT")
-    assert len(events) == len(programme)
+    # Every session is one event or one occurrence of a recurring event, none twice.
+    assert sorted(s for e in events for s in _event_starts(e)) == sorted(
+        dt.datetime.combine(d, dt.time.fromisoformat(t), tzinfo=ZoneInfo("Europe/Madrid"))
+        for d, t in zip(programme["date"], programme["start"], strict=True))
     assert len(calendar.walk("VTIMEZONE")) == 1
     assert str(calendar["X-WR-CALNAME"]) == "Demo"
     uids = [str(e["UID"]) for e in events]
@@ -654,7 +657,59 @@ def test_ical_export_of_the_demo(demo_engine: Engine) -> None:
     assert b"TZID=Europe/Madrid" in first
 
 
-def test_ical_summer_time_and_stable_uid() -> None:
+def _event_starts(event: Any) -> list[dt.datetime]:
+    """The starts of an event: DTSTART, expanded by its RRULE with dateutil if it has one."""
+    from dateutil.rrule import rrulestr
+
+    start = event.decoded("DTSTART")
+    if "RRULE" not in event:
+        return [start]
+    return list(rrulestr(event["RRULE"].to_ical().decode(), dtstart=start))
+
+
+def _series(days: list[dt.date], **changes: Any) -> pd.DataFrame:
+    base = {"action_code": "ACT-1", "action_title": "Cooking", "type": "workshop",
+            "title": "Cuina", "start": "18:00", "end": "19:30", "venue_code": "EQ-1",
+            "venue": "Casal", "facilitators": "PRO-1", "partners": "", "capacity": 12,
+            "status": "planned", "cancel_reason": "", "notes": "", "series_id": 7}
+    return pd.DataFrame([{**base, "date": d} for d in days]).assign(**changes)
+
+
+def test_ical_an_unchanged_series_is_one_recurring_event_across_summer_time() -> None:
+    from icalendar import Calendar
+
+    # every two weeks from 17 March 2025; summer time starts on 30 March
+    days = [dt.date(2025, 3, 17) + dt.timedelta(weeks=2 * i) for i in range(4)]
+    events = Calendar.from_ical(programme_to_ical(_series(days), calendar_name="x")).walk(
+        "VEVENT")
+    assert len(events) == 1
+    starts = _event_starts(events[0])
+    madrid = ZoneInfo("Europe/Madrid")
+    assert starts == [dt.datetime.combine(d, dt.time(18), tzinfo=madrid) for d in days]
+    assert [s.utcoffset() for s in starts] == [dt.timedelta(hours=h) for h in (1, 2, 2, 2)]
+    assert events[0].decoded("DTEND") - events[0].decoded("DTSTART") == dt.timedelta(
+        minutes=90)
+
+
+@pytest.mark.parametrize("change", ["cancelled", "moved", "gap", "renamed"])
+def test_ical_a_changed_series_is_one_event_per_session(change: str) -> None:
+    from icalendar import Calendar
+
+    days = [dt.date(2025, 3, 3) + dt.timedelta(weeks=i) for i in range(4)]
+    programme = _series(days)
+    if change == "cancelled":
+        programme.loc[2, "status"] = "cancelled"
+    elif change == "moved":
+        programme.loc[2, "start"] = "17:00"
+    elif change == "gap":
+        programme = programme.drop(index=2).reset_index(drop=True)
+    else:
+        programme.loc[1, "title"] = "Other"
+    events = Calendar.from_ical(programme_to_ical(programme, calendar_name="x")).walk(
+        "VEVENT")
+    assert len(events) == len(programme) and not any("RRULE" in e for e in events)
+    assert [e.decoded("DTSTART").date() for e in events] == list(programme["date"])
+
     from icalendar import Calendar
 
     programme = pd.DataFrame([{

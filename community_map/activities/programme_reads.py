@@ -82,8 +82,9 @@ def programme_frame(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`PROGRAMME_COLUMNS` and ``session_id`` (the database id, not
-        exported to Excel): ``date`` is a :class:`datetime.date`,
+        Columns :data:`PROGRAMME_COLUMNS`, ``session_id`` and ``series_id`` (database
+        ids, not exported to Excel; ``series_id`` is ``Int64``, missing outside a
+        series): ``date`` is a :class:`datetime.date`,
         ``start`` and ``end`` are ``"HH:MM"`` text, ``type`` and ``status`` are codes
         (:class:`~community_map.models.SessionType` and
         :class:`~community_map.models.SessionStatus` values), ``venue_code`` is the
@@ -97,7 +98,7 @@ def programme_frame(
             SessionRow.id, CommunityAction.code, CommunityAction.title, SessionRow.type,
             SessionRow.title, SessionRow.starts_at, SessionRow.ends_at, Asset.source_id,
             Asset.name, SessionRow.capacity, SessionRow.status, SessionRow.cancel_reason,
-            SessionRow.notes,
+            SessionRow.notes, SessionRow.series_id,
         )
         .outerjoin(CommunityAction, CommunityAction.id == SessionRow.action_id)
         .outerjoin(Asset, Asset.id == SessionRow.venue_asset_id)
@@ -120,7 +121,7 @@ def programme_frame(
 
     records = []
     for (sid, action_code, action_title, stype, title, starts_at, ends_at, venue_code,
-         venue, capacity, status, cancel_reason, notes) in rows:
+         venue, capacity, status, cancel_reason, notes, series_id) in rows:
         records.append({
             "action_code": action_code or "",
             "action_title": action_title or "",
@@ -138,12 +139,16 @@ def programme_frame(
             "cancel_reason": cancel_reason or "",
             "notes": notes or "",
             "session_id": sid,
+            "series_id": series_id,
             "_sort": (starts_at, action_code or "", venue_code or "", stype, sid),
         })
     records.sort(key=lambda r: r["_sort"])
     frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_sort"} for r in records],
-                         columns=[*PROGRAMME_COLUMNS, "session_id"])
+                         columns=[*PROGRAMME_COLUMNS, "session_id", "series_id"])
     frame["session_id"] = frame["session_id"].astype("int64")
+    frame["series_id"] = pd.array(
+        [None if pd.isna(v) else int(v) for v in frame["series_id"]], dtype="Int64"
+    )
     frame["capacity"] = pd.array(
         [None if pd.isna(v) else int(v) for v in frame["capacity"]], dtype="Int64"
     )
