@@ -69,7 +69,7 @@ def is_blank(value: object) -> bool:
     if isinstance(value, str):
         return not value.strip()
     try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 

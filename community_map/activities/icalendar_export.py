@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from community_map import i18n
+from community_map.activities._cells import as_int
 from community_map.activities._cells import cell_text as _text
 from community_map.activities._cells import is_blank as _is_blank
 from community_map.activities.programme_columns import (
@@ -125,10 +126,9 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
     notes = _text(record.get("notes"))
     if notes:
         lines.append(notes)
-    series = record.get("series_id")
     return _Occurrence(
         position=position,
-        series=None if _is_blank(series) else int(series),
+        series=as_int(record.get("series_id")),
         uid=session_uid(action, day, start, venue_code, stype),
         starts=dt.datetime.combine(day, start, tzinfo=zone),
         ends=dt.datetime.combine(day, end, tzinfo=zone),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from dateutil.rrule import WEEKLY, rrule  # type: ignore[import-untyped]
+from dateutil.rrule import WEEKLY, rrule
 
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _

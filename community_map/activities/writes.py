@@ -17,6 +17,8 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from community_map.activities.conflicts import Conflict, find_conflicts
+from community_map.activities.recurrence import occurrences
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
@@ -180,8 +182,6 @@ def _check_plan(session: Session, plan: SessionPlan) -> None:
 
 
 def _occurrences(plan: SessionPlan) -> list[tuple[dt.datetime, dt.datetime]]:
-    from community_map.activities.recurrence import occurrences
-
     if plan.every_weeks:
         if plan.until is None:
             raise ValidationError(_("A recurring session needs an end date for the series."))
@@ -226,9 +226,10 @@ def _venues(session: Session, ids: Iterable[int | None]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "name", "capacity", "opening_hours"]).set_index("id")
 
 
-def check_conflicts(session: Session, plans: Sequence[tuple[int | None, SessionPlan]]) -> list:
+def check_conflicts(
+    session: Session, plans: Sequence[tuple[int | None, SessionPlan]]
+) -> list[Conflict]:
     """Return the conflicts of planned sessions (``(session_id or None, plan)`` pairs)."""
-    from community_map.activities.conflicts import find_conflicts
 
     if not plans:
         return []
@@ -527,7 +528,7 @@ def import_programme(session: Session, *, actor: Actor, programme: Any) -> dict[
         "person": dict(session.execute(select(Participant.code, Participant.id)).all()),
     }
     created = updated = 0
-    by_key: dict[tuple, int] = {}
+    by_key: dict[tuple[Any, ...], int] = {}
     for row in programme.sessions.itertuples(index=False):
         action_id = ids["action"].get(row.action_code) if row.action_code else None
         venue_id = ids["venue"].get(row.venue_code) if row.venue_code else None

@@ -94,6 +94,7 @@ def pending_key() -> str:
     return "planner_pending"
 
 
-def remember(plan: Any, conflicts: list, scope: str, target: Any) -> None:
+def remember(plan: SessionPlan, conflicts: list[Any], scope: str,
+             target: dict[str, Any] | None) -> None:
     st.session_state[pending_key()] = {"plan": plan, "conflicts": conflicts, "scope": scope,
                                        "target": target}

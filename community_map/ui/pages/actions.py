@@ -64,8 +64,8 @@ if create:
     try:
         with shell.db_session() as session:
             action = create_action(session, actor=actor, title=title, typology=typology,
-                                           objectives=objectives, lead_service_id=lead,
-                                           neighbourhood_ids=targets, motor_group=members)
+                                   objectives=objectives, lead_service_id=lead,
+                                   neighbourhood_ids=targets, motor_group=members)
             st.session_state["actions_flash"] = _("Community action {code} created.").format(
                 code=action.code)
     except CommunityMapError as exc:
@@ -95,7 +95,7 @@ if not table.empty:
         try:
             with shell.db_session() as session:
                 add_phase(session, actor=actor, action_id=int(chosen), phase=phase,
-                                  started_on=since, note=note)
+                          started_on=since, note=note)
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:

@@ -71,7 +71,7 @@ def _mark_one(participant_id: int, key: str) -> None:
     try:
         with shell.db_session() as session:
             mark_attendance(session, actor=actor, session_id=int(session_id),
-                                    marks={participant_id: st.session_state[key]})
+                            marks={participant_id: st.session_state[key]})
     except CommunityMapError as exc:
         st.session_state["register_error"] = str(exc)
 

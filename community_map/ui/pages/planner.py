@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -31,21 +32,21 @@ action_id = st.selectbox(_("Community action"), [None, *actions], key="planner_a
                          if a is None else actions[a])
 
 
-def _save(plan: SessionPlan, scope: str, target: dict | None, note: str | None) -> None:
+def _save(plan: SessionPlan, scope: str, target: dict[str, Any] | None, note: str | None) -> None:
     with shell.db_session() as session:
         if target is None:
             rows = plan_sessions(session, actor=actor, plan=plan, save_anyway_note=note)
             st.session_state["planner_flash"] = _("{n} sessions saved.").format(n=len(rows))
         else:
             rows = update_sessions(session, actor=actor, session_id=target["id"],
-                                           version=target["version"], plan=plan, scope=scope,
-                                           save_anyway_note=note)
+                                   version=target["version"], plan=plan, scope=scope,
+                                   save_anyway_note=note)
             st.session_state["planner_flash"] = _("{n} sessions changed.").format(n=len(rows))
     st.session_state.pop(planner_forms.pending_key(), None)
     st.cache_data.clear()
 
 
-def _attempt(plan: SessionPlan, scope: str, target: dict | None) -> None:
+def _attempt(plan: SessionPlan, scope: str, target: dict[str, Any] | None) -> None:
     try:
         _save(plan, scope, target, None)
     except ConflictError as exc:
@@ -107,7 +108,7 @@ else:
         try:
             with shell.db_session() as session:
                 cancel_sessions(session, actor=actor, session_id=int(chosen),
-                                        version=int(row["version"]), reason=reason)
+                                version=int(row["version"]), reason=reason)
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:
