@@ -279,7 +279,7 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
             s.execute(delete(model))
     assert _count(target) == 0
     with session_scope(target) as s:
-        read = programme_io.programme_from_excel(workbook, **svc.known_codes(s))
+        read = programme_io.programme_from_excel(workbook, **programme_io.known_codes(s))
         counts = svc.import_programme(s, actor=COORD, programme=read)
     assert counts["created"] == len(programme) and counts["attendance"] == len(attendance)
     with session_scope(target) as s:
@@ -297,6 +297,6 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
         attendance.sort_values(akey).reset_index(drop=True),
         again_attendance.sort_values(akey).reset_index(drop=True))
     with session_scope(target) as s:  # importing again updates, never duplicates
-        read = programme_io.programme_from_excel(workbook, **svc.known_codes(s))
+        read = programme_io.programme_from_excel(workbook, **programme_io.known_codes(s))
         counts = svc.import_programme(s, actor=COORD, programme=read)
     assert counts["created"] == 0 and _count(target) == len(programme)

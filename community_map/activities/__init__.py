@@ -35,7 +35,11 @@ from community_map.activities.programme_columns import (
 )
 from community_map.activities.programme_excel import programme_template_excel, programme_to_excel
 from community_map.activities.programme_import import programme_from_excel
-from community_map.activities.programme_reads import attendance_long_frame, programme_frame
+from community_map.activities.programme_reads import (
+    attendance_long_frame,
+    known_codes,
+    programme_frame,
+)
 from community_map.activities.reads import (
     PHASE_LABELS,
     SESSION_TYPE_LABELS,
@@ -62,7 +66,6 @@ from community_map.activities.writes import (
     create_action,
     finalise_session,
     import_programme,
-    known_codes,
     mark_attendance,
     plan_sessions,
     reopen_session,

@@ -33,6 +33,7 @@ from community_map.models import Session as SessionRow
 
 __all__ = [
     "attendance_long_frame",
+    "known_codes",
     "programme_frame",
 ]
 
@@ -216,3 +217,27 @@ def attendance_long_frame(
     frame["walk_in"] = frame["walk_in"].astype(bool)
     return frame
 
+
+def known_codes(session: Session) -> dict[str, set[str]]:
+    """Return the codes a programme workbook may refer to, by keyword of the reader.
+
+    Parameters
+    ----------
+    session
+        An open database session (only read from).
+
+    Returns
+    -------
+    dict
+        ``known_venues`` (venue assets' ``source_id``), ``known_actions``,
+        ``known_professionals``, ``known_services`` and ``known_participants`` (codes),
+        the keyword arguments of
+        :func:`~community_map.activities.programme_import.programme_from_excel`.
+    """
+    return {
+        "known_venues": {c for c in session.scalars(select(Asset.source_id)) if c},
+        "known_actions": set(session.scalars(select(CommunityAction.code))),
+        "known_professionals": set(session.scalars(select(Professional.code))),
+        "known_services": set(session.scalars(select(Service.code))),
+        "known_participants": set(session.scalars(select(Participant.code))),
+    }

@@ -54,7 +54,6 @@ __all__ = [
     "create_action",
     "finalise_session",
     "import_programme",
-    "known_codes",
     "mark_attendance",
     "plan_sessions",
     "reopen_session",
@@ -495,19 +494,6 @@ def reopen_session(session: Session, *, actor: Actor, session_id: int) -> Sessio
     services.record(session, actor, "update", "sessions", session_id,
                     before={"finalised": True}, after={"finalised": False})
     return row
-
-
-def known_codes(session: Session) -> dict[str, set[str]]:
-    """The codes a programme workbook may refer to, for :func:`programme_from_excel`."""
-    from community_map.models import Professional, Service
-
-    return {
-        "known_venues": {c for c in session.scalars(select(Asset.source_id)) if c},
-        "known_actions": set(session.scalars(select(CommunityAction.code))),
-        "known_professionals": set(session.scalars(select(Professional.code))),
-        "known_services": set(session.scalars(select(Service.code))),
-        "known_participants": set(session.scalars(select(Participant.code))),
-    }
 
 
 def import_programme(session: Session, *, actor: Actor, programme: Any) -> dict[str, int]:
