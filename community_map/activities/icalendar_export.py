@@ -1,5 +1,4 @@
-"""The programme written as an iCalendar (.ics) file that calendar programs subscribe to.
-"""
+"""The programme written as an iCalendar (.ics) file that calendar programs subscribe to."""
 
 from __future__ import annotations
 

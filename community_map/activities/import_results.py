@@ -1,5 +1,4 @@
-"""What reading a programme workbook gives back: the validated tables or every problem.
-"""
+"""What reading a programme workbook gives back: the validated tables or every problem."""
 
 from __future__ import annotations
 

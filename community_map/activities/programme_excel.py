@@ -372,6 +372,13 @@ def programme_template_excel(*, language: str = "en") -> bytes:
         The workbook of :func:`programme_to_excel` with no sessions and no attendance;
         its Instructions sheet explains the columns, shows an example row and the
         layout of a per-session attendance sheet.
+
+    Examples
+    --------
+    >>> from openpyxl import load_workbook
+    >>> book = load_workbook(io.BytesIO(programme_template_excel(language="es")))
+    >>> book.sheetnames, book["Programa"].max_row
+    (['Programa', 'Asistencia', 'Instrucciones', 'lists'], 1)
     """
     return programme_to_excel(
         pd.DataFrame(columns=PROGRAMME_COLUMNS), pd.DataFrame(columns=ATTENDANCE_COLUMNS),

@@ -1,15 +1,13 @@
 """Reading a filled-in programme workbook back: validation and normalised tables.
 
-Community educators plan their programme in spreadsheets. This module reads the
-programme and the attendance from the database into plain tables
-(:func:`programme_frame`, :func:`attendance_long_frame`), writes them as a workbook
-with drop-down lists (:func:`programme_to_excel`, :func:`programme_template_excel`) or
-as a calendar (:func:`programme_to_ical`), and reads a filled-in workbook back
-(:func:`programme_from_excel`).
+Community educators plan their programme in spreadsheets: a workbook written by
+:mod:`~community_map.activities.programme_excel` (or by hand, headers in Catalan,
+Spanish or English) is read back by :func:`programme_from_excel`.
 
 Nothing here writes to the database: the import validates the whole workbook and
 returns normalised tables (or raises one :class:`ProgrammeImportError` listing every
-problem), and the service layer writes them.
+problem), and the service layer
+(:func:`~community_map.activities.writes.import_programme`) writes them.
 
 Workbook layout
 ---------------
@@ -523,6 +521,26 @@ def programme_from_excel(
         codes are unknown, dates or times are impossible, a session ends before it
         starts, type or status are unknown, rows are duplicated, or attendance refers to
         a session that is not in the programme sheet.
+
+    Examples
+    --------
+    >>> from community_map.activities.programme_excel import programme_to_excel
+    >>> row = {"action_code": "ACT-1", "action_title": "", "type": "workshop", "title": "Cuina",
+    ...        "date": dt.date(2025, 3, 4), "start": "17:00", "end": "19:00",
+    ...        "venue_code": "EQ-1", "venue": "", "facilitators": "PRO-1", "partners": "",
+    ...        "capacity": 12, "status": "planned", "cancel_reason": "", "notes": ""}
+    >>> data = programme_to_excel(pd.DataFrame([row]), language="ca")
+    >>> read = programme_from_excel(data, known_venues={"EQ-1"}, known_actions={"act-1"},
+    ...     known_professionals={"PRO-1"}, known_services=set(), known_participants=set())
+    >>> first = read.sessions.iloc[0]
+    >>> first.action_code, str(first.starts_at), first.facilitators, int(first.capacity)
+    ('act-1', '2025-03-04 17:00:00', ['PRO-1'], 12)
+    >>> try:
+    ...     programme_from_excel(data, known_venues=set(), known_actions={"ACT-1"},
+    ...         known_professionals={"PRO-1"}, known_services=set(), known_participants=set())
+    ... except ProgrammeImportError as error:
+    ...     print(*(problem.describe() for problem in error.problems))
+    sheet 'Programa', row 2, column "Codi de l'espai": Unknown venue code 'EQ-1'.
     """
     if display_name is None:
         display_name = Path(path).name if isinstance(path, str | Path) else _("the workbook")
