@@ -1,14 +1,23 @@
-"""What reading a programme workbook gives back: the validated tables or every problem."""
+"""What reading a programme workbook gives back: the validated tables or every problem.
+
+Also the reader's bookkeeping while it reads: the recognised table of a sheet and the
+collector of problems, notes and rows (private to the workbook reader).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from community_map.activities.programme_columns import (
+    _HEADER_LABELS,
     MAX_LISTED_PROBLEMS,
+    SessionKey,
+    _Codes,
+    _InvalidValueError,
 )
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
@@ -19,6 +28,7 @@ __all__ = [
     "ProgrammeImport",
     "ProgrammeImportError",
 ]
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -103,3 +113,52 @@ class ProgrammeImport:
     attendance: pd.DataFrame
     messages: list[str]
 
+
+@dataclass
+class _Table:
+    """A sheet's table: the header's recognised columns and the data rows."""
+
+    sheet: str
+    columns: dict[str, int]
+    headers: dict[str, str]
+    rows: list[tuple[int, tuple[Any, ...]]]
+
+    def get(self, cells: tuple[Any, ...], key: str) -> Any:
+        index = self.columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or _(_HEADER_LABELS[key])
+
+
+@dataclass
+class _Reader:
+    """Collects problems and notes while reading one workbook."""
+
+    codes: dict[str, _Codes]
+    problems: list[ImportProblem] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    keys: dict[SessionKey, int] = field(default_factory=dict)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    attendance: list[dict[str, Any]] = field(default_factory=list)
+    seen_attendance: dict[tuple[SessionKey, str], tuple[str, int]] = field(
+        default_factory=dict)
+
+    def problem(self, sheet: str, row: int | None, column: str | None, reason: str) -> None:
+        self.problems.append(ImportProblem(sheet, row, column, reason))
+
+    def parse(self, table: _Table, row: int, key: str,
+              parse: Callable[[Any], Any], value: Any) -> Any:
+        """Parse one cell; on failure record a problem and return ``None``."""
+        try:
+            return parse(value)
+        except _InvalidValueError as exc:
+            self.problem(table.sheet, row, table.header(key), str(exc))
+            return None
+
+    def known(self, table: _Table, row: int, key: str, kind: str, code: str,
+              reason: str) -> str | None:
+        resolved = self.codes[kind].resolve(code)
+        if resolved is None:
+            self.problem(table.sheet, row, table.header(key), reason.format(code=code))
+        return resolved

@@ -42,7 +42,6 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,9 +53,10 @@ from community_map.activities._cells import cell_text as _text
 from community_map.activities._cells import is_blank as _is_blank
 from community_map.activities._cells import norm as _norm
 from community_map.activities.import_results import (
-    ImportProblem,
     ProgrammeImport,
     ProgrammeImportError,
+    _Reader,
+    _Table,
 )
 from community_map.activities.programme_columns import (
     _BLOCK_KEYS,
@@ -68,7 +68,6 @@ from community_map.activities.programme_columns import (
     _attendance_status_choice,
     _Codes,
     _hhmm,
-    _InvalidValueError,
     _lookups,
     _parse_capacity,
     _parse_date,
@@ -89,56 +88,6 @@ from community_map.models import (
 __all__ = [
     "programme_from_excel",
 ]
-
-@dataclass
-class _Table:
-    """A sheet's table: the header's recognised columns and the data rows."""
-
-    sheet: str
-    columns: dict[str, int]
-    headers: dict[str, str]
-    rows: list[tuple[int, tuple[Any, ...]]]
-
-    def get(self, cells: tuple[Any, ...], key: str) -> Any:
-        index = self.columns.get(key)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    def header(self, key: str) -> str:
-        return self.headers.get(key) or _(_HEADER_LABELS[key])
-
-
-@dataclass
-class _Reader:
-    """Collects problems and notes while reading one workbook."""
-
-    codes: dict[str, _Codes]
-    problems: list[ImportProblem] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-    keys: dict[SessionKey, int] = field(default_factory=dict)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
-    attendance: list[dict[str, Any]] = field(default_factory=list)
-    seen_attendance: dict[tuple[SessionKey, str], tuple[str, int]] = field(
-        default_factory=dict)
-
-    def problem(self, sheet: str, row: int | None, column: str | None, reason: str) -> None:
-        self.problems.append(ImportProblem(sheet, row, column, reason))
-
-    def parse(self, table: _Table, row: int, key: str,
-              parse: Callable[[Any], Any], value: Any) -> Any:
-        """Parse one cell; on failure record a problem and return ``None``."""
-        try:
-            return parse(value)
-        except _InvalidValueError as exc:
-            self.problem(table.sheet, row, table.header(key), str(exc))
-            return None
-
-    def known(self, table: _Table, row: int, key: str, kind: str, code: str,
-              reason: str) -> str | None:
-        resolved = self.codes[kind].resolve(code)
-        if resolved is None:
-            self.problem(table.sheet, row, table.header(key), reason.format(code=code))
-        return resolved
-
 
 def _rows(sheet: Any) -> list[tuple[int, tuple[Any, ...]]]:
     """Return the sheet's non-empty rows with their 1-based numbers."""

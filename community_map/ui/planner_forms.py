@@ -14,6 +14,7 @@ from community_map.i18n import gettext as _
 from community_map.models import SessionType
 from community_map.ui import shell
 
+__all__ = ["choices", "cohort", "pending_key", "remember", "session_form", "type_label"]
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def choices(version: int) -> dict[str, dict[int, Any]]:
