@@ -16,6 +16,7 @@ from community_map.activities.calendar_views import (
     month_calendar_html,
     week_calendar_html,
 )
+from community_map.activities.conflict_reads import check_conflicts
 from community_map.activities.conflicts import Conflict, ConflictKind, find_conflicts
 from community_map.activities.icalendar_export import TIMEZONE, programme_to_ical, session_uid
 from community_map.activities.import_results import (
@@ -62,7 +63,6 @@ from community_map.activities.writes import (
     add_phase,
     add_walk_in,
     cancel_sessions,
-    check_conflicts,
     create_action,
     finalise_session,
     import_programme,

@@ -1,8 +1,8 @@
 """Conflict checks of planned sessions: venue, people, capacity and opening hours.
 
-A pure function over pandas frames; the service layer
-(:func:`community_map.activities.writes.check_conflicts`) reads the database and passes
-the frames in, so nothing here touches a database session.
+A pure function over pandas frames;
+:func:`community_map.activities.conflict_reads.check_conflicts` reads the database and
+passes the frames in, so nothing here touches a database session.
 """
 
 from __future__ import annotations

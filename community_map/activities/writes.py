@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from community_map.activities.conflicts import Conflict, find_conflicts
+from community_map.activities.conflict_reads import check_conflicts
 from community_map.activities.recurrence import occurrences
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
@@ -50,7 +50,6 @@ __all__ = [
     "add_phase",
     "add_walk_in",
     "cancel_sessions",
-    "check_conflicts",
     "create_action",
     "finalise_session",
     "import_programme",
@@ -187,63 +186,6 @@ def _occurrences(plan: SessionPlan) -> list[tuple[dt.datetime, dt.datetime]]:
         return occurrences(plan.starts_at, plan.ends_at, every_weeks=plan.every_weeks,
                            until=plan.until)
     return [(plan.starts_at, plan.ends_at)]
-
-
-def _context(session: Session, start: dt.datetime, end: dt.datetime,
-             exclude: set[int]) -> dict[str, pd.DataFrame]:
-    """Existing sessions overlapping [start, end] and their people and venues."""
-    rows = session.execute(
-        select(SessionRow.id, SessionRow.title, SessionRow.starts_at, SessionRow.ends_at,
-               SessionRow.venue_asset_id)
-        .where(SessionRow.starts_at < end, SessionRow.ends_at > start,
-               SessionRow.status != SessionStatus.CANCELLED.value)
-    ).all()
-    existing = pd.DataFrame(rows, columns=["session_id", "title", "starts_at", "ends_at",
-                                           "venue_asset_id"])
-    existing = existing[~existing["session_id"].isin(exclude)]
-    ids = existing["session_id"].tolist()
-    from community_map.models import Professional
-
-    facilitators = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, SessionFacilitator.professional_id,
-               Professional.code)
-        .join(Professional, Professional.id == SessionFacilitator.professional_id)
-        .where(SessionFacilitator.session_id.in_(ids))).all(),
-        columns=["session_id", "professional_id", "professional_code"])
-    invitations = pd.DataFrame(session.execute(
-        select(Invitation.session_id, Invitation.participant_id, Participant.code)
-        .join(Participant, Participant.id == Invitation.participant_id)
-        .where(Invitation.session_id.in_(ids))).all(),
-        columns=["session_id", "participant_id", "participant_code"])
-    return {"existing": existing, "facilitators": facilitators, "invitations": invitations}
-
-
-def _venues(session: Session, ids: Iterable[int | None]) -> pd.DataFrame:
-    wanted = [i for i in set(ids) if i is not None]
-    rows = session.execute(select(Asset.id, Asset.name, Asset.capacity, Asset.opening_hours)
-                           .where(Asset.id.in_(wanted))).all()
-    return pd.DataFrame(rows, columns=["id", "name", "capacity", "opening_hours"]).set_index("id")
-
-
-def check_conflicts(
-    session: Session, plans: Sequence[tuple[int | None, SessionPlan]]
-) -> list[Conflict]:
-    """Return the conflicts of planned sessions (``(session_id or None, plan)`` pairs)."""
-
-    if not plans:
-        return []
-    planned = pd.DataFrame([
-        {"key": i, "session_id": sid, "title": p.title, "starts_at": p.starts_at,
-         "ends_at": p.ends_at, "venue_asset_id": p.venue_asset_id, "capacity": p.capacity,
-         "facilitator_ids": list(p.facilitator_ids), "participant_ids": list(p.participant_ids)}
-        for i, (sid, p) in enumerate(plans)
-    ])
-    start, end = planned["starts_at"].min(), planned["ends_at"].max()
-    exclude = {int(s) for s in planned["session_id"].dropna()}
-    context = _context(session, start, end, exclude)
-    return find_conflicts(planned, context["existing"], facilitators=context["facilitators"],
-                          invitations=context["invitations"],
-                          venues=_venues(session, planned["venue_asset_id"]))
 
 
 def plan_sessions(
