@@ -203,14 +203,58 @@ def test_phases_move_forward_only(engine: Engine, world: dict[str, int]) -> None
                       started_on=dt.date(2027, 1, 20))
 
 
+def _ical_starts(data: bytes) -> list[list[dt.datetime]]:
+    """Each VEVENT's starts (naive local), its RRULE expanded with dateutil."""
+    from dateutil.rrule import rrulestr
+    from icalendar import Calendar
+
+    result = []
+    for event in Calendar.from_ical(data).walk("VEVENT"):
+        start = event.decoded("DTSTART")
+        starts = ([start] if "RRULE" not in event else
+                  list(rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)))
+        result.append([s.replace(tzinfo=None) for s in starts])
+    return result
+
+
+def test_ical_export_of_planned_series_gives_the_stored_sessions(
+    engine: Engine, world: dict[str, int]
+) -> None:
+    from community_map import activities
+
+    with session_scope(engine) as s:
+        weekly = svc.plan_sessions(s, actor=EDU, plan=_plan(
+            world, every_weeks=1, until=dt.date(2027, 4, 5)))  # across summer time (28 March)
+        fortnightly = svc.plan_sessions(s, actor=EDU, plan=_plan(
+            world, every_weeks=2, until=dt.date(2027, 5, 10), title="Cafè", type="other",
+            venue_asset_id=world["library"], facilitator_ids=[world["p2"]],
+            participant_ids=[world["D"]], starts_at=MONDAY + dt.timedelta(days=1, hours=6),
+            ends_at=MONDAY + dt.timedelta(days=1, hours=7)))
+        weekly_starts = [r.starts_at for r in weekly]
+        third = (fortnightly[2].id, fortnightly[2].version)
+        fortnightly_starts = [r.starts_at for r in fortnightly]
+    with session_scope(engine) as s:
+        data = activities.programme_to_ical(activities.programme_frame(s), calendar_name="x")
+    assert sorted(_ical_starts(data)) == sorted([weekly_starts, fortnightly_starts])
+    assert len(weekly_starts) == 6 and len(fortnightly_starts) == 5  # 2 Mar to 27 Apr
+
+    with session_scope(engine) as s:  # a cancelled session: that series becomes single events
+        svc.cancel_sessions(s, actor=EDU, session_id=third[0], version=third[1],
+                            reason="Festa major")
+    with session_scope(engine) as s:
+        data = activities.programme_to_ical(activities.programme_frame(s), calendar_name="x")
+    assert sorted(_ical_starts(data)) == sorted(
+        [weekly_starts, *([start] for start in fortnightly_starts)])
+
+
 def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Export the demo programme to Excel, import it where no sessions exist: identical."""
     import shutil
 
     from sqlalchemy import delete
 
+    from community_map import activities as programme_io
     from community_map import storage
-    from community_map.activities import programme_files as programme_io
     from community_map.models import (
         Attendance,
         Invitation,
@@ -235,14 +279,14 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
             s.execute(delete(model))
     assert _count(target) == 0
     with session_scope(target) as s:
-        read = programme_io.programme_from_excel(workbook, **svc.known_codes(s))
+        read = programme_io.programme_from_excel(workbook, **programme_io.known_codes(s))
         counts = svc.import_programme(s, actor=COORD, programme=read)
     assert counts["created"] == len(programme) and counts["attendance"] == len(attendance)
     with session_scope(target) as s:
         again = programme_io.programme_frame(s)
         again_attendance = programme_io.attendance_long_frame(s)
     key = ["date", "start", "action_code", "venue_code", "type"]
-    drop = ["session_id"]
+    drop = ["session_id", "series_id"]  # the import writes sessions, not series
     left = programme.drop(columns=drop).sort_values(key).reset_index(drop=True)
     right = again.drop(columns=drop).sort_values(key).reset_index(drop=True)
     import pandas as pd
@@ -253,6 +297,6 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
         attendance.sort_values(akey).reset_index(drop=True),
         again_attendance.sort_values(akey).reset_index(drop=True))
     with session_scope(target) as s:  # importing again updates, never duplicates
-        read = programme_io.programme_from_excel(workbook, **svc.known_codes(s))
+        read = programme_io.programme_from_excel(workbook, **programme_io.known_codes(s))
         counts = svc.import_programme(s, actor=COORD, programme=read)
     assert counts["created"] == 0 and _count(target) == len(programme)

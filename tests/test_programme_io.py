@@ -1,4 +1,4 @@
-"""Programme and attendance to and from Excel workbooks, and to iCalendar."""
+"""Programme and attendance to and from Excel workbooks (writer, reader, round trip)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -15,13 +14,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from community_map import i18n
-from community_map.activities.programme_files import (
-    ATTENDANCE_COLUMNS,
+from community_map.activities import (
     ATTENDANCE_IMPORT_COLUMNS,
     ATTENDANCE_STATUS_LABELS,
     PROGRAMME_COLUMNS,
     SESSION_IMPORT_COLUMNS,
     SESSION_STATUS_LABELS,
+    SESSION_TYPE_LABELS,
     ProgrammeImport,
     ProgrammeImportError,
     attendance_long_frame,
@@ -29,21 +28,15 @@ from community_map.activities.programme_files import (
     programme_from_excel,
     programme_template_excel,
     programme_to_excel,
-    programme_to_ical,
 )
-from community_map.activities.reads import SESSION_TYPE_LABELS
 from community_map.errors import ImportFileError
 from community_map.models import (
     Asset,
-    AttendanceStatus,
     CommunityAction,
     Participant,
     Professional,
     Service,
-    SessionStatus,
-    SessionType,
 )
-from community_map.models import Session as SessionRow
 
 KNOWN: dict[str, set[str]] = {
     "known_venues": {"EQ-1", "EQ-2"},
@@ -112,61 +105,6 @@ def _known(session: Session) -> dict[str, set[str]]:
         "known_services": set(session.scalars(select(Service.code))),
         "known_participants": set(session.scalars(select(Participant.code))),
     }
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the database
-
-
-def test_programme_frame_of_the_demo(demo_engine: Engine) -> None:
-    with Session(demo_engine) as session:
-        frame = programme_frame(session)
-        count = len(session.scalars(select(SessionRow.id)).all())
-    assert list(frame.columns) == [*PROGRAMME_COLUMNS, "session_id"]
-    assert len(frame) == count and frame["session_id"].is_unique
-    assert all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in frame["date"])
-    assert frame["start"].str.fullmatch(r"\d\d:\d\d").all()
-    assert frame["end"].str.fullmatch(r"\d\d:\d\d").all()
-    starts = [dt.datetime.combine(d, dt.time.fromisoformat(s))
-              for d, s in zip(frame["date"], frame["start"], strict=True)]
-    assert starts == sorted(starts)
-    assert set(frame["type"]) <= {t.value for t in SessionType}
-    assert set(frame["status"]) <= {s.value for s in SessionStatus}
-    assert str(frame["capacity"].dtype) == "Int64"
-    assert (frame["venue_code"] != "").all()
-    assert frame["facilitators"].str.contains("; ").any()
-    assert (frame["partners"] != "").any()
-    assert (frame["action_code"] == "").any()  # coordination meetings belong to no action
-
-
-def test_programme_frame_filters(demo_engine: Engine) -> None:
-    with Session(demo_engine) as session:
-        everything = programme_frame(session)
-        action_id, code = session.execute(
-            select(CommunityAction.id, CommunityAction.code).order_by(CommunityAction.id)
-        ).first()  # type: ignore[misc]
-        by_action = programme_frame(session, action_ids=[action_id])
-        none = programme_frame(session, action_ids=[])
-        day = everything["date"].iloc[len(everything) // 2]
-        one_day = programme_frame(session, start=day, end=day)
-        later = programme_frame(session, start=day)
-        chosen = programme_frame(session, session_ids=everything["session_id"].iloc[:5])
-    assert chosen["session_id"].tolist() == everything["session_id"].iloc[:5].tolist()
-    assert len(by_action) > 0 and set(by_action["action_code"]) == {code}
-    assert none.empty and list(none.columns) == [*PROGRAMME_COLUMNS, "session_id"]
-    assert len(one_day) > 0 and set(one_day["date"]) == {day}
-    assert min(later["date"]) == day and len(later) < len(everything)
-
-
-def test_attendance_long_frame_of_the_demo(demo_engine: Engine) -> None:
-    with Session(demo_engine) as session:
-        frame = attendance_long_frame(session)
-        first_ids = session.scalars(select(SessionRow.id).order_by(SessionRow.id).limit(3)).all()
-        few = attendance_long_frame(session, session_ids=first_ids)
-    assert list(frame.columns) == ATTENDANCE_COLUMNS
-    assert set(frame["status"]) == {s.value for s in AttendanceStatus}
-    assert frame["walk_in"].dtype == bool and frame["walk_in"].any()
-    assert 0 < len(few) < len(frame)
 
 
 # --------------------------------------------------------------------------------------------
@@ -615,62 +553,6 @@ def test_reads_from_a_path_and_ignores_unknown_sheets(tmp_path: Path) -> None:
     assert len(result.sessions) == 1
     assert any("Colour" in m for m in result.messages)
     assert any("Scribbles" in m for m in result.messages)
-
-
-# --------------------------------------------------------------------------------------------
-# iCalendar
-
-
-def test_ical_export_of_the_demo(demo_engine: Engine) -> None:
-    from icalendar import Calendar
-
-    with Session(demo_engine) as session:
-        programme = programme_frame(session)
-    first = programme_to_ical(programme, calendar_name="Demo",
-                              stamp=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
-    second = programme_to_ical(programme, calendar_name="Demo")
-    calendar = Calendar.from_ical(first)
-    events = calendar.walk("VEVENT")
-    assert len(events) == len(programme)
-    assert len(calendar.walk("VTIMEZONE")) == 1
-    assert str(calendar["X-WR-CALNAME"]) == "Demo"
-    uids = [str(e["UID"]) for e in events]
-    assert len(set(uids)) == len(uids) and all(u.endswith("@community-map") for u in uids)
-    assert uids == [str(e["UID"]) for e in Calendar.from_ical(second).walk("VEVENT")]
-
-    row = programme.iloc[0]
-    event = events[0]
-    start = event.decoded("DTSTART")
-    assert start.tzinfo is not None
-    assert getattr(start.tzinfo, "key", str(start.tzinfo)) == "Europe/Madrid"
-    expected = dt.datetime.combine(row["date"], dt.time.fromisoformat(row["start"]),
-                                   tzinfo=ZoneInfo("Europe/Madrid"))
-    assert start == expected and start.utcoffset() == expected.utcoffset()
-    assert str(event["SUMMARY"]) == row["title"]
-    assert str(event["LOCATION"]) == row["venue"]
-    assert row["facilitators"].split("; ")[0] in str(event["DESCRIPTION"])
-    statuses = [str(e["STATUS"]) for e in events]
-    assert statuses.count("CANCELLED") == (programme["status"] == "cancelled").sum() > 0
-    assert b"TZID=Europe/Madrid" in first
-
-
-def test_ical_summer_time_and_stable_uid() -> None:
-    from icalendar import Calendar
-
-    programme = pd.DataFrame([{
-        "action_code": "ACT-1", "action_title": "Cooking", "type": "workshop", "title": "",
-        "date": dt.date(2025, 7, 1), "start": "17:00", "end": "19:00", "venue_code": "EQ-1",
-        "venue": "", "facilitators": "PRO-1", "partners": "", "capacity": pd.NA,
-        "status": "planned", "cancel_reason": "", "notes": "",
-    }])
-    event = Calendar.from_ical(programme_to_ical(programme, calendar_name="x")).walk(
-        "VEVENT")[0]
-    assert event.decoded("DTSTART").utcoffset() == dt.timedelta(hours=2)
-    assert str(event["SUMMARY"]) == "Workshop"  # no title: the type's label
-    assert str(event["LOCATION"]) == "EQ-1"
-    moved = programme.assign(notes="changed", title="Renamed")
-    again = Calendar.from_ical(programme_to_ical(moved, calendar_name="x")).walk("VEVENT")[0]
-    assert str(again["UID"]) == str(event["UID"])
 
 
 def test_a_title_row_above_the_header_is_skipped() -> None:

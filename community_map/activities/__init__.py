@@ -1,10 +1,46 @@
 """Community actions, their sessions and attendance.
 
-The public face of the activities domain: labels and tables (reads).
+The public face of the activities domain: the web app and the command line import from
+here, never from the modules. Reads (labels, tables, planner choices, programme tables)
+and audited writes (:mod:`~community_map.activities.writes`) are kept in separate
+modules; scheduling is split into recurrence, opening hours, conflict checks and calendar
+views, and the programme files into database reads, the Excel writer, the Excel reader
+and the iCalendar export.
 """
 
 from __future__ import annotations
 
+from community_map.activities.calendar_views import (
+    MONTH_LINES,
+    TYPE_COLOURS,
+    month_calendar_html,
+    week_calendar_html,
+)
+from community_map.activities.conflict_reads import check_conflicts
+from community_map.activities.conflicts import Conflict, ConflictKind, find_conflicts
+from community_map.activities.icalendar_export import TIMEZONE, programme_to_ical, session_uid
+from community_map.activities.import_results import (
+    ImportProblem,
+    ProgrammeImport,
+    ProgrammeImportError,
+)
+from community_map.activities.opening_hours import OpeningHours, is_open, parse_opening_hours
+from community_map.activities.planner_reads import cohort, planner_choices
+from community_map.activities.programme_columns import (
+    ATTENDANCE_COLUMNS,
+    ATTENDANCE_IMPORT_COLUMNS,
+    ATTENDANCE_STATUS_LABELS,
+    PROGRAMME_COLUMNS,
+    SESSION_IMPORT_COLUMNS,
+    SESSION_STATUS_LABELS,
+)
+from community_map.activities.programme_excel import programme_template_excel, programme_to_excel
+from community_map.activities.programme_import import programme_from_excel
+from community_map.activities.programme_reads import (
+    attendance_long_frame,
+    known_codes,
+    programme_frame,
+)
 from community_map.activities.reads import (
     PHASE_LABELS,
     SESSION_TYPE_LABELS,
@@ -19,18 +55,81 @@ from community_map.activities.reads import (
     sessions_held_count,
     sign_in_sheet_html,
 )
+from community_map.activities.recurrence import MAX_OCCURRENCES, occurrences, series_rule
+from community_map.activities.writes import (
+    ConflictError,
+    SessionPlan,
+    absent_until,
+    add_phase,
+    add_walk_in,
+    cancel_sessions,
+    create_action,
+    finalise_session,
+    import_programme,
+    mark_attendance,
+    plan_sessions,
+    reopen_session,
+    update_sessions,
+)
 
 __all__ = [
+    "ATTENDANCE_COLUMNS",
+    "ATTENDANCE_IMPORT_COLUMNS",
+    "ATTENDANCE_STATUS_LABELS",
+    "MAX_OCCURRENCES",
+    "MONTH_LINES",
     "PHASE_LABELS",
+    "PROGRAMME_COLUMNS",
+    "SESSION_IMPORT_COLUMNS",
+    "SESSION_STATUS_LABELS",
     "SESSION_TYPE_LABELS",
+    "TIMEZONE",
+    "TYPE_COLOURS",
     "TYPOLOGY_LABELS",
+    "Conflict",
+    "ConflictError",
+    "ConflictKind",
+    "ImportProblem",
+    "OpeningHours",
+    "ProgrammeImport",
+    "ProgrammeImportError",
+    "SessionPlan",
+    "absent_until",
     "actions_frame",
+    "add_phase",
+    "add_walk_in",
     "attendance_frame",
+    "attendance_long_frame",
     "attendance_rates",
+    "cancel_sessions",
+    "check_conflicts",
+    "cohort",
+    "create_action",
+    "finalise_session",
+    "find_conflicts",
+    "import_programme",
+    "is_open",
     "itinerary",
+    "known_codes",
+    "mark_attendance",
+    "month_calendar_html",
+    "occurrences",
+    "parse_opening_hours",
     "phase_history",
+    "plan_sessions",
+    "planner_choices",
+    "programme_frame",
+    "programme_from_excel",
+    "programme_template_excel",
+    "programme_to_excel",
+    "programme_to_ical",
     "register_frame",
+    "reopen_session",
+    "series_rule",
+    "session_uid",
     "sessions_frame",
     "sessions_held_count",
     "sign_in_sheet_html",
+    "update_sessions",
+    "week_calendar_html",
 ]

@@ -30,6 +30,21 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 
+__all__ = [
+    "PHASE_LABELS",
+    "SESSION_TYPE_LABELS",
+    "TYPOLOGY_LABELS",
+    "actions_frame",
+    "attendance_frame",
+    "attendance_rates",
+    "itinerary",
+    "phase_history",
+    "register_frame",
+    "sessions_frame",
+    "sessions_held_count",
+    "sign_in_sheet_html",
+]
+
 SESSION_TYPE_LABELS: dict[SessionType, str] = {
     SessionType.GROUP_DYNAMIC: N_("Group dynamic"),
     SessionType.WORKSHOP: N_("Workshop"),

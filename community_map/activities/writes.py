@@ -17,6 +17,8 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from community_map.activities.conflict_reads import check_conflicts
+from community_map.activities.recurrence import occurrences
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
@@ -40,6 +42,22 @@ from community_map.models import (
 from community_map.models import Session as SessionRow
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = [
+    "ConflictError",
+    "SessionPlan",
+    "absent_until",
+    "add_phase",
+    "add_walk_in",
+    "cancel_sessions",
+    "create_action",
+    "finalise_session",
+    "import_programme",
+    "mark_attendance",
+    "plan_sessions",
+    "reopen_session",
+    "update_sessions",
+]
 
 
 class ConflictError(ValidationError):
@@ -162,70 +180,12 @@ def _check_plan(session: Session, plan: SessionPlan) -> None:
 
 
 def _occurrences(plan: SessionPlan) -> list[tuple[dt.datetime, dt.datetime]]:
-    from community_map.activities.scheduling import occurrences
-
     if plan.every_weeks:
         if plan.until is None:
             raise ValidationError(_("A recurring session needs an end date for the series."))
         return occurrences(plan.starts_at, plan.ends_at, every_weeks=plan.every_weeks,
                            until=plan.until)
     return [(plan.starts_at, plan.ends_at)]
-
-
-def _context(session: Session, start: dt.datetime, end: dt.datetime,
-             exclude: set[int]) -> dict[str, pd.DataFrame]:
-    """Existing sessions overlapping [start, end] and their people and venues."""
-    rows = session.execute(
-        select(SessionRow.id, SessionRow.title, SessionRow.starts_at, SessionRow.ends_at,
-               SessionRow.venue_asset_id)
-        .where(SessionRow.starts_at < end, SessionRow.ends_at > start,
-               SessionRow.status != SessionStatus.CANCELLED.value)
-    ).all()
-    existing = pd.DataFrame(rows, columns=["session_id", "title", "starts_at", "ends_at",
-                                           "venue_asset_id"])
-    existing = existing[~existing["session_id"].isin(exclude)]
-    ids = existing["session_id"].tolist()
-    from community_map.models import Professional
-
-    facilitators = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, SessionFacilitator.professional_id,
-               Professional.code)
-        .join(Professional, Professional.id == SessionFacilitator.professional_id)
-        .where(SessionFacilitator.session_id.in_(ids))).all(),
-        columns=["session_id", "professional_id", "professional_code"])
-    invitations = pd.DataFrame(session.execute(
-        select(Invitation.session_id, Invitation.participant_id, Participant.code)
-        .join(Participant, Participant.id == Invitation.participant_id)
-        .where(Invitation.session_id.in_(ids))).all(),
-        columns=["session_id", "participant_id", "participant_code"])
-    return {"existing": existing, "facilitators": facilitators, "invitations": invitations}
-
-
-def _venues(session: Session, ids: Iterable[int | None]) -> pd.DataFrame:
-    wanted = [i for i in set(ids) if i is not None]
-    rows = session.execute(select(Asset.id, Asset.name, Asset.capacity, Asset.opening_hours)
-                           .where(Asset.id.in_(wanted))).all()
-    return pd.DataFrame(rows, columns=["id", "name", "capacity", "opening_hours"]).set_index("id")
-
-
-def check_conflicts(session: Session, plans: Sequence[tuple[int | None, SessionPlan]]) -> list:
-    """Return the conflicts of planned sessions (``(session_id or None, plan)`` pairs)."""
-    from community_map.activities.scheduling import find_conflicts
-
-    if not plans:
-        return []
-    planned = pd.DataFrame([
-        {"key": i, "session_id": sid, "title": p.title, "starts_at": p.starts_at,
-         "ends_at": p.ends_at, "venue_asset_id": p.venue_asset_id, "capacity": p.capacity,
-         "facilitator_ids": list(p.facilitator_ids), "participant_ids": list(p.participant_ids)}
-        for i, (sid, p) in enumerate(plans)
-    ])
-    start, end = planned["starts_at"].min(), planned["ends_at"].max()
-    exclude = {int(s) for s in planned["session_id"].dropna()}
-    context = _context(session, start, end, exclude)
-    return find_conflicts(planned, context["existing"], facilitators=context["facilitators"],
-                          invitations=context["invitations"],
-                          venues=_venues(session, planned["venue_asset_id"]))
 
 
 def plan_sessions(
@@ -478,19 +438,6 @@ def reopen_session(session: Session, *, actor: Actor, session_id: int) -> Sessio
     return row
 
 
-def known_codes(session: Session) -> dict[str, set[str]]:
-    """The codes a programme workbook may refer to, for :func:`programme_from_excel`."""
-    from community_map.models import Professional, Service
-
-    return {
-        "known_venues": {c for c in session.scalars(select(Asset.source_id)) if c},
-        "known_actions": set(session.scalars(select(CommunityAction.code))),
-        "known_professionals": set(session.scalars(select(Professional.code))),
-        "known_services": set(session.scalars(select(Service.code))),
-        "known_participants": set(session.scalars(select(Participant.code))),
-    }
-
-
 def import_programme(session: Session, *, actor: Actor, programme: Any) -> dict[str, int]:
     """Write a validated programme (sessions and attendance), all or nothing; audited.
 
@@ -509,7 +456,7 @@ def import_programme(session: Session, *, actor: Actor, programme: Any) -> dict[
         "person": dict(session.execute(select(Participant.code, Participant.id)).all()),
     }
     created = updated = 0
-    by_key: dict[tuple, int] = {}
+    by_key: dict[tuple[Any, ...], int] = {}
     for row in programme.sessions.itertuples(index=False):
         action_id = ids["action"].get(row.action_code) if row.action_code else None
         venue_id = ids["venue"].get(row.venue_code) if row.venue_code else None

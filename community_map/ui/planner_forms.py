@@ -7,60 +7,26 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
 
-from community_map.activities.reads import SESSION_TYPE_LABELS
-from community_map.activities.writes import SessionPlan
+from community_map import activities
+from community_map.activities import SESSION_TYPE_LABELS, SessionPlan
 from community_map.i18n import gettext as _
-from community_map.models import (
-    Asset,
-    CommunityAction,
-    Invitation,
-    Participant,
-    Professional,
-    Service,
-    SessionType,
-)
-from community_map.models import Session as SessionRow
-from community_map.territory.reads import accessibility_label
+from community_map.models import SessionType
 from community_map.ui import shell
 
+__all__ = ["choices", "cohort", "pending_key", "remember", "session_form", "type_label"]
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def choices(version: int) -> dict[str, dict[int, Any]]:
     """Labels of venues, professionals, services, participants and actions by id."""
     with shell.db_session() as session:
-        venues = session.execute(
-            select(Asset.id, Asset.name, Asset.capacity, Asset.accessibility)
-            .where(Asset.is_active.is_(True), Asset.capacity.is_not(None))
-            .order_by(Asset.name)).all()
-        return {
-            "venues": {i: f"{n} · {c} · {accessibility_label(a)}" for i, n, c, a in venues},
-            "venue_capacity": {i: int(c) for i, _n, c, _a in venues if c is not None},
-            "professionals": dict(session.execute(
-                select(Professional.id, Professional.code + " · " + Professional.display_name
-                       + " (" + Professional.role + ")").order_by(Professional.code)).all()),
-            "services": dict(session.execute(
-                select(Service.id, Service.name).order_by(Service.name)).all()),
-            "participants": dict(session.execute(
-                select(Participant.id, Participant.code).order_by(Participant.code)).all()),
-            "actions": dict(session.execute(
-                select(CommunityAction.id, CommunityAction.code + " · " + CommunityAction.title)
-                .order_by(CommunityAction.code.desc())).all()),
-        }
+        return activities.planner_choices(session)
 
 
 def cohort(action_id: int | None) -> list[int]:
     """Participants invited to the action's latest session: the default invitation list."""
-    if action_id is None:
-        return []
     with shell.db_session() as session:
-        latest = session.scalar(select(SessionRow.id).where(SessionRow.action_id == action_id)
-                                .order_by(SessionRow.starts_at.desc()).limit(1))
-        if latest is None:
-            return []
-        return list(session.scalars(select(Invitation.participant_id)
-                                    .where(Invitation.session_id == latest)))
+        return activities.cohort(session, action_id)
 
 
 def type_label(value: str) -> str:
@@ -129,6 +95,7 @@ def pending_key() -> str:
     return "planner_pending"
 
 
-def remember(plan: Any, conflicts: list, scope: str, target: Any) -> None:
+def remember(plan: SessionPlan, conflicts: list[Any], scope: str,
+             target: dict[str, Any] | None) -> None:
     st.session_state[pending_key()] = {"plan": plan, "conflicts": conflicts, "scope": scope,
                                        "target": target}

@@ -6,11 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
-from community_map.activities import writes as service
-from community_map.activities.reads import (
+from community_map.activities import (
     PHASE_LABELS,
     TYPOLOGY_LABELS,
     actions_frame,
+    add_phase,
+    create_action,
     phase_history,
 )
 from community_map.errors import CommunityMapError
@@ -62,9 +63,9 @@ if create:
                   if n.strip()])
     try:
         with shell.db_session() as session:
-            action = service.create_action(session, actor=actor, title=title, typology=typology,
-                                           objectives=objectives, lead_service_id=lead,
-                                           neighbourhood_ids=targets, motor_group=members)
+            action = create_action(session, actor=actor, title=title, typology=typology,
+                                   objectives=objectives, lead_service_id=lead,
+                                   neighbourhood_ids=targets, motor_group=members)
             st.session_state["actions_flash"] = _("Community action {code} created.").format(
                 code=action.code)
     except CommunityMapError as exc:
@@ -93,8 +94,8 @@ if not table.empty:
     if move:
         try:
             with shell.db_session() as session:
-                service.add_phase(session, actor=actor, action_id=int(chosen), phase=phase,
-                                  started_on=since, note=note)
+                add_phase(session, actor=actor, action_id=int(chosen), phase=phase,
+                          started_on=since, note=note)
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:

@@ -7,10 +7,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from community_map.activities import writes as service
-from community_map.activities.reads import (
+from community_map.activities import (
+    absent_until,
+    add_walk_in,
     attendance_rates,
+    finalise_session,
+    mark_attendance,
     register_frame,
+    reopen_session,
     sessions_frame,
     sign_in_sheet_html,
 )
@@ -66,8 +70,8 @@ def _mark_one(participant_id: int, key: str) -> None:
     """Save one tap at once (radio callback)."""
     try:
         with shell.db_session() as session:
-            service.mark_attendance(session, actor=actor, session_id=int(session_id),
-                                    marks={participant_id: st.session_state[key]})
+            mark_attendance(session, actor=actor, session_id=int(session_id),
+                            marks={participant_id: st.session_state[key]})
     except CommunityMapError as exc:
         st.session_state["register_error"] = str(exc)
 
@@ -86,25 +90,25 @@ for row in register.itertuples():
 st.caption(_("Each tap is saved at once."))
 cols = st.columns(3)
 if cols[1].button(_("All present"), disabled=locked, key="all_present"):
-    _run(service.mark_attendance,
+    _run(mark_attendance,
          marks={int(p): "attended" for p in register.participant_id})
 if locked and actor.can(Permission.REOPEN_SESSIONS):
     if cols[2].button(_("Reopen the register"), key="reopen_register"):
-        _run(service.reopen_session)
+        _run(reopen_session)
 elif cols[2].button(_("Finalise the register"), disabled=locked, key="finalise_register"):
-    _run(service.finalise_session)
+    _run(finalise_session)
 
 with st.expander(_("Walk-in, absences and printable sheet")):
     code = st.text_input(_("Participant code of a walk-in"), key="walk_in_code")
     if st.button(_("Add walk-in"), disabled=locked or not code.strip(), key="add_walk_in"):
-        _run(service.add_walk_in, code=code)
+        _run(add_walk_in, code=code)
     people = dict(zip(register.participant_id, register.code, strict=True))
     who = st.selectbox(_("Participant"), list(people), format_func=people.__getitem__,
                        key="absent_who")
     until = st.date_input(_("Excused until"), format="DD/MM/YYYY", key="absent_until",
                           value=info["starts_at"].date() + dt.timedelta(weeks=4))
     if st.button(_("Mark excused until that date"), key="absent_apply", disabled=who is None):
-        _run(service.absent_until, participant_id=int(who), until=until)
+        _run(absent_until, participant_id=int(who), until=until)
     st.download_button(_("Printable sign-in sheet"), sheet.encode("utf-8"),
                        f"sign_in_{session_id}.html", "text/html", key="sign_in_sheet")
 

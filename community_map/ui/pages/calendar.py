@@ -8,9 +8,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from community_map.activities import programme_files as programme_io
-from community_map.activities import scheduling, sessions_frame
-from community_map.activities import writes as service
+from community_map.activities import (
+    attendance_long_frame,
+    import_programme,
+    known_codes,
+    month_calendar_html,
+    programme_frame,
+    programme_from_excel,
+    programme_template_excel,
+    programme_to_excel,
+    programme_to_ical,
+    sessions_frame,
+    week_calendar_html,
+)
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.models import SessionType
@@ -55,12 +65,12 @@ with shell.db_session() as session:
                            end=dt.datetime.combine(end, dt.time()), service_ids=services_,
                            facilitator_ids=facilitators, types=types,
                            neighbourhood_ids=chosen_hoods)
-    programme = programme_io.programme_frame(session, session_ids=frame.session_id.tolist())
+    programme = programme_frame(session, session_ids=frame.session_id.tolist())
 
 if view == "week":
-    st.html(scheduling.week_calendar_html(frame, week_start=start, language=language))
+    st.html(week_calendar_html(frame, week_start=start, language=language))
 elif view == "month":
-    st.html(scheduling.month_calendar_html(frame, month=start, language=language))
+    st.html(month_calendar_html(frame, month=start, language=language))
 else:
     st.dataframe(frame.assign(type=frame.type.map(planner_forms.type_label))[
         ["starts_at", "ends_at", "type", "title", "action", "venue", "status", "invited",
@@ -74,16 +84,16 @@ st.caption(_("{n} sessions from {start} to {end}.").format(
 
 e1, e2, e3 = st.columns(3)
 with shell.db_session() as session:
-    attendance = programme_io.attendance_long_frame(session, session_ids=frame.session_id)
+    attendance = attendance_long_frame(session, session_ids=frame.session_id)
 e1.download_button(_("Download programme (Excel)"),
-                   programme_io.programme_to_excel(programme, attendance, language=language),
+                   programme_to_excel(programme, attendance, language=language),
                    f"programme_{start:%Y%m%d}.xlsx", key="export_programme_xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 e2.download_button(_("Download calendar (.ics)"),
-                   programme_io.programme_to_ical(programme, calendar_name="community_map"),
+                   programme_to_ical(programme, calendar_name="community_map"),
                    f"programme_{start:%Y%m%d}.ics", "text/calendar", key="export_programme_ics")
 e3.download_button(_("Download an empty template"),
-                   programme_io.programme_template_excel(language=language),
+                   programme_template_excel(language=language),
                    "programme_template.xlsx", key="programme_template",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -95,9 +105,9 @@ if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANC
         path.write_bytes(upload.getvalue())
         try:
             with shell.db_session() as session:
-                read = programme_io.programme_from_excel(
-                    path, display_name=upload.name, **service.known_codes(session))
-                counts = service.import_programme(session, actor=actor, programme=read)
+                read = programme_from_excel(
+                    path, display_name=upload.name, **known_codes(session))
+                counts = import_programme(session, actor=actor, programme=read)
         except CommunityMapError as exc:
             st.error(str(exc))
         else:

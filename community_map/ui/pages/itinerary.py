@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from community_map.activities.reads import itinerary
+from community_map.activities import (
+    itinerary,
+)
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.trust.permissions import Permission

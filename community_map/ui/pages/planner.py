@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from community_map.activities import writes as service
-from community_map.activities.reads import sessions_frame
+from community_map.activities import (
+    ConflictError,
+    SessionPlan,
+    cancel_sessions,
+    plan_sessions,
+    sessions_frame,
+    update_sessions,
+)
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.trust.permissions import Permission
@@ -25,24 +32,24 @@ action_id = st.selectbox(_("Community action"), [None, *actions], key="planner_a
                          if a is None else actions[a])
 
 
-def _save(plan: service.SessionPlan, scope: str, target: dict | None, note: str | None) -> None:
+def _save(plan: SessionPlan, scope: str, target: dict[str, Any] | None, note: str | None) -> None:
     with shell.db_session() as session:
         if target is None:
-            rows = service.plan_sessions(session, actor=actor, plan=plan, save_anyway_note=note)
+            rows = plan_sessions(session, actor=actor, plan=plan, save_anyway_note=note)
             st.session_state["planner_flash"] = _("{n} sessions saved.").format(n=len(rows))
         else:
-            rows = service.update_sessions(session, actor=actor, session_id=target["id"],
-                                           version=target["version"], plan=plan, scope=scope,
-                                           save_anyway_note=note)
+            rows = update_sessions(session, actor=actor, session_id=target["id"],
+                                   version=target["version"], plan=plan, scope=scope,
+                                   save_anyway_note=note)
             st.session_state["planner_flash"] = _("{n} sessions changed.").format(n=len(rows))
     st.session_state.pop(planner_forms.pending_key(), None)
     st.cache_data.clear()
 
 
-def _attempt(plan: service.SessionPlan, scope: str, target: dict | None) -> None:
+def _attempt(plan: SessionPlan, scope: str, target: dict[str, Any] | None) -> None:
     try:
         _save(plan, scope, target, None)
-    except service.ConflictError as exc:
+    except ConflictError as exc:
         planner_forms.remember(plan, exc.conflicts, scope, target)
     except CommunityMapError as exc:
         st.session_state["planner_error"] = str(exc)
@@ -100,8 +107,8 @@ else:
     if st.button(_("Cancel this session"), disabled=not reason.strip(), key="cancel_session"):
         try:
             with shell.db_session() as session:
-                service.cancel_sessions(session, actor=actor, session_id=int(chosen),
-                                        version=int(row["version"]), reason=reason)
+                cancel_sessions(session, actor=actor, session_id=int(chosen),
+                                version=int(row["version"]), reason=reason)
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:
