@@ -2,7 +2,7 @@
 
 The package knows nothing of Streamlit: the web app (``app.py`` and ``pages/``) and the
 command line (:mod:`community_map.cli`) are thin layers over it. Domain modules:
-:mod:`~community_map.territory.reads` (territory and assets), :mod:`~community_map.activities.reads`
+:mod:`~community_map.territory` (territory and assets), :mod:`~community_map.activities.reads`
 (community actions, sessions, attendance), :mod:`~community_map.networks.building` (networks),
 :mod:`~community_map.evaluation.instruments` (instruments and assessments); plumbing in
 :mod:`~community_map.storage`, :mod:`~community_map.trust.writes` (every write, audited),

@@ -12,7 +12,7 @@ from community_map.errors import PermissionDeniedError, ValidationError
 from community_map.models import Asset, AuditLog, Role, TerritoryUnit
 from community_map.storage import session_scope
 from community_map.territory import writes as ts
-from community_map.territory.reads import assets_geoframe
+from community_map.territory.asset_reads import assets_geoframe
 from community_map.trust.permissions import Actor
 
 X0, Y0 = 430_000.0, 4_581_000.0

@@ -24,6 +24,12 @@ from community_map.models import (
 from community_map.models import Session as SessionRow
 from community_map.trust.disclosure import suppressed
 
+__all__ = [
+    "INDICATORS",
+    "Indicator",
+    "neighbourhood_indicator",
+]
+
 INDICATORS: dict[str, str] = {
     "assets_per_10k": N_("Assets of the category per 10,000 residents"),
     "sessions_held": N_("Sessions held (by venue)"),

@@ -20,7 +20,19 @@ import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
 
+from community_map._text import is_missing
 from community_map.i18n import gettext as _
+
+__all__ = [
+    "BARCELONA_CENTRE",
+    "DISPLAY_CRS",
+    "POPUP_FIELDS",
+    "asset_layers",
+    "boundary_layer",
+    "choropleth_layer",
+    "map_from_assets",
+    "map_to_html",
+]
 
 DISPLAY_CRS = "EPSG:4326"
 BARCELONA_CENTRE = (41.395, 2.165)
@@ -30,7 +42,7 @@ POPUP_FIELDS = {"n": "name", "a": "address", "x": "accessibility_label", "h": "o
 
 
 def _escape(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return ""
     return html.escape(str(value), quote=True)
 
@@ -96,11 +108,11 @@ def asset_layers(
         ``opening_hours``, ``last_verified``, ``stale`` and point geometry (any CRS).
     categories
         The taxonomy indexed by code, with ``name_ca``/``name_es``/``name_en`` and
-        ``colour`` (see :func:`community_map.territory.reads.categories_frame`).
+        ``colour`` (see :func:`community_map.territory.taxonomy.categories_frame`).
     language
         Language of the category names.
     """
-    from community_map.territory.reads import accessibility_label
+    from community_map.territory.taxonomy import accessibility_label
 
     name_column = f"name_{language}" if f"name_{language}" in categories else "name_en"
     frame = assets.copy()

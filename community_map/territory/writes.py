@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from community_map._spatial import inside_catalonia, stored_units, unit_ids_for_points
+from community_map._text import cell_text, is_missing
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
@@ -32,6 +33,17 @@ from community_map.models import (
 )
 from community_map.trust import writes as services
 from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "ImportResult",
+    "create_asset",
+    "import_assets",
+    "lonlat_to_metric",
+    "save_boundaries",
+    "set_asset_active",
+    "update_asset",
+]
 
 EDITABLE_FIELDS = ("name", "category_code", "tags", "description", "address", "phone", "email",
                    "website", "accessibility", "opening_hours", "capacity", "x", "y")
@@ -263,11 +275,11 @@ def import_assets(
         values = {
             "name": str(row.name), "category_code": str(row.category),
             "tags": sorted(set(row.tags)) if isinstance(row.tags, (list, tuple)) else [],
-            "description": _text(row.description), "address": _text(row.address),
-            "phone": _text(row.phone), "email": _text(row.email),
-            "website": _text(row.website),
-            "accessibility": _text(row.accessibility) or Accessibility.UNKNOWN.value,
-            "opening_hours": _text(row.opening_hours),
+            "description": cell_text(row.description), "address": cell_text(row.address),
+            "phone": cell_text(row.phone), "email": cell_text(row.email),
+            "website": cell_text(row.website),
+            "accessibility": cell_text(row.accessibility) or Accessibility.UNKNOWN.value,
+            "opening_hours": cell_text(row.opening_hours),
             "x": round(float(row.x), 1), "y": round(float(row.y), 1),
             "neighbourhood_id": int(hood_ids[i]) if hood_ids[i] >= 0 else None,
         }
@@ -294,7 +306,7 @@ def import_assets(
 
 
 def _missing_id(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value) in {
+    return is_missing(value) or str(value) in {
         "", "None", "nan"}
 
 
@@ -306,12 +318,6 @@ def _place_key(name: object, x: float, y: float) -> str:
     folded = unicodedata.normalize("NFKD", str(name).casefold().strip())
     text = f"{folded}|{round(float(x) / 10)}|{round(float(y) / 10)}"
     return "auto-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
 
 
 def save_boundaries(

@@ -22,7 +22,7 @@ from community_map.models import (
     SessionType,
 )
 from community_map.models import Session as SessionRow
-from community_map.territory.reads import accessibility_label
+from community_map.territory import accessibility_label
 from community_map.ui import shell
 
 

@@ -1,85 +1,33 @@
-"""Territory assets (actius del territori): the product's taxonomy and asset tables."""
+"""Reads of stored assets: tables for the map and lists, filters, exports (CSV, GeoJSON, Excel)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from community_map.i18n import N_
-from community_map.i18n import gettext as _
-from community_map.models import METRIC_SRID, Accessibility, Asset, AssetCategory, TerritoryUnit
+from community_map._spatial import stored_units
+from community_map._text import fold
+from community_map.models import METRIC_SRID, Asset, TerritoryUnit, UnitKind
+from community_map.territory.taxonomy import categories_frame
 
-ACCESSIBILITY_LABELS: dict[str, str] = {
-    Accessibility.ACCESSIBLE.value: N_("Accessible"),
-    Accessibility.PARTIAL.value: N_("Partly accessible"),
-    Accessibility.NOT_ACCESSIBLE.value: N_("Not accessible"),
-    Accessibility.UNKNOWN.value: N_("Accessibility unknown"),
-}
-
-
-def accessibility_label(value: object) -> str:
-    """Return the translated label of an accessibility value."""
-    return _(ACCESSIBILITY_LABELS.get(str(value), ACCESSIBILITY_LABELS["unknown"]))
-
-
-@dataclass(frozen=True)
-class Category:
-    """A category of the asset taxonomy with its names and map colour."""
-
-    code: str
-    name_ca: str
-    name_es: str
-    name_en: str
-    colour: str
-
-    def name(self, language: str) -> str:
-        """Return the category name in ``language`` (``ca``, ``es`` or ``en``)."""
-        return {"ca": self.name_ca, "es": self.name_es}.get(language, self.name_en)
-
-
-DEFAULT_CATEGORIES: tuple[Category, ...] = (
-    Category("civic_centre", "Centre cívic", "Centro cívico", "Civic centre", "#1f77b4"),
-    Category("library", "Biblioteca", "Biblioteca", "Library", "#9467bd"),
-    Category("health_centre", "Centre d'atenció primària", "Centro de atención primaria",
-             "Primary health centre", "#d62728"),
-    Category("school", "Centre educatiu", "Centro educativo", "School", "#ff7f0e"),
-    Category("association", "Entitat o associació", "Entidad o asociación",
-             "Association or entity", "#8c564b"),
-    Category("park", "Parc o jardí", "Parque o jardín", "Park or garden", "#2ca02c"),
-    Category("market", "Mercat municipal", "Mercado municipal", "Municipal market", "#bcbd22"),
-    Category("elderly_centre", "Casal de gent gran", "Casal de personas mayores",
-             "Elderly people's centre", "#e377c2"),
-    Category("youth_centre", "Casal o espai jove", "Casal o espacio joven", "Youth centre",
-             "#17becf"),
-    Category("sports_centre", "Equipament esportiu", "Equipamiento deportivo", "Sports centre",
-             "#7f7f7f"),
-    Category("cultural_centre", "Equipament cultural", "Equipamiento cultural",
-             "Cultural venue", "#6b3fa0"),
-    Category("community_garden", "Hort urbà", "Huerto urbano", "Community garden", "#4d8f3a"),
-    Category("employment_service", "Servei d'ocupació", "Servicio de empleo",
-             "Employment service", "#005f73"),
-    Category("social_services_centre", "Centre de serveis socials", "Centro de servicios sociales",
-             "Social services centre", "#b5172f"),
-)
-
-
-def categories_frame(session: Session) -> pd.DataFrame:
-    """Return the asset taxonomy stored in the database, one row per category code."""
-    rows = session.execute(select(AssetCategory)).scalars().all()
-    return pd.DataFrame(
-        [
-            {"code": c.code, "name_ca": c.name_ca, "name_es": c.name_es, "name_en": c.name_en,
-             "colour": c.colour}
-            for c in rows
-        ],
-        columns=["code", "name_ca", "name_es", "name_en", "colour"],
-    ).set_index("code")
+__all__ = [
+    "ASSET_FIELDS",
+    "EXPORT_COLUMNS",
+    "all_tags",
+    "assets_frame",
+    "assets_geoframe",
+    "assets_to_csv",
+    "assets_to_excel",
+    "assets_to_geojson",
+    "filter_assets",
+    "map_layers",
+]
 
 
 def assets_frame(session: Session, *, active_only: bool = True) -> pd.DataFrame:
@@ -181,8 +129,8 @@ def filter_assets(
     """
     mask = pd.Series(True, index=assets.index)
     if search.strip():
-        needle = _fold(search.strip())
-        mask &= assets["name"].map(lambda n: needle in _fold(str(n)))
+        needle = fold(search.strip().casefold())
+        mask &= assets["name"].map(lambda n: needle in fold(str(n).casefold()))
     for column, wanted in (("category", categories), ("district_code", districts),
                            ("neighbourhood_code", neighbourhoods),
                            ("accessibility", accessibility)):
@@ -193,13 +141,6 @@ def filter_assets(
     if chosen_tags:
         mask &= assets["tags"].map(lambda t: bool(chosen_tags & set(t)))
     return assets[mask]
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def all_tags(assets: gpd.GeoDataFrame) -> list[str]:
@@ -241,10 +182,42 @@ def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:
 
 def assets_to_excel(assets: gpd.GeoDataFrame, *, sheet_name: str = "assets") -> bytes:
     """Return the assets as an Excel workbook with a styled, frozen header."""
-    import io
-
     from community_map._excel import write_table
 
     buffer = io.BytesIO()
     write_table(buffer, _export_table(assets), sheet_name=sheet_name)
     return buffer.getvalue()
+
+
+def map_layers(session: Session, *, stale_after_days: int = 365) -> dict[str, pd.DataFrame]:
+    """Read everything the territory map draws, in one go.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session.
+    stale_after_days
+        Assets not verified within this many days are marked ``stale``.
+
+    Returns
+    -------
+    dict
+        ``"assets"`` (:func:`assets_geoframe`), ``"categories"``
+        (:func:`~community_map.territory.taxonomy.categories_frame`) and the stored units
+        ``"districts"``, ``"neighbourhoods"`` and ``"catchments"`` (GeoDataFrames in
+        EPSG:25831 with ``id``, ``code``, ``name``, ``parent_code``, ``population``).
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     layers = map_layers(session)
+    >>> sorted(layers)  # doctest: +SKIP
+    ['assets', 'catchments', 'categories', 'districts', 'neighbourhoods']
+    """
+    return {
+        "assets": assets_geoframe(session, stale_after_days=stale_after_days),
+        "categories": categories_frame(session),
+        "districts": stored_units(session, UnitKind.DISTRICT.value),
+        "neighbourhoods": stored_units(session, UnitKind.NEIGHBOURHOOD.value),
+        "catchments": stored_units(session, UnitKind.CATCHMENT.value),
+    }
