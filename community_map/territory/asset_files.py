@@ -157,7 +157,8 @@ class AssetImport:
 
     def skipped_report_csv(self) -> bytes:
         """Return :attr:`skipped` as a UTF-8 CSV file, for download."""
-        return self.skipped.to_csv(index=False).encode("utf-8")
+        text: str = self.skipped.to_csv(index=False)
+        return text.encode("utf-8")
 
 
 

@@ -168,7 +168,8 @@ def _export_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def assets_to_csv(assets: gpd.GeoDataFrame) -> bytes:
     """Return the assets as UTF-8 CSV (with a BOM, so spreadsheet programs read accents)."""
-    return _export_table(assets).to_csv(index=False).encode("utf-8-sig")
+    text: str = _export_table(assets).to_csv(index=False)
+    return text.encode("utf-8-sig")
 
 
 def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:
@@ -177,7 +178,8 @@ def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:
     gdf = gpd.GeoDataFrame(table.drop(columns=["lon", "lat"]),
                            geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=4326)
     gdf["last_verified"] = gdf["last_verified"].astype(str).replace({"None": "", "NaT": ""})
-    return gdf.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
+    text: str = gdf.to_json(drop_id=True, ensure_ascii=False)
+    return text.encode("utf-8")
 
 
 def assets_to_excel(assets: gpd.GeoDataFrame, *, sheet_name: str = "assets") -> bytes:

@@ -18,7 +18,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import MacroElement
+from jinja2 import Template
 
 from community_map._text import is_missing
 from community_map.i18n import gettext as _
@@ -87,7 +88,7 @@ class _Legend(MacroElement):
     )
 
     def __init__(self, title: str, items: Sequence[tuple[str, str]]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
         self._name = "Legend"
         self.title = _escape(title)
         self.items = [(_escape(colour), _escape(label)) for colour, label in items]

@@ -22,6 +22,16 @@ from community_map.trust import writes as services
 from community_map.trust.permissions import Actor
 from community_map.ui import shell
 
+__all__ = [
+    "NEW_POINT_KEY",
+    "asset_form",
+    "build_map",
+    "category_names",
+    "data_version",
+    "load_territory",
+    "save",
+]
+
 NEW_POINT_KEY = "new_asset_point"
 
 
