@@ -128,7 +128,23 @@ def stored_units(session: Session, kind: str) -> gpd.GeoDataFrame:
 
 
 def unit_ids_for_points(units: gpd.GeoDataFrame, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Return the id of the unit containing each point (EPSG:25831), or -1 where none does."""
+    """Return the id of the unit containing each point (EPSG:25831), or -1 where none does.
+
+    Parameters
+    ----------
+    units
+        Units with an ``id`` column and polygon geometry, ordered by code (as returned by
+        :func:`stored_units`); a point inside two units goes to the first.
+    x, y
+        Point coordinates in the units' CRS.
+
+    Examples
+    --------
+    >>> units = gpd.GeoDataFrame({"id": [7, 8]}, geometry=[shapely.box(0, 0, 10, 10),
+    ...                                                    shapely.box(10, 0, 20, 10)])
+    >>> unit_ids_for_points(units, np.array([5.0, 15.0, 30.0]), np.array([5.0] * 3)).tolist()
+    [7, 8, -1]
+    """
     result = np.full(len(x), -1, dtype=np.int64)
     if units.empty or len(x) == 0:
         return result
@@ -143,7 +159,18 @@ def unit_ids_for_points(units: gpd.GeoDataFrame, x: np.ndarray, y: np.ndarray) -
 
 
 def inside_catalonia(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Return a boolean mask of points (EPSG:25831) inside Catalonia's rough bounds."""
+    """Return a boolean mask of points (EPSG:25831) inside Catalonia's rough bounds.
+
+    Parameters
+    ----------
+    x, y
+        Point coordinates in EPSG:25831 metres.
+
+    Examples
+    --------
+    >>> inside_catalonia(np.array([431_000.0, 4_582_000.0]), np.array([4_582_000.0, 0.0]))
+    array([ True, False])
+    """
     minx, miny, maxx, maxy = CATALONIA_BOUNDS
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)

@@ -158,6 +158,23 @@ the taxonomy (sheltered housing, pharmacies, discos, shopping centres).
 
 
 def label_key(label: str) -> str:
+    """Normalise a category label for lookups: one space, case folded, Catalan ``l·l`` unified.
+
+    Parameters
+    ----------
+    label
+        A source category label.
+
+    Returns
+    -------
+    str
+        The lookup key.
+
+    Examples
+    --------
+    >>> label_key("  Museus i  Col.leccions ")
+    'museus i col·leccions'
+    """
     text = " ".join(str(label).replace("’", "'").replace("ŀl", "l·l").replace("l.l", "l·l")
                     .split())
     return text.casefold()
@@ -165,7 +182,19 @@ def label_key(label: str) -> str:
 
 
 class CategoryLookup:
-    """A category map keyed by normalised labels, with an accent-insensitive fallback."""
+    """A category map keyed by normalised labels, with an accent-insensitive fallback.
+
+    Parameters
+    ----------
+    category_map
+        Source label → taxonomy code; empty codes are left out.
+
+    Examples
+    --------
+    >>> lookup = CategoryLookup({"Biblioteca": "library"})
+    >>> lookup.get("BIBLIOTECA"), lookup.first(["Discoteca", "biblioteca"])
+    ('library', 'library')
+    """
 
     def __init__(self, category_map: Mapping[str, str]) -> None:
         self.exact: dict[str, str] = {}

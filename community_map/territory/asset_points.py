@@ -89,11 +89,35 @@ def wkt_pair(value: str, column: str) -> Pair:
 
 
 def blank_pair(pair: Pair) -> bool:
+    """Whether a coordinate pair is empty (and has no problem to report).
+
+    Examples
+    --------
+    >>> blank_pair(Pair("xy", " ", "", "x")), blank_pair(Pair("xy", "1", "", "x"))
+    (True, False)
+    """
     return pair.problem is None and str(pair.a).strip() == "" and str(pair.b).strip() == ""
 
 
 
 def parse_number(value: str | float) -> float | None:
+    """Read a coordinate written as people write them (decimal comma, minus sign, spaces).
+
+    Parameters
+    ----------
+    value
+        Text or a number.
+
+    Returns
+    -------
+    float or None
+        The finite number, or ``None`` when it is not one.
+
+    Examples
+    --------
+    >>> parse_number("431 234,5"), parse_number("\u22122.17"), parse_number("x"), parse_number(3)
+    (431234.5, -2.17, None, 3.0)
+    """
     if isinstance(value, float | int):
         number = float(value)
     else:

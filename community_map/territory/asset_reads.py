@@ -113,8 +113,21 @@ def filter_assets(
 ) -> gpd.GeoDataFrame:
     """Return the assets that match every given filter (an empty filter matches all).
 
-    ``search`` matches names case- and accent-insensitively; ``tags`` keeps assets
-    having any of the tags; the others match codes exactly.
+    Parameters
+    ----------
+    assets
+        Assets as returned by :func:`assets_geoframe`.
+    search
+        Text found in the name, case- and accent-insensitively.
+    categories, districts, neighbourhoods, accessibility
+        Category codes, district codes, neighbourhood codes and accessibility values to keep.
+    tags
+        Keep assets having any of these tags.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The matching rows, in their order.
 
     Examples
     --------
@@ -124,8 +137,10 @@ def filter_assets(
     ...     "district_code": ["02", "02"], "neighbourhood_code": ["06", "06"],
     ...     "accessibility": ["accessible", "unknown"]},
     ...     geometry=[shapely.Point(0, 0)] * 2)
-    >>> filter_assets(gdf, search="antoni")["name"].tolist()
+    >>> filter_assets(gdf, search="ANTÒNI")["name"].tolist()
     ['Biblioteca Sant Antoni']
+    >>> filter_assets(gdf, categories=["market"], tags=["wifi"]).empty
+    True
     """
     mask = pd.Series(True, index=assets.index)
     if search.strip():
@@ -144,7 +159,18 @@ def filter_assets(
 
 
 def all_tags(assets: gpd.GeoDataFrame) -> list[str]:
-    """Return the sorted set of tags used by ``assets``."""
+    """Return the sorted set of tags used by ``assets``.
+
+    Parameters
+    ----------
+    assets
+        Assets with a ``tags`` column of lists.
+
+    Examples
+    --------
+    >>> all_tags(pd.DataFrame({"tags": [["wifi", "lift"], [], ["wifi"]]}))
+    ['lift', 'wifi']
+    """
     return sorted({tag for tags in assets["tags"] for tag in tags})
 
 
@@ -167,13 +193,49 @@ def _export_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def assets_to_csv(assets: gpd.GeoDataFrame) -> bytes:
-    """Return the assets as UTF-8 CSV (with a BOM, so spreadsheet programs read accents)."""
+    """Return the assets as UTF-8 CSV (with a BOM, so spreadsheet programs read accents).
+
+    Parameters
+    ----------
+    assets
+        Assets as returned by :func:`assets_geoframe` (point geometry in EPSG:25831).
+
+    Returns
+    -------
+    bytes
+        Columns ``id``, :data:`EXPORT_COLUMNS` present in ``assets``, ``lon``/``lat``
+        (WGS84) and ``x_25831``/``y_25831``.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> gdf = gpd.GeoDataFrame({"name": ["Casal"], "tags": [["a", "b"]]},
+    ...     geometry=[shapely.Point(430_900, 4_581_800)], crs=25831)
+    >>> assets_to_csv(gdf).decode("utf-8-sig").splitlines()[1]
+    '0,Casal,a; b,2.173553,41.38476,430900.0,4581800.0'
+    """
     text: str = _export_table(assets).to_csv(index=False)
     return text.encode("utf-8-sig")
 
 
 def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:
-    """Return the assets as a GeoJSON FeatureCollection in WGS84 (RFC 7946)."""
+    """Return the assets as a GeoJSON FeatureCollection in WGS84 (RFC 7946).
+
+    Parameters
+    ----------
+    assets
+        Assets as returned by :func:`assets_geoframe`, with a ``last_verified`` column.
+
+    Examples
+    --------
+    >>> import json, shapely
+    >>> gdf = gpd.GeoDataFrame({"name": ["Casal"], "tags": [[]],
+    ...     "last_verified": [dt.date(2025, 3, 1)]},
+    ...     geometry=[shapely.Point(430_900, 4_581_800)], crs=25831)
+    >>> feature = json.loads(assets_to_geojson(gdf))["features"][0]
+    >>> feature["geometry"]["coordinates"], feature["properties"]["last_verified"]
+    ([2.173553, 41.38476], '2025-03-01')
+    """
     table = _export_table(assets)
     gdf = gpd.GeoDataFrame(table.drop(columns=["lon", "lat"]),
                            geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=4326)
@@ -183,7 +245,23 @@ def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:
 
 
 def assets_to_excel(assets: gpd.GeoDataFrame, *, sheet_name: str = "assets") -> bytes:
-    """Return the assets as an Excel workbook with a styled, frozen header."""
+    """Return the assets as an Excel workbook with a styled, frozen header.
+
+    Parameters
+    ----------
+    assets
+        Assets as returned by :func:`assets_geoframe`.
+    sheet_name
+        Name of the worksheet.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> gdf = gpd.GeoDataFrame({"name": ["Casal"], "tags": [[]]},
+    ...     geometry=[shapely.Point(430_900, 4_581_800)], crs=25831)
+    >>> pd.read_excel(io.BytesIO(assets_to_excel(gdf)))["name"].tolist()
+    ['Casal']
+    """
     from community_map._excel import write_table
 
     buffer = io.BytesIO()

@@ -75,7 +75,26 @@ class Table:
 
 
 def clean_cell(value: Any) -> str:
-    """Return a cell as trimmed text ("" for missing values)."""
+    """Return a cell as trimmed text (``""`` for missing values).
+
+    Whole floats lose their ``.0`` (Excel numbers), lists and dicts become JSON and a
+    byte-order mark is dropped.
+
+    Parameters
+    ----------
+    value
+        A cell as read by pandas, openpyxl or :mod:`json`.
+
+    Returns
+    -------
+    str
+        The text of the cell.
+
+    Examples
+    --------
+    >>> [clean_cell(v) for v in (" Gràcia ", 8.0, 2.5, None, float("nan"), ["a"])]
+    ['Gràcia', '8', '2.5', '', '', '["a"]']
+    """
     if is_missing(value):
         return ""
     if isinstance(value, float):
@@ -89,12 +108,36 @@ def clean_cell(value: Any) -> str:
 
 
 def header_key(name: str) -> str:
+    """Normalise a column name: folded case and accents, separators as ``_``.
+
+    Parameters
+    ----------
+    name
+        A column name as found in the file.
+
+    Returns
+    -------
+    str
+        The key matched against the known column names.
+
+    Examples
+    --------
+    >>> header_key("Adreça completa"), header_key("\ufeffGeo EPGS 25831 X")
+    ('adreca_completa', 'geo_epgs_25831_x')
+    """
     text = fold(str(name).replace("\ufeff", "").strip().casefold()).replace("·", "")
     text = re.sub(r"[\s\-./]+", "_", text)
     return re.sub(r"[^0-9a-z_]", "", text)
 
 
 def file_error(display: str, message: str) -> ImportFileError:
+    """An :class:`~community_map.errors.ImportFileError` about the file ``display``.
+
+    Examples
+    --------
+    >>> str(file_error("a.csv", "The file is empty."))
+    'a.csv: The file is empty.'
+    """
     return ImportFileError(message, path=display)
 
 

@@ -74,7 +74,23 @@ def _lookup(columns: Sequence[object]) -> dict[str, str]:
 
 
 def code_text(value: object) -> str | None:
-    """A code as a string; None for missing values and placeholders such as "-"."""
+    """A code as a string; ``None`` for missing values and placeholders such as ``"-"``.
+
+    Parameters
+    ----------
+    value
+        A cell of the code column.
+
+    Returns
+    -------
+    str or None
+        The code; whole floats lose their ``.0``.
+
+    Examples
+    --------
+    >>> code_text(7.0), code_text(" 01 "), code_text("-"), code_text(None)
+    ('7', '01', None, None)
+    """
     if is_missing(value):
         return None
     if isinstance(value, float) and value.is_integer():

@@ -48,11 +48,25 @@ def parse_crs(value: str, label: str) -> CRS:
 
 
 def crs_name(crs: CRS) -> str:
+    """A short name of a CRS: ``EPSG:<code>`` when it has one.
+
+    Examples
+    --------
+    >>> crs_name(CRS.from_user_input("epsg:25831"))
+    'EPSG:25831'
+    """
     epsg = crs.to_epsg()
     return f"EPSG:{epsg}" if epsg is not None else crs.to_string()
 
 
 def in_box(bounds: Sequence[float], box: Sequence[float]) -> bool:
+    """Whether the extent ``bounds`` lies inside ``box`` (both ``(xmin, ymin, xmax, ymax)``).
+
+    Examples
+    --------
+    >>> in_box((1, 1, 2, 2), (0, 0, 3, 3)), in_box((1, 1, 4, 2), (0, 0, 3, 3))
+    (True, False)
+    """
     xmin, ymin, xmax, ymax = (float(v) for v in bounds)
     bxmin, bymin, bxmax, bymax = box
     return bool(
@@ -108,7 +122,23 @@ def _polygon_parts(geometry: BaseGeometry) -> list[Polygon]:
 
 
 def polygonal(geometry: BaseGeometry) -> BaseGeometry | None:
-    """The valid polygonal part of ``geometry``, or None when nothing polygonal is left."""
+    """The valid polygonal part of ``geometry``, or ``None`` when nothing polygonal is left.
+
+    Parameters
+    ----------
+    geometry
+        Any shapely geometry.
+
+    Examples
+    --------
+    >>> from shapely import Polygon
+    >>> bow_tie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    >>> fixed = polygonal(bow_tie)
+    >>> fixed.geom_type, fixed.is_valid, fixed.area
+    ('MultiPolygon', True, 2.0)
+    >>> polygonal(shapely.LineString([(0, 0), (1, 1)])) is None
+    True
+    """
     fixed = geometry if geometry.is_valid else shapely.make_valid(geometry)
     parts = _polygon_parts(fixed)
     if not parts:

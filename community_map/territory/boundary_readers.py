@@ -71,6 +71,13 @@ def file_error(label: str, message: str, *, row: int | None = None,
 
 
 def columns_list(columns: Sequence[object]) -> str:
+    """Column names for a message, comma-separated (``—`` for none).
+
+    Examples
+    --------
+    >>> columns_list(["codi", "nom"]), columns_list([])
+    ('codi, nom', '—')
+    """
     return ", ".join(str(c) for c in columns) or "—"
 
 
@@ -99,7 +106,34 @@ def read_bytes(path: Path, label: str) -> bytes:
 
 
 def detect_format(path: Path, data: bytes, label: str) -> str:
-    """Return one of ``geojson``, ``topojson``, ``zip``, ``gpkg`` or ``csv``."""
+    """Recognise a boundary file's format from its extension and first bytes.
+
+    Parameters
+    ----------
+    path
+        The file (only its extension is used).
+    data
+        The file's bytes.
+    label
+        The file's name for messages.
+
+    Returns
+    -------
+    str
+        One of ``geojson``, ``topojson``, ``zip``, ``gpkg`` or ``csv``.
+
+    Raises
+    ------
+    ImportFileError
+        For a bare ``.shp`` or an unsupported type.
+
+    Examples
+    --------
+    >>> detect_format(Path("barris.json"), b'{"type": "Topology"}', "barris.json")
+    'topojson'
+    >>> detect_format(Path("upload"), b"PK\x03\x04...", "upload")
+    'zip'
+    """
     ext = path.suffix.lower()
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if ext == ".shp":

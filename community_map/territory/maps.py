@@ -268,5 +268,16 @@ def map_from_assets(
 
 
 def map_to_html(fmap: folium.Map) -> str:
-    """Return the map as a standalone HTML page (for download)."""
+    """Return the map as a standalone HTML page (for download).
+
+    Parameters
+    ----------
+    fmap
+        A folium map.
+
+    Examples
+    --------
+    >>> map_to_html(folium.Map(location=BARCELONA_CENTRE)).startswith("<!DOCTYPE html>")
+    True
+    """
     return str(fmap.get_root().render())

@@ -30,6 +30,20 @@ OPENDATABCN_SOURCE = "opendatabcn"
 
 
 def is_odbcn_list(columns: Sequence[str]) -> bool:
+    """Whether the columns are those of the Open Data BCN equipment list CSV.
+
+    Parameters
+    ----------
+    columns
+        The file's column names.
+
+    Examples
+    --------
+    >>> is_odbcn_list(["register_id", "name", "secondary_filters_name"])
+    True
+    >>> is_odbcn_list(["id", "name"])
+    False
+    """
     keys = {header_key(c) for c in columns}
     return "register_id" in keys and bool(
         keys & {"secondary_filters_name", "geo_epgs_25831_x", "geo_epsg_25831_x"})
@@ -147,7 +161,25 @@ def collapse_rows(candidates: list[Candidate], table: Table, columns: Columns,
 
 
 def file_theme(display: str) -> str | None:
-    """Return the theme of an Open Data BCN list file name (``..._educacio-csv.csv``)."""
+    """Return the theme of an Open Data BCN list file name (``..._educacio-csv.csv``).
+
+    Parameters
+    ----------
+    display
+        The file's name as the user knows it.
+
+    Returns
+    -------
+    str or None
+        The theme, e.g. ``"educacio"``, or ``None`` for other names.
+
+    Examples
+    --------
+    >>> file_theme("opendatabcn_llista-equipaments_educacio-csv (2).csv")
+    'educacio'
+    >>> file_theme("assets.csv") is None
+    True
+    """
     match = re.search(r"equipaments[_-]([a-z0-9-]+?)(?:[-_]csv)?(?:\s*\(\d+\))?\.\w+$",
                       display.lower())
     return match.group(1) if match else None

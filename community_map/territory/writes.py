@@ -123,6 +123,16 @@ def _snapshot(asset: Asset) -> dict[str, Any]:
 def lonlat_to_metric(lon: float, lat: float) -> tuple[float, float]:
     """Convert a WGS84 longitude/latitude to EPSG:25831 metres.
 
+    Parameters
+    ----------
+    lon, lat
+        Degrees (EPSG:4326).
+
+    Returns
+    -------
+    tuple of float
+        ``(x, y)`` in metres.
+
     Examples
     --------
     >>> x, y = lonlat_to_metric(2.1734, 41.3851)
