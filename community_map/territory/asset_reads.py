@@ -33,7 +33,24 @@ __all__ = [
 def assets_frame(session: Session, *, active_only: bool = True) -> pd.DataFrame:
     """Return the assets as a table indexed by asset id, with their neighbourhood's name.
 
-    Coordinates are in the asset's SRID (EPSG:25831 unless imported otherwise).
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session.
+    active_only
+        Leave out deactivated assets.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Coordinates in the asset's SRID (EPSG:25831 unless imported otherwise), category,
+        address, accessibility, opening hours, capacity, verification and the
+        neighbourhood's code and name.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     frame = assets_frame(session)
     """
     query = (
         select(
@@ -68,9 +85,28 @@ def assets_geoframe(
 ) -> gpd.GeoDataFrame:
     """Return the assets as a GeoDataFrame in EPSG:25831, indexed by asset id.
 
-    Besides the stored fields, it has the codes and names of the asset's neighbourhood
-    and district and a boolean ``stale`` column: true when the asset was never verified
-    or not within ``stale_after_days`` of ``today``.
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session.
+    stale_after_days
+        An asset not verified within this many days of ``today`` is ``stale``.
+    today
+        The reference date (default: today).
+    active_only
+        Leave out deactivated assets.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The stored fields (:data:`ASSET_FIELDS`), the codes and names of the asset's
+        neighbourhood and district, ``tags`` as lists and a boolean ``stale`` column (true
+        when never verified or not within ``stale_after_days``).
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     assets = assets_geoframe(session, stale_after_days=180)
     """
     hood = aliased(TerritoryUnit)
     district = aliased(TerritoryUnit)

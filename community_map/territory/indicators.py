@@ -62,10 +62,26 @@ def neighbourhood_indicator(
 
     Parameters
     ----------
+    session
+        An open SQLAlchemy session.
     indicator
         ``assets_per_10k`` (needs ``category``; NaN where population is unknown),
         ``sessions_held`` or ``participants_reached`` (counts from 1 to
         ``threshold - 1`` are suppressed: NaN value, text ``< threshold``).
+    category
+        The asset category of ``assets_per_10k``.
+    threshold
+        The smallest count shown (disclosure control).
+
+    Returns
+    -------
+    Indicator
+        Values and texts indexed by neighbourhood code, and the translated title.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     shown = neighbourhood_indicator(session, "assets_per_10k", category="library")
     """
     if indicator not in INDICATORS:
         raise ValidationError(

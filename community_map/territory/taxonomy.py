@@ -88,7 +88,24 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
 
 
 def categories_frame(session: Session) -> pd.DataFrame:
-    """Return the asset taxonomy stored in the database, one row per category code."""
+    """Return the asset taxonomy stored in the database, one row per category code.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``code``, with ``name_ca``, ``name_es``, ``name_en`` and ``colour``.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     categories_frame(session).loc["library", "name_ca"]
+    'Biblioteca'
+    """
     rows = session.execute(select(AssetCategory)).scalars().all()
     return pd.DataFrame(
         [
