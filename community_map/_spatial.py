@@ -12,10 +12,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from community_map.errors import ValidationError
+from community_map.errors import ImportFileError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import METRIC_SRID, TerritoryUnit, UnitKind
 
@@ -25,6 +27,7 @@ __all__ = [
     "code_order",
     "guess_crs",
     "inside_catalonia",
+    "parse_crs",
     "stored_units",
     "unit_ids_for_points",
 ]
@@ -226,3 +229,43 @@ def guess_crs(x: Any, y: Any, *, share: float = 1.0) -> str | None:
     if degrees.sum() >= needed:
         return "EPSG:4326"
     return None
+
+
+def parse_crs(value: str, file_name: str) -> CRS:
+    """Read a coordinate reference system the user gave for a file.
+
+    Parameters
+    ----------
+    value
+        An EPSG code (``"EPSG:25831"``), a PROJ string or WKT.
+    file_name
+        The file the CRS is for, named in the error.
+
+    Returns
+    -------
+    pyproj.CRS
+        The coordinate reference system.
+
+    Raises
+    ------
+    ImportFileError
+        When ``value`` is not a coordinate reference system; the message says how to
+        give one.
+
+    Examples
+    --------
+    >>> parse_crs("epsg:23031", "a.csv").to_epsg()
+    23031
+    >>> try:
+    ...     parse_crs("EPSG:nope", "a.csv")
+    ... except ImportFileError as error:
+    ...     print(error.path, error.reason[:47])
+    a.csv Unknown coordinate reference system 'EPSG:nope'
+    """
+    try:
+        return CRS.from_user_input(value)
+    except CRSError as exc:
+        raise ImportFileError(_(
+            "Unknown coordinate reference system {crs!r}. Pass crs as an EPSG code such as "
+            "'EPSG:25831' (ETRS89 / UTM 31N) or 'EPSG:4326' (longitude/latitude)."
+        ).format(crs=value), path=file_name) from exc

@@ -16,13 +16,12 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import ProjError
 
-from community_map._spatial import guess_crs, inside_catalonia
+from community_map._spatial import guess_crs, inside_catalonia, parse_crs
 from community_map.i18n import gettext as _
 from community_map.territory.asset_columns import Columns
 from community_map.territory.asset_tables import (
     TARGET_CRS,
     WGS84,
-    crs_from_input,
     file_error,
     geojson_point,
 )
@@ -140,7 +139,7 @@ def infer_xy_crs(candidates: list[Candidate], columns: Columns, crs: str | None,
                   display: str, messages: list[str]) -> CRS:
     """Return the CRS of the x/y (and WKT) coordinates: given, or inferred from the values."""
     if crs:
-        return crs_from_input(crs, display)
+        return parse_crs(crs, display)
     pairs: list[tuple[int, float, float]] = []
     for candidate in candidates:
         pair = candidate.pair

@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
 from shapely.geometry import shape
 
+from community_map._spatial import parse_crs
 from community_map._text import decode_text, fold, is_missing
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
@@ -39,8 +39,7 @@ __all__ = [
     "WGS84",
     "Table",
     "clean_cell",
-    "crs_from_input",
-    "file_error",
+        "file_error",
     "geojson_point",
     "header_key",
     "read_table",
@@ -223,16 +222,6 @@ def _read_excel(path: Path, display: str, messages: list[str]) -> Table:
     return _frame_to_table(frame, KIND_EXCEL)
 
 
-def crs_from_input(value: str, display: str) -> CRS:
-    try:
-        return CRS.from_user_input(value)
-    except CRSError as exc:
-        raise file_error(display, _(
-            "Unknown coordinate reference system {crs!r}. Pass crs as an EPSG code such as "
-            "'EPSG:25831' (ETRS89 / UTM 31N) or 'EPSG:4326' (longitude/latitude)."
-        ).format(crs=value)) from exc
-
-
 def geojson_point(geometry: Any) -> tuple[float, float] | str | None:
     """Return a feature's point, a (translated) reason why it is unusable, or None if absent."""
     if geometry is None:
@@ -262,9 +251,9 @@ def _read_geojson(obj: dict[str, Any], display: str, crs: str | None,
     declared = (obj.get("crs") or {}).get("properties", {}).get("name") if isinstance(
         obj.get("crs"), dict) else None
     if declared:
-        geometry_crs = crs_from_input(str(declared), display)
+        geometry_crs = parse_crs(str(declared), display)
     elif crs:
-        geometry_crs = crs_from_input(crs, display)
+        geometry_crs = parse_crs(crs, display)
     else:
         geometry_crs = WGS84
     columns: list[str] = []

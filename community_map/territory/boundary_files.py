@@ -20,7 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from community_map._spatial import CATALONIA_BOUNDS, METRIC_CRS, code_order
+from community_map._spatial import CATALONIA_BOUNDS, METRIC_CRS, code_order, parse_crs
 from community_map.i18n import gettext as _
 from community_map.i18n import ngettext
 from community_map.territory.boundary_columns import (
@@ -34,7 +34,6 @@ from community_map.territory.boundary_columns import (
 from community_map.territory.boundary_geometry import (
     clean_geometries,
     crs_name,
-    parse_crs,
     polygonal,
     resolve_crs,
 )

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -31,21 +30,9 @@ __all__ = [
     "infer_crs",
     "metric_bounds",
     "nest_in_parents",
-    "parse_crs",
     "polygonal",
     "resolve_crs",
 ]
-
-def parse_crs(value: str, label: str) -> CRS:
-    try:
-        return CRS.from_user_input(value)
-    except CRSError:
-        raise file_error(
-            label,
-            _("Unknown coordinate system {crs!r}; give an EPSG code such as EPSG:25831 or "
-              "EPSG:4326.").format(crs=value),
-        ) from None
-
 
 def crs_name(crs: CRS) -> str:
     """A short name of a CRS: ``EPSG:<code>`` when it has one.
