@@ -111,7 +111,7 @@ def columns_found(columns: Sequence[str]) -> str:
 
 
 def resolve_columns(table: Table, mapping: Mapping[str, str] | None,
-                     display: str) -> Columns:
+                    display: str) -> Columns:
     by_key: dict[str, str] = {}
     for column in table.columns:
         by_key.setdefault(header_key(column), column)
@@ -152,7 +152,7 @@ def resolve_columns(table: Table, mapping: Mapping[str, str] | None,
         categories = [by_key[s] for s in _CATEGORY_SYNONYMS if s in by_key
                       and by_key[s] not in used]
     return Columns(fields=fields, categories=categories, by_key=by_key,
-                    category_mapped="category" in mapping)
+                   category_mapped="category" in mapping)
 
 
 def check_required(table: Table, columns: Columns, display: str) -> None:

@@ -204,7 +204,7 @@ def _pair(table: Table, index: int, record: dict[str, str], columns: Columns) ->
         a_col, b_col = columns.get(first), columns.get(second)
         if a_col and b_col and (record.get(a_col) or record.get(b_col)):
             return Pair(kind, record.get(a_col, ""), record.get(b_col, ""),
-                         a_col if kind == "xy" else f"{a_col}/{b_col}",
+                        a_col if kind == "xy" else f"{a_col}/{b_col}",
                          crs=WGS84 if kind == "lonlat" else None)
     return None
 
@@ -354,7 +354,7 @@ def assets_from_file(
             problems.append(_RowError(candidate.row, column, point))
         raw_access = candidate.text.get("accessibility", "")
         access = ACCESSIBILITY_VALUES.get(" ".join(fold(raw_access.casefold())
-                                                    .replace("_", " ").split()))
+                                                   .replace("_", " ").split()))
         if access is None:
             problems.append(_RowError(candidate.row, columns.get("accessibility"), _(
                 "Unknown accessibility value {value!r}; use accessible, partial, "

@@ -68,6 +68,28 @@ _EWKT = re.compile(r"^\s*SRID=(\d+)\s*;\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def wkt_pair(value: str, column: str) -> Pair:
+    """Read a WKT (or EWKT ``SRID=…;``) point of a cell into a coordinate pair.
+
+    Parameters
+    ----------
+    value
+        The cell's text.
+    column
+        The column it comes from, for the report.
+
+    Returns
+    -------
+    Pair
+        The point, with its CRS when EWKT gives one, or a ``problem`` saying why not.
+
+    Examples
+    --------
+    >>> pair = wkt_pair("SRID=25831;POINT (430900 4581800)", "geom")
+    >>> pair.a, pair.b, pair.crs.to_epsg(), pair.problem
+    (430900.0, 4581800.0, 25831, None)
+    >>> wkt_pair("LINESTRING (0 0, 1 1)", "geom").problem
+    'The geometry is a LineString; only points can be imported as assets.'
+    """
     crs: CRS | None = None
     match = _EWKT.match(value)
     if match:
@@ -136,7 +158,7 @@ def _inside(x: float, y: float) -> bool:
 
 
 def infer_xy_crs(candidates: list[Candidate], columns: Columns, crs: str | None,
-                  display: str, messages: list[str]) -> CRS:
+                 display: str, messages: list[str]) -> CRS:
     """Return the CRS of the x/y (and WKT) coordinates: given, or inferred from the values."""
     if crs:
         return parse_crs(crs, display)
@@ -193,7 +215,26 @@ class Projector:
 
 def to_metric_point(pair: Pair | None, xy_crs: CRS,
                     project: Projector) -> tuple[float, float] | str:
-    """Return the pair in EPSG:25831, or a (translated) reason why it cannot be used."""
+    """Return the pair in EPSG:25831, or a (translated) reason why it cannot be used.
+
+    Parameters
+    ----------
+    pair
+        The coordinates found in a row (``None`` when there were none).
+    xy_crs
+        The CRS of pairs that do not carry one (see :func:`infer_xy_crs`).
+    project
+        A :class:`Projector`, shared by the rows of a file.
+
+    Examples
+    --------
+    >>> from community_map.territory.asset_tables import WGS84
+    >>> x, y = to_metric_point(Pair("lonlat", "2,1734", "41,3851", "lon/lat"), WGS84, Projector())
+    >>> round(x, -2), round(y, -2)
+    (430900.0, 4581800.0)
+    >>> to_metric_point(Pair("lonlat", "41.3851", "2.1734", "lon/lat"), WGS84, Projector())[:40]
+    'Longitude and latitude look swapped (41.'
+    """
     if pair is None or blank_pair(pair):
         return _("Missing coordinates.")
     if pair.problem:

@@ -223,7 +223,22 @@ def _read_excel(path: Path, display: str, messages: list[str]) -> Table:
 
 
 def geojson_point(geometry: Any) -> tuple[float, float] | str | None:
-    """Return a feature's point, a (translated) reason why it is unusable, or None if absent."""
+    """Return a feature's point, a (translated) reason why it is unusable, or None if absent.
+
+    Parameters
+    ----------
+    geometry
+        The ``geometry`` member of a GeoJSON feature.
+
+    Examples
+    --------
+    >>> geojson_point({"type": "Point", "coordinates": [2.17, 41.38]})
+    (2.17, 41.38)
+    >>> geojson_point({"type": "MultiPoint", "coordinates": [[2.17, 41.38]]})
+    (2.17, 41.38)
+    >>> geojson_point(None) is None
+    True
+    """
     if geometry is None:
         return None
     try:
@@ -276,7 +291,7 @@ def _read_geojson(obj: dict[str, Any], display: str, crs: str | None,
         for column in columns:
             record.setdefault(column, "")
     return Table(columns=columns, records=records, rows=list(range(1, len(records) + 1)),
-                  kind=KIND_GEOJSON, geometries=geometries, geometry_crs=geometry_crs)
+                 kind=KIND_GEOJSON, geometries=geometries, geometry_crs=geometry_crs)
 
 
 def _read_ckan(obj: dict[str, Any], display: str, messages: list[str]) -> Table:
@@ -308,7 +323,7 @@ def _read_ckan(obj: dict[str, Any], display: str, messages: list[str]) -> Table:
             "every equipment."
         ).format(count=len(records), total=total))
     return Table(columns=columns, records=table_records,
-                  rows=list(range(1, len(table_records) + 1)), kind=KIND_ODBCN_API)
+                 rows=list(range(1, len(table_records) + 1)), kind=KIND_ODBCN_API)
 
 
 def _read_json(path: Path, display: str, crs: str | None, messages: list[str]) -> Table:

@@ -55,6 +55,18 @@ _PLACEHOLDERS = {"", "-", "--"}
 
 
 def check_kind(kind: str) -> UnitKind:
+    """The :class:`~community_map.models.UnitKind` named ``kind``.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown kind; the message lists the known ones.
+
+    Examples
+    --------
+    >>> check_kind("district").value
+    'district'
+    """
     try:
         return UnitKind(kind)
     except ValueError:
@@ -190,7 +202,7 @@ def _pad(code: str) -> str:
 
 
 def read_codes(raw: RawFile, column: str, label: str, *, required: bool,
-           padded: list[tuple[str, str]]) -> list[str | None]:
+               padded: list[tuple[str, str]]) -> list[str | None]:
     codes: list[str | None] = []
     for position, value in enumerate(raw.attributes[column]):
         code = code_text(value)
@@ -248,7 +260,7 @@ def read_numbers(raw: RawFile, column: str, label: str) -> list[int | None]:
 
 
 def check_duplicates(codes: Sequence[str | None], raw: RawFile, column: str,
-                      label: str, kind: UnitKind) -> None:
+                     label: str, kind: UnitKind) -> None:
     seen: dict[str, int] = {}
     for position, code in enumerate(codes):
         if code is None:

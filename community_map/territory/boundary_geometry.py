@@ -64,7 +64,25 @@ def in_box(bounds: Sequence[float], box: Sequence[float]) -> bool:
 
 
 def metric_bounds(bounds: Sequence[float], crs: CRS) -> tuple[float, float, float, float]:
-    """Bounds of the box ``bounds`` (in ``crs``) reprojected to EPSG:25831."""
+    """Bounds of the box ``bounds`` (in ``crs``) reprojected to EPSG:25831.
+
+    Parameters
+    ----------
+    bounds
+        ``(xmin, ymin, xmax, ymax)`` in ``crs``.
+    crs
+        Their coordinate system.
+
+    Returns
+    -------
+    tuple of float
+        The reprojected bounds; NaN when they cannot be projected.
+
+    Examples
+    --------
+    >>> [round(v, -3) for v in metric_bounds((2.1, 41.3, 2.2, 41.4), CRS.from_epsg(4326))]
+    [425000.0, 4572000.0, 433000.0, 4584000.0]
+    """
     try:
         series = gpd.GeoSeries([shapely.box(*bounds)], crs=crs).to_crs(METRIC_CRS)
         xmin, ymin, xmax, ymax = (float(v) for v in series.total_bounds)
@@ -147,7 +165,7 @@ def clean_geometries(raw: RawFile, label: str) -> tuple[list[BaseGeometry], set[
         row = position + raw.first_row
         if geometry is None or geometry.is_empty:
             raise file_error(label, _("The geometry is missing."), row=row,
-                         column=raw.geometry_column)
+                             column=raw.geometry_column)
         geometry = shapely.force_2d(geometry)
         if not isinstance(geometry, (Polygon, MultiPolygon, GeometryCollection)):
             raise file_error(
@@ -198,7 +216,7 @@ def _location_hint(bounds: Sequence[float], crs: CRS) -> str:
 
 
 def resolve_crs(raw: RawFile, bounds: tuple[float, float, float, float],
-                 given: CRS | None, label: str) -> tuple[CRS, bool, list[str]]:
+                given: CRS | None, label: str) -> tuple[CRS, bool, list[str]]:
     """Pick the CRS of the file: declared, else given, else inferred; check the extent."""
     messages: list[str] = []
     inferred = False

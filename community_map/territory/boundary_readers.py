@@ -66,7 +66,7 @@ class RawFile:
 
 
 def file_error(label: str, message: str, *, row: int | None = None,
-           column: str | None = None) -> ImportFileError:
+               column: str | None = None) -> ImportFileError:
     return ImportFileError(message, path=label, row=row, column=column)
 
 
@@ -94,6 +94,22 @@ def _unreadable(label: str, kind_of_file: str, exc: BaseException) -> ImportFile
 
 
 def read_bytes(path: Path, label: str) -> bytes:
+    """The bytes of a boundary file; an import error when it is missing, unreadable or empty.
+
+    Parameters
+    ----------
+    path
+        The file.
+    label
+        The file's name for messages.
+
+    Examples
+    --------
+    >>> read_bytes(Path("/nonexistent/barris.geojson"), "barris.geojson")
+    Traceback (most recent call last):
+    ...
+    community_map.errors.ImportFileError: barris.geojson: The file does not exist.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -182,7 +198,7 @@ def _has_mojibake(frame: pd.DataFrame) -> bool:
 
 
 def read_spatial(path: Path, data: bytes, fmt: str, label: str,
-                  layer: str | None) -> RawFile:
+                 layer: str | None) -> RawFile:
     source = f"zip://{path.resolve()}" if fmt == "zip" else str(path)
     kind_label = _FORMAT_LABELS[fmt]
     try:
@@ -253,7 +269,32 @@ def _find_wkt_column(frame: pd.DataFrame) -> str | None:
 
 
 def read_wkt_csv(data: bytes, label: str) -> RawFile:
-    """Read a CSV file with a column of WKT polygons."""
+    """Read a CSV file with a column of WKT polygons.
+
+    The text is decoded by :func:`community_map._text.decode_text` (its warnings go to
+    :attr:`RawFile.messages`); the separator is ``;`` or ``,``; the WKT column is found by
+    name or content, and an ``SRID=…;`` prefix or a ``geometria_etrs89``/``geometria_wgs84``
+    column name gives the declared CRS.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    label
+        The file's name for messages.
+
+    Returns
+    -------
+    RawFile
+        Attributes, geometries, the declared CRS and notes.
+
+    Examples
+    --------
+    >>> text = "codi;nom;geometria_etrs89|1;Sant Martí;POLYGON ((0 0, 1 0, 1 1, 0 0))|"
+    >>> raw = read_wkt_csv(text.replace("|", chr(10)).encode("cp1252"), "barris.csv")
+    >>> raw.attributes["nom"].tolist(), raw.declared_crs.to_epsg(), len(raw.messages)
+    (['Sant Martí'], 25831, 1)
+    """
     decoded = decode_text(data, label)
     text = decoded.text
     header = text.lstrip().splitlines()[0] if text.strip() else ""

@@ -114,7 +114,7 @@ def odbcn_extras(candidate: Candidate, record: dict[str, str], columns: Columns)
 
 
 def collapse_rows(candidates: list[Candidate], table: Table, columns: Columns,
-              messages: list[str]) -> list[Candidate]:
+                  messages: list[str]) -> list[Candidate]:
     """Merge the rows of one place (same code, or same name when there is no code column)."""
     by_code = columns.get("source_id") is not None
     key_field = "source_id" if by_code else "name"

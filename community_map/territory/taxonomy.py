@@ -137,4 +137,4 @@ def category_names(categories: pd.DataFrame, language: str) -> dict[str, str]:
     """
     column = f"name_{language}" if f"name_{language}" in categories else "name_en"
     return {str(code): str(name) for code, name in zip(categories.index, categories[column],
-                                                           strict=True)}
+                                                       strict=True)}
