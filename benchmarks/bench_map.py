@@ -24,12 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from community_map import storage  # noqa: E402
-from community_map._spatial import stored_units  # noqa: E402
 from community_map.cli import ProgressBar  # noqa: E402
 from community_map.demo import generate_demo  # noqa: E402
 from community_map.models import Role  # noqa: E402
-from community_map.territory import maps  # noqa: E402
-from community_map.territory.reads import assets_geoframe, categories_frame  # noqa: E402
+from community_map.territory import (  # noqa: E402
+    assets_geoframe,
+    categories_frame,
+    maps,
+    stored_units,
+)
 from community_map.trust.permissions import Actor  # noqa: E402
 
 

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from community_map._text import is_missing
+
 __all__ = ["HEADER_FILL", "HEADER_FONT", "write_table"]
 
 HEADER_FILL = PatternFill("solid", fgColor="B5172F")
@@ -23,7 +25,7 @@ def write_table(target: IO[bytes], table: pd.DataFrame, *, sheet_name: str) -> N
     sheet.title = sheet_name[:31]
     sheet.append([str(c) for c in table.columns])
     for row in table.itertuples(index=False):
-        sheet.append([None if (isinstance(v, float) and pd.isna(v)) else
+        sheet.append([None if is_missing(v) else
                       (v.item() if hasattr(v, "item") else v) for v in row])
     for cell in sheet[1]:
         cell.fill = HEADER_FILL

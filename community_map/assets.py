@@ -5,26 +5,24 @@ The public face of :mod:`community_map.territory` for assets.
 
 from __future__ import annotations
 
-from community_map.territory.asset_files import (
-    AssetImport,
-    assets_from_file,
-    map_category,
-)
-from community_map.territory.reads import (
+from community_map.territory import (
     ACCESSIBILITY_LABELS,
     ASSET_FIELDS,
     DEFAULT_CATEGORIES,
     EXPORT_COLUMNS,
+    AssetImport,
     Category,
     accessibility_label,
     all_tags,
     assets_frame,
+    assets_from_file,
     assets_geoframe,
     assets_to_csv,
     assets_to_excel,
     assets_to_geojson,
     categories_frame,
     filter_assets,
+    map_category,
 )
 
 __all__ = [

@@ -333,14 +333,14 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from community_map import territory
     from community_map.storage import check_schema, session_scope
-    from community_map.territory import writes as territory_service
 
     engine = _engine(_settings(args))
     check_schema(engine)
     actor = Actor.command_line()
     if args.import_command == "boundaries":
-        from community_map.territory.boundaries import boundaries_from_file
+        from community_map.territory import boundaries_from_file
 
         result = boundaries_from_file(
             args.file, kind=args.kind, crs=args.crs, code_column=args.code_column,
@@ -349,11 +349,11 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         for note in result.messages:
             out.write(note + "\n")
         with session_scope(engine) as session:
-            saved = territory_service.save_boundaries(
+            saved = territory.save_boundaries(
                 session, actor=actor, frame=result.frame, kind=args.kind,
                 source=Path(args.file).name)
     else:
-        from community_map.territory.asset_files import assets_from_file
+        from community_map.territory import assets_from_file
 
         result_assets = assets_from_file(
             args.file, source=args.source, mapping=_pairs(args.map, "--map") or None,
@@ -363,7 +363,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         for note in result_assets.messages:
             out.write(note + "\n")
         with session_scope(engine) as session:
-            saved = territory_service.import_assets(
+            saved = territory.import_assets(
                 session, actor=actor, frame=result_assets.frame, note=Path(args.file).name)
         if args.skip_bad_rows:
             Path(args.skip_bad_rows).write_bytes(result_assets.skipped_report_csv())
@@ -375,8 +375,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from community_map import territory as assets
     from community_map.storage import check_schema, session_scope
-    from community_map.territory import reads as assets
 
     settings = _settings(args)
     engine = _engine(settings)

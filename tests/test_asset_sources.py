@@ -20,7 +20,7 @@ from community_map.territory.asset_files import (
     assets_from_file,
     map_category,
 )
-from community_map.territory.reads import DEFAULT_CATEGORIES
+from community_map.territory.taxonomy import DEFAULT_CATEGORIES
 from tests.conftest import REAL_DATA, skip_or_fail
 
 TAXONOMY = {c.code for c in DEFAULT_CATEGORIES}
@@ -29,6 +29,7 @@ TO_25831 = Transformer.from_crs("EPSG:4326", "EPSG:25831", always_xy=True)
 # Plaça de Catalunya and the Sagrada Família, in lon/lat and EPSG:25831.
 PL_CAT = (2.1700, 41.3870)
 SAGRADA = (2.1744, 41.4036)
+PL_CAT_UTM = TO_25831.transform(*PL_CAT)
 
 
 def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -285,8 +286,10 @@ def test_broken_encoding(tmp_path: Path) -> None:
     path = tmp_path / "broken.csv"
     path.write_bytes(b"\xff\xfen\x00a\x00m\x00e\x00\n")  # UTF-16 BOM, odd number of bytes
     assert "encoding is broken" in str(_error(path))
-    path.write_bytes("name,lon,lat\nA,2.1,41.3\n".encode("utf-16-le"))  # no BOM
+    path.write_bytes(b"na\x00\x00me\x00\x00,lon\x00\x00\n")  # NUL bytes, not UTF-16
     assert "UTF-16 without a byte-order mark" in str(_error(path))
+    path.write_bytes("name,lon,lat\nCasal,2.17,41.387\n".encode("utf-16-le"))  # no BOM
+    assert assets_from_file(path).frame["name"].tolist() == ["Casal"]
 
 
 def test_ragged_csv(tmp_path: Path) -> None:
@@ -658,3 +661,37 @@ def test_real_partial_api_pages_are_reported() -> None:
         assert any(f"only 100 of the {total} records" in m for m in result.messages), name
     result = assets_from_file(_real_file("udd_hospitals.json"))
     assert not any("records of this Open Data BCN resource" in m for m in result.messages)
+
+
+# --- Text encodings (one decoder for every importer) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "warned"),
+    [("cp1252", b"", True), ("utf-16-le", b"\xff\xfe", False), ("utf-16-be", b"\xfe\xff", False),
+     ("utf-8", b"\xef\xbb\xbf", False)],
+)
+def test_asset_csv_encodings_go_through_the_one_decoder(
+        tmp_path: Path, encoding: str, bom: bytes, warned: bool) -> None:
+    text = f"id,name,lon,lat\n1,Casal Sant Martí,{PL_CAT[0]},{PL_CAT[1]}\n"
+    path = tmp_path / "upload.csv"
+    path.write_bytes(bom + text.encode(encoding))
+    result = assets_from_file(path, display_name="casals.csv")
+    assert result.frame["name"].tolist() == ["Casal Sant Martí"]
+    warnings = [m for m in result.messages if "not UTF-8" in m]
+    assert len(warnings) == warned
+    if warned:
+        assert "casals.csv" in warnings[0] and "Windows-1252" in warnings[0]
+
+
+def test_ed50_metres_are_read_as_etrs89_unless_the_crs_is_given(tmp_path: Path) -> None:
+    # ED50 / UTM 31N and ETRS89 / UTM 31N differ by about 200 m: values alone cannot tell
+    # them apart, so the guess is EPSG:25831 and crs="EPSG:23031" gives the right place.
+    x, y = Transformer.from_crs("EPSG:25831", "EPSG:23031", always_xy=True).transform(
+        *PL_CAT_UTM)
+    path = _write(tmp_path, "ed50.csv", f"id,name,x,y\n1,Casal,{x:.2f},{y:.2f}\n")
+    guessed = assets_from_file(path).frame
+    assert (guessed["x"].iloc[0], guessed["y"].iloc[0]) == (round(x, 2), round(y, 2))
+    given = assets_from_file(path, crs="EPSG:23031").frame
+    assert given["x"].iloc[0] == pytest.approx(PL_CAT_UTM[0], abs=0.05)
+    assert given["y"].iloc[0] == pytest.approx(PL_CAT_UTM[1], abs=0.05)

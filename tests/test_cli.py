@@ -180,7 +180,7 @@ def test_import_real_boundaries_and_equipments(sqlite_url: str) -> None:
     assert "42 new" in first.stdout, first.stderr
     again = run(["--database-url", sqlite_url, "import", "assets", str(markets)])
     assert "0 new, 0 updated, 42 unchanged" in again.stdout
-    from community_map.territory.reads import assets_geoframe
+    from community_map.territory import assets_geoframe
 
     with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
         frame = assets_geoframe(session)

@@ -39,7 +39,7 @@ def test_every_page_renders_without_a_catalogue_miss(
                 ):
                     continue
                 at.switch_page(f"pages/{page.script}").run()
-                assert not at.exception, (page.script, at.exception)
+                assert not at.exception, (page.script, [e.stack_trace for e in at.exception])
                 rendered.append((role, page.script))
     assert len(rendered) == len(PAGES) + 4  # admin: every page; viewer: the four open ones
     assert sorted(misses) == [], "strings shown in English to a Catalan or Spanish user"

@@ -17,7 +17,7 @@ from community_map.models import (
     Service,
 )
 from community_map.storage import session_scope
-from community_map.territory.reads import accessibility_label
+from community_map.territory import accessibility_label
 from community_map.trust.permissions import Actor
 
 EDU = Actor(username="edu", role=Role.EDUCATOR, user_id=None)

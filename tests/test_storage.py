@@ -126,7 +126,7 @@ def test_downgrade_and_upgrade_round_trip_postgres(pg_engine: Engine) -> None:
 
 
 def test_default_taxonomy_matches_the_code_and_is_seeded(engine: Engine) -> None:
-    from community_map.territory.reads import DEFAULT_CATEGORIES, categories_frame
+    from community_map.territory import DEFAULT_CATEGORIES, categories_frame
 
     with storage.session_scope(engine) as session:
         stored = categories_frame(session)

@@ -1,4 +1,4 @@
-"""Boundary import (community_map.territory.boundaries): formats, CRS, repairs, columns, errors."""
+"""Boundary import (community_map.territory.boundary_*): formats, CRS, repairs, columns, errors."""
 
 from __future__ import annotations
 
@@ -16,16 +16,15 @@ from shapely.geometry import MultiPolygon, Polygon, box, mapping
 from sqlalchemy import Engine
 
 from community_map import storage
+from community_map._spatial import stored_units
 from community_map.errors import ImportFileError, ValidationError
 from community_map.models import TerritoryUnit
-from community_map.territory.boundaries import (
+from community_map.territory.boundary_files import (
     FRAME_COLUMNS,
     BoundaryImport,
     boundaries_from_file,
-    infer_crs,
-    nest_in_parents,
-    units_frame,
 )
+from community_map.territory.boundary_geometry import infer_crs, nest_in_parents
 from tests.conftest import REAL_DATA, skip_or_fail
 
 # Small squares near Plaça de Catalunya, in lon/lat (EPSG:4326) and UTM 31N (EPSG:25831).
@@ -455,7 +454,7 @@ def test_empty_files(tmp_path: Path) -> None:
         ("fake.zip", b"PK\x03\x04 not really a zip", "shapefile"),
         ("table.xlsx", b"\x00\x01binary", ".xlsx"),
         ("barris.shp", b"\x00\x00\x27\x0a", ".zip"),
-        ("utf16.csv", "code,name,geometry\n1,A,POINT (1 1)\n".encode("utf-16-le"), "UTF-8"),
+        ("nul.csv", b"co\x00\x00de\x00\x00,na\x00\x00me\x00\x00\n", "UTF-8"),
     ],
 )
 def test_unreadable_files_are_rephrased(tmp_path: Path, name: str, content: bytes,
@@ -555,7 +554,7 @@ def test_nest_in_parents_reprojects_and_prefers_the_largest_overlap() -> None:
 # ----------------------------------------------------------------------------- storage
 
 
-def test_units_frame_reads_stored_units(engine: Engine) -> None:
+def test_stored_units_reads_stored_units(engine: Engine) -> None:
     lonlat = gpd.GeoSeries([UTM_SQUARES[2]], crs="EPSG:25831").to_crs("EPSG:4326").iloc[0]
     with storage.session_scope(engine) as session:
         district = TerritoryUnit(kind="district", code="01", name="Ciutat Vella",
@@ -573,12 +572,16 @@ def test_units_frame_reads_stored_units(engine: Engine) -> None:
                           geometry_wkt=lonlat.wkt, srid=4326),
             TerritoryUnit(kind="neighbourhood", code="04", name="no geometry"),
         ])
+        session.flush()
+        hood_ids = {u.code: u.id for u in session.query(TerritoryUnit).filter_by(
+            kind="neighbourhood")}
     with storage.session_scope(engine) as session:
-        frame = units_frame(session, kind="neighbourhood")
-        districts = units_frame(session, kind="district")
-        empty = units_frame(session, kind="catchment")
-    assert list(frame.columns) == list(FRAME_COLUMNS)
+        frame = stored_units(session, kind="neighbourhood")
+        districts = stored_units(session, kind="district")
+        empty = stored_units(session, kind="catchment")
+    assert list(frame.columns) == ["id", *FRAME_COLUMNS]
     assert frame.crs.to_epsg() == 25831
+    assert frame["id"].tolist() == [hood_ids[code] for code in ("01", "02", "03", "04")]
     assert frame["code"].tolist() == ["01", "02", "03", "04"]
     assert frame["parent_code"].tolist()[:2] == ["01", "01"]
     assert frame["parent_code"].iloc[2:].isna().all()
@@ -587,7 +590,7 @@ def test_units_frame_reads_stored_units(engine: Engine) -> None:
     assert frame.geometry.iloc[2].equals_exact(UTM_SQUARES[2], tolerance=0.01)
     assert frame.geometry.iloc[3] is None
     assert districts["name"].tolist() == ["Ciutat Vella"]
-    assert empty.empty and list(empty.columns) == list(FRAME_COLUMNS)
+    assert empty.empty and list(empty.columns) == ["id", *FRAME_COLUMNS]
     assert empty.crs.to_epsg() == 25831
 
 
@@ -694,3 +697,23 @@ def test_real_formats_agree(boundaries_dir: Path) -> None:
     # Same polygons from the 25831 shapefile and the reprojected lon/lat GeoJSON (~metres).
     overlap = shapefile.geometry.intersection(geojson.geometry).area / shapefile.area
     assert overlap.min() > 0.99
+
+
+# ----------------------------------------------------------------------------- text encodings
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "warned"),
+    [("cp1252", b"", True), ("utf-16-le", b"\xff\xfe", False), ("utf-8", b"\xef\xbb\xbf", False)],
+)
+def test_boundary_csv_encodings_go_through_the_one_decoder(
+        tmp_path: Path, encoding: str, bom: bytes, warned: bool) -> None:
+    text = f'code,name,geometry\n1,Sant Martí,"{UTM_SQUARES[0].wkt}"\n'
+    path = tmp_path / "barris.csv"
+    path.write_bytes(bom + text.encode(encoding))
+    result = boundaries_from_file(path, kind="catchment", display_name="barris (1).csv")
+    assert result.frame["name"].tolist() == ["Sant Martí"]
+    warnings = [m for m in result.messages if "not UTF-8" in m]
+    assert len(warnings) == warned
+    if warned:
+        assert "barris (1).csv" in warnings[0] and "Windows-1252" in warnings[0]

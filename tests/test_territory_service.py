@@ -12,7 +12,7 @@ from community_map.errors import PermissionDeniedError, ValidationError
 from community_map.models import Asset, AuditLog, Role, TerritoryUnit
 from community_map.storage import session_scope
 from community_map.territory import writes as ts
-from community_map.territory.reads import assets_geoframe
+from community_map.territory.asset_reads import assets_geoframe, map_layers
 from community_map.trust.permissions import Actor
 
 X0, Y0 = 430_000.0, 4_581_000.0
@@ -197,3 +197,20 @@ def test_lonlat_conversion_matches_pyproj() -> None:
 
     expected = Transformer.from_crs(4326, 25831, always_xy=True).transform(2.17, 41.38)
     assert ts.lonlat_to_metric(2.17, 41.38) == pytest.approx(expected, abs=0.01)
+
+
+def test_map_layers_reads_assets_categories_and_units(territory: Engine, admin: Actor) -> None:
+    with session_scope(territory) as session:
+        ts.create_asset(session, actor=admin, name="Casal", category_code="civic_centre",
+                        x=X0 + 1500, y=Y0 + 500, today=DAY)
+    with session_scope(territory) as session:
+        layers = map_layers(session, stale_after_days=30)
+    assert sorted(layers) == ["assets", "catchments", "categories", "districts",
+                              "neighbourhoods"]
+    assert layers["assets"]["name"].tolist() == ["Casal"]
+    assert layers["assets"]["neighbourhood_code"].tolist() == ["02"]
+    assert "civic_centre" in layers["categories"].index
+    assert layers["neighbourhoods"]["code"].tolist() == ["01", "02"]
+    assert layers["neighbourhoods"]["parent_code"].tolist() == ["01", "01"]
+    assert layers["districts"].geometry.iloc[0].equals(shapely.box(X0, Y0, X0 + 2000, Y0 + 1000))
+    assert layers["catchments"].empty

@@ -19,7 +19,7 @@ from community_map.models import (
     Service,
 )
 from community_map.models import Session as SessionRow
-from community_map.territory.reads import accessibility_label
+from community_map.territory import accessibility_label
 
 __all__ = ["cohort", "planner_choices"]
 

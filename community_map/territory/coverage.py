@@ -15,6 +15,10 @@ from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import METRIC_SRID
 
+__all__ = [
+    "coverage_by_neighbourhood",
+]
+
 
 def coverage_by_neighbourhood(
     neighbourhoods: gpd.GeoDataFrame,

@@ -24,6 +24,12 @@ from community_map.models import (
 from community_map.models import Session as SessionRow
 from community_map.trust.disclosure import suppressed
 
+__all__ = [
+    "INDICATORS",
+    "Indicator",
+    "neighbourhood_indicator",
+]
+
 INDICATORS: dict[str, str] = {
     "assets_per_10k": N_("Assets of the category per 10,000 residents"),
     "sessions_held": N_("Sessions held (by venue)"),
@@ -56,10 +62,26 @@ def neighbourhood_indicator(
 
     Parameters
     ----------
+    session
+        An open SQLAlchemy session.
     indicator
         ``assets_per_10k`` (needs ``category``; NaN where population is unknown),
         ``sessions_held`` or ``participants_reached`` (counts from 1 to
         ``threshold - 1`` are suppressed: NaN value, text ``< threshold``).
+    category
+        The asset category of ``assets_per_10k``.
+    threshold
+        The smallest count shown (disclosure control).
+
+    Returns
+    -------
+    Indicator
+        Values and texts indexed by neighbourhood code, and the translated title.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     shown = neighbourhood_indicator(session, "assets_per_10k", category="library")
     """
     if indicator not in INDICATORS:
         raise ValidationError(

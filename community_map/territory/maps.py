@@ -18,9 +18,22 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import MacroElement
+from jinja2 import Template
 
+from community_map._text import is_missing
 from community_map.i18n import gettext as _
+
+__all__ = [
+    "BARCELONA_CENTRE",
+    "DISPLAY_CRS",
+    "POPUP_FIELDS",
+    "asset_layers",
+    "boundary_layer",
+    "choropleth_layer",
+    "map_from_assets",
+    "map_to_html",
+]
 
 DISPLAY_CRS = "EPSG:4326"
 BARCELONA_CENTRE = (41.395, 2.165)
@@ -30,7 +43,7 @@ POPUP_FIELDS = {"n": "name", "a": "address", "x": "accessibility_label", "h": "o
 
 
 def _escape(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return ""
     return html.escape(str(value), quote=True)
 
@@ -75,7 +88,7 @@ class _Legend(MacroElement):
     )
 
     def __init__(self, title: str, items: Sequence[tuple[str, str]]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
         self._name = "Legend"
         self.title = _escape(title)
         self.items = [(_escape(colour), _escape(label)) for colour, label in items]
@@ -96,11 +109,11 @@ def asset_layers(
         ``opening_hours``, ``last_verified``, ``stale`` and point geometry (any CRS).
     categories
         The taxonomy indexed by code, with ``name_ca``/``name_es``/``name_en`` and
-        ``colour`` (see :func:`community_map.territory.reads.categories_frame`).
+        ``colour`` (see :func:`community_map.territory.taxonomy.categories_frame`).
     language
         Language of the category names.
     """
-    from community_map.territory.reads import accessibility_label
+    from community_map.territory.taxonomy import accessibility_label
 
     name_column = f"name_{language}" if f"name_{language}" in categories else "name_en"
     frame = assets.copy()
@@ -255,5 +268,16 @@ def map_from_assets(
 
 
 def map_to_html(fmap: folium.Map) -> str:
-    """Return the map as a standalone HTML page (for download)."""
+    """Return the map as a standalone HTML page (for download).
+
+    Parameters
+    ----------
+    fmap
+        A folium map.
+
+    Examples
+    --------
+    >>> map_to_html(folium.Map(location=BARCELONA_CENTRE)).startswith("<!DOCTYPE html>")
+    True
+    """
     return str(fmap.get_root().render())

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from community_map._spatial import inside_catalonia, stored_units, unit_ids_for_points
+from community_map._text import cell_text, is_missing
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
@@ -32,6 +33,17 @@ from community_map.models import (
 )
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "ImportResult",
+    "create_asset",
+    "import_assets",
+    "lonlat_to_metric",
+    "save_boundaries",
+    "set_asset_active",
+    "update_asset",
+]
 
 EDITABLE_FIELDS = ("name", "category_code", "tags", "description", "address", "phone", "email",
                    "website", "accessibility", "opening_hours", "capacity", "x", "y")
@@ -111,6 +123,16 @@ def _snapshot(asset: Asset) -> dict[str, Any]:
 def lonlat_to_metric(lon: float, lat: float) -> tuple[float, float]:
     """Convert a WGS84 longitude/latitude to EPSG:25831 metres.
 
+    Parameters
+    ----------
+    lon, lat
+        Degrees (EPSG:4326).
+
+    Returns
+    -------
+    tuple of float
+        ``(x, y)`` in metres.
+
     Examples
     --------
     >>> x, y = lonlat_to_metric(2.1734, 41.3851)
@@ -132,7 +154,39 @@ def create_asset(
     today: dt.date | None = None,
     **fields: Any,
 ) -> Asset:
-    """Create an asset at (x, y) in EPSG:25831, placed in its neighbourhood; audited."""
+    """Create an asset at (x, y) in EPSG:25831, placed in its neighbourhood; audited.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session; the caller commits.
+    actor
+        The user doing it; needs the permission to edit assets.
+    name, category_code
+        The asset's name and taxonomy code.
+    x, y
+        Position in EPSG:25831 metres, inside Catalonia.
+    today
+        The verification date (default: today).
+    **fields
+        Other fields of :data:`EDITABLE_FIELDS`.
+
+    Returns
+    -------
+    Asset
+        The new, flushed asset.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown category, an empty name or a point outside Catalonia.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     create_asset(session, actor=admin, name="Casal", category_code="youth_centre",
+    ...                  x=430_900, y=4_581_800)
+    """
     require(actor, Permission.EDIT_ASSETS)
     clean = _check_fields(session, {"name": name, "category_code": category_code, "x": x,
                                     "y": y, **fields})
@@ -159,6 +213,29 @@ def update_asset(
     """Change an asset's fields; refused if someone saved it since ``version`` was read.
 
     Saving also marks the asset as verified today.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session; the caller commits.
+    actor
+        The user doing it; needs the permission to edit assets.
+    asset_id, version
+        The asset and the version the user read.
+    today
+        The verification date (default: today).
+    **changes
+        New values of :data:`EDITABLE_FIELDS`.
+
+    Returns
+    -------
+    Asset
+        The updated asset.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     update_asset(session, actor=admin, asset_id=4, version=1, phone="932 000 000")
     """
     require(actor, Permission.EDIT_ASSETS)
     asset = _load_asset(session, asset_id, version)
@@ -181,7 +258,24 @@ def update_asset(
 def set_asset_active(
     session: Session, *, actor: Actor, asset_id: int, version: int, active: bool
 ) -> Asset:
-    """Deactivate (hide from maps and lists) or reactivate an asset; audited."""
+    """Deactivate (hide from maps and lists) or reactivate an asset; audited.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session; the caller commits.
+    actor
+        The user doing it; needs the permission to edit assets.
+    asset_id, version
+        The asset and the version the user read.
+    active
+        False to deactivate, True to reactivate.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     set_asset_active(session, actor=admin, asset_id=4, version=2, active=False)
+    """
     require(actor, Permission.EDIT_ASSETS)
     asset = _load_asset(session, asset_id, version)
     before = asset.is_active
@@ -227,12 +321,36 @@ def import_assets(
 ) -> ImportResult:
     """Create or update assets from a normalised import table, all or nothing.
 
-    ``frame`` has the columns of :data:`community_map.territory.asset_files.ASSET_COLUMNS`
-    (x/y in EPSG:25831). Rows are matched on (``source``, ``source_id``): a known asset
-    is updated, never duplicated; rows without an id get one from their name and
-    position to 10 m, so re-importing the same file matches them too. Every imported
-    asset is marked verified ``today``.
-    Each asset is placed in its neighbourhood by spatial join.
+    Rows are matched on (``source``, ``source_id``): a known asset is updated, never
+    duplicated; rows without an id get one from their name and position to 10 m, so
+    re-importing the same file matches them too. Every imported asset is marked verified
+    ``today`` and placed in its neighbourhood by spatial join.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session; the caller commits.
+    actor
+        The user doing it; needs the permission to edit assets.
+    frame
+        The columns of :data:`community_map.territory.asset_files.ASSET_COLUMNS` (x/y in
+        EPSG:25831), e.g. :attr:`AssetImport.frame <community_map.territory.AssetImport>`.
+    today
+        The verification date (default: today).
+    note
+        A note for the audit log (e.g. the file name).
+
+    Returns
+    -------
+    ImportResult
+        Counts of created, updated and unchanged assets.
+
+    Examples
+    --------
+    >>> read = assets_from_file("equipaments.csv")  # doctest: +SKIP
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     import_assets(session, actor=admin, frame=read.frame, note="equipaments.csv")
+    ImportResult(created=12, updated=0, unchanged=0)
     """
     require(actor, Permission.IMPORT_DATA)
     day = today or dt.date.today()
@@ -263,11 +381,11 @@ def import_assets(
         values = {
             "name": str(row.name), "category_code": str(row.category),
             "tags": sorted(set(row.tags)) if isinstance(row.tags, (list, tuple)) else [],
-            "description": _text(row.description), "address": _text(row.address),
-            "phone": _text(row.phone), "email": _text(row.email),
-            "website": _text(row.website),
-            "accessibility": _text(row.accessibility) or Accessibility.UNKNOWN.value,
-            "opening_hours": _text(row.opening_hours),
+            "description": cell_text(row.description), "address": cell_text(row.address),
+            "phone": cell_text(row.phone), "email": cell_text(row.email),
+            "website": cell_text(row.website),
+            "accessibility": cell_text(row.accessibility) or Accessibility.UNKNOWN.value,
+            "opening_hours": cell_text(row.opening_hours),
             "x": round(float(row.x), 1), "y": round(float(row.y), 1),
             "neighbourhood_id": int(hood_ids[i]) if hood_ids[i] >= 0 else None,
         }
@@ -294,7 +412,7 @@ def import_assets(
 
 
 def _missing_id(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value) in {
+    return is_missing(value) or str(value) in {
         "", "None", "nan"}
 
 
@@ -308,12 +426,6 @@ def _place_key(name: object, x: float, y: float) -> str:
     return "auto-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
 def save_boundaries(
     session: Session,
     *,
@@ -324,10 +436,36 @@ def save_boundaries(
 ) -> ImportResult:
     """Create or update territory units of ``kind`` from an imported boundary table.
 
-    ``frame`` has ``code``, ``name``, optional ``parent_code`` and ``population`` and
-    polygon geometry. Units are matched on (kind, code). Neighbourhoods get their
-    district from ``parent_code`` when given, else from the stored district containing
-    their representative point. Afterwards, neighbourhood imports re-place every asset.
+    Units are matched on (kind, code). Neighbourhoods get their district from
+    ``parent_code`` when given, else from the stored district containing their
+    representative point. Afterwards, neighbourhood imports re-place every asset.
+
+    Parameters
+    ----------
+    session
+        An open SQLAlchemy session; the caller commits.
+    actor
+        The user doing it; needs the permission to edit the territory.
+    frame
+        ``code``, ``name``, optional ``parent_code`` and ``population`` and polygon
+        geometry, e.g. :attr:`BoundaryImport.frame <community_map.territory.BoundaryImport>`.
+    kind
+        ``"district"``, ``"neighbourhood"`` or ``"catchment"``.
+    source
+        Where the boundaries come from (e.g. the file name).
+
+    Returns
+    -------
+    ImportResult
+        Counts of created, updated and unchanged units.
+
+    Examples
+    --------
+    >>> units = boundaries_from_file("districtes.geojson", kind="district")  # doctest: +SKIP
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     save_boundaries(session, actor=admin, frame=units.frame, kind="district",
+    ...                     source="districtes.geojson")
+    ImportResult(created=10, updated=0, unchanged=0)
     """
     require(actor, Permission.EDIT_TERRITORY)
     try:

@@ -13,17 +13,23 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from community_map import trust
-from community_map._spatial import stored_units
+from community_map import territory, trust
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.models import Accessibility
-from community_map.territory import maps
-from community_map.territory import reads as assets_mod
-from community_map.territory import writes as territory_service
-from community_map.territory.reads import ACCESSIBILITY_LABELS
+from community_map.territory import ACCESSIBILITY_LABELS
 from community_map.trust.permissions import Actor
 from community_map.ui import shell
+
+__all__ = [
+    "NEW_POINT_KEY",
+    "asset_form",
+    "build_map",
+    "category_names",
+    "data_version",
+    "load_territory",
+    "save",
+]
 
 NEW_POINT_KEY = "new_asset_point"
 
@@ -38,13 +44,7 @@ def data_version() -> int:
 def load_territory(version: int, stale_after_days: int) -> dict[str, Any]:
     """Load assets, categories and boundaries for one data version."""
     with shell.db_session() as session:
-        return {
-            "assets": assets_mod.assets_geoframe(session, stale_after_days=stale_after_days),
-            "categories": assets_mod.categories_frame(session),
-            "districts": stored_units(session, "district"),
-            "neighbourhoods": stored_units(session, "neighbourhood"),
-            "catchments": stored_units(session, "catchment"),
-        }
+        return territory.map_layers(session, stale_after_days=stale_after_days)
 
 
 def build_map(data: dict[str, Any], assets: gpd.GeoDataFrame, language: str,
@@ -54,7 +54,7 @@ def build_map(data: dict[str, Any], assets: gpd.GeoDataFrame, language: str,
     A new folium object each run: streamlit-folium renames the map's variables while
     rendering, so a cached map object renders broken JavaScript the second time.
     """
-    return maps.map_from_assets(
+    return territory.map_from_assets(
         assets, categories=data["categories"], language=language,
         districts=data["districts"], neighbourhoods=data["neighbourhoods"],
         catchments=data["catchments"] if show_catchments else None,
@@ -65,8 +65,8 @@ def build_map(data: dict[str, Any], assets: gpd.GeoDataFrame, language: str,
 
 
 def category_names(categories: pd.DataFrame, language: str) -> dict[str, str]:
-    column = f"name_{language}" if f"name_{language}" in categories else "name_en"
-    return dict(zip(categories.index, categories[column], strict=True))
+    """Category code → name in ``language``."""
+    return territory.category_names(categories, language)
 
 
 def asset_form(
@@ -110,11 +110,11 @@ def save(action: str, actor: Actor, **kwargs: Any) -> bool:
     try:
         with shell.db_session() as session:
             if action == "create":
-                territory_service.create_asset(session, actor=actor, **kwargs)
+                territory.create_asset(session, actor=actor, **kwargs)
             elif action == "update":
-                territory_service.update_asset(session, actor=actor, **kwargs)
+                territory.update_asset(session, actor=actor, **kwargs)
             else:
-                territory_service.set_asset_active(session, actor=actor, **kwargs)
+                territory.set_asset_active(session, actor=actor, **kwargs)
     except CommunityMapError as exc:
         shell.report_error(exc)
         return False

@@ -6,8 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from community_map.i18n import gettext as _
-from community_map.territory import maps
-from community_map.territory.coverage import coverage_by_neighbourhood
+from community_map.territory import coverage_by_neighbourhood, map_from_assets
 from community_map.ui import map_panels, shell
 
 actor = shell.require_actor()
@@ -35,7 +34,7 @@ gaps = table[table["gap_m"].isna() | (table["gap_m"] > distance)]
 st.metric(_("Neighbourhoods with no {category} within {d} m").format(
     category=names[category].lower(), d=distance), f"{len(gaps)} / {len(table)}")
 
-fmap = maps.map_from_assets(
+fmap = map_from_assets(
     chosen, categories=data["categories"], language=language, districts=data["districts"],
     indicator=(table["share_within"] * 100).round(0),
     indicator_text=(table["share_within"] * 100).round(0).astype(int).astype(str) + " %",

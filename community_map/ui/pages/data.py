@@ -8,11 +8,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from community_map import territory
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
-from community_map.territory import writes as territory_service
-from community_map.territory.asset_files import assets_from_file
-from community_map.territory.boundaries import boundaries_from_file
+from community_map.territory import assets_from_file, boundaries_from_file
 from community_map.trust.permissions import Permission
 from community_map.ui import map_panels, shell
 
@@ -58,7 +57,7 @@ with boundaries_tab:
             for note in units.messages:
                 st.info(note)
             with shell.db_session() as session:
-                _report(territory_service.save_boundaries(
+                _report(territory.save_boundaries(
                     session, actor=actor, frame=units.frame, kind=kind, source=upload.name))
         except CommunityMapError as exc:
             shell.report_error(exc)
@@ -99,7 +98,7 @@ with assets_tab:
             if missing.any():
                 st.rerun()
             with shell.db_session() as session:
-                _report(territory_service.import_assets(session, actor=actor, frame=read.frame,
+                _report(territory.import_assets(session, actor=actor, frame=read.frame,
                                                         note=upload.name))
             st.session_state["asset_unmapped"] = []
             if not read.skipped.empty:

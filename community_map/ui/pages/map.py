@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from community_map import territory
 from community_map.i18n import gettext as _
-from community_map.territory import maps
-from community_map.territory import reads as assets_mod
-from community_map.territory.indicators import INDICATORS, neighbourhood_indicator
-from community_map.territory.reads import ACCESSIBILITY_LABELS
-from community_map.territory.writes import lonlat_to_metric
+from community_map.territory import (
+    ACCESSIBILITY_LABELS,
+    INDICATORS,
+    lonlat_to_metric,
+    neighbourhood_indicator,
+)
 from community_map.trust.permissions import Permission
 from community_map.ui import map_panels, shell
 
@@ -28,7 +30,7 @@ with st.expander(_("Filters and layers"), expanded=True):
     search = c1.text_input(_("Search by name"), key="map_search")
     chosen = c1.multiselect(_("Categories"), list(names), format_func=names.__getitem__,
                             key="map_categories")
-    tags = c1.multiselect(_("Tags"), assets_mod.all_tags(assets), key="map_tags")
+    tags = c1.multiselect(_("Tags"), territory.all_tags(assets), key="map_tags")
     districts = dict(zip(data["districts"]["code"], data["districts"]["name"], strict=True))
     chosen_districts = c2.multiselect(_("Districts"), list(districts),
                                       format_func=districts.__getitem__, key="map_districts")
@@ -49,7 +51,7 @@ with st.expander(_("Filters and layers"), expanded=True):
     show_catchments = c3.checkbox(_("Social services centre catchment areas"),
                                   key="map_catchments")
 
-shown = assets_mod.filter_assets(assets, search=search, categories=chosen, tags=tags,
+shown = territory.filter_assets(assets, search=search, categories=chosen, tags=tags,
                                  districts=chosen_districts, neighbourhoods=chosen_hoods,
                                  accessibility=access)
 indicator = None
@@ -67,14 +69,14 @@ if clicked:
     st.session_state[map_panels.NEW_POINT_KEY] = (clicked["lat"], clicked["lng"])
 
 exports = st.columns(4)
-exports[0].download_button(_("Download CSV"), assets_mod.assets_to_csv(shown),
+exports[0].download_button(_("Download CSV"), territory.assets_to_csv(shown),
                            "assets.csv", "text/csv", key="export_csv")
 exports[1].download_button(
-    _("Download Excel"), assets_mod.assets_to_excel(shown), "assets.xlsx",
+    _("Download Excel"), territory.assets_to_excel(shown), "assets.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
-exports[2].download_button(_("Download GeoJSON"), assets_mod.assets_to_geojson(shown),
+exports[2].download_button(_("Download GeoJSON"), territory.assets_to_geojson(shown),
                            "assets.geojson", "application/geo+json", key="export_geojson")
-exports[3].download_button(_("Download map (HTML)"), maps.map_to_html(fmap).encode("utf-8"),
+exports[3].download_button(_("Download map (HTML)"), territory.map_to_html(fmap).encode("utf-8"),
                            "map.html", "text/html", key="export_html")
 
 if actor.can(Permission.EDIT_ASSETS):
