@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from community_map.errors import ValidationError
-from community_map.networks.metrics import (
+from community_map.networks import (
     TRANSITIONS,
     WindowMetrics,
     ei_index,

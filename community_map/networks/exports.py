@@ -35,6 +35,8 @@ from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.i18n import language as use_language
 
+__all__ = ["graph_to_csv", "graph_to_graphml", "graphs_to_gexf", "metrics_to_excel", "sheet_name"]
+
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 GEXF_SCHEMA_LOCATION = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
 XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
@@ -199,7 +201,7 @@ def graphs_to_gexf(
     ----------
     windows
         ``{name: (start, end, graph)}``. ``end`` is excluded, as in
-        :class:`community_map.networks.building.Window`; GEXF intervals include both ends, so the
+        :class:`community_map.networks.windows.Window`; GEXF intervals include both ends, so the
         file uses the day before ``end`` as the last day. Gephi holds one value per day,
         so overlapping windows (cumulative or sliding) are shown from the end of the
         previous window: each day shows the network of the first window that ends after
