@@ -10,7 +10,7 @@ import streamlit as st
 from community_map import network
 from community_map.ui import shell
 
-__all__ = ["build", "default_waves", "span", "tables"]
+__all__ = ["build", "default_waves", "downloads", "span", "tables"]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -47,3 +47,11 @@ def build(version: int, layer: str, window_kind: network.WindowKind, mode: netwo
     return network.network_series(data, windows=windows, layer=layer, weighting=weighting,
                                   min_shared=min_shared, max_session_size=max_size or None,
                                   group_by=group_by, positions=True)
+
+
+def downloads(series: network.NetworkSeries, current: str) -> dict[str, bytes]:
+    """The page's downloads: every window (GEXF, Excel) and the ``current`` one (the rest)."""
+    G = series.graphs[current]
+    nodes_csv, edges_csv = network.graph_to_csv(G)
+    return {"gexf": series.to_gexf(), "graphml": network.graph_to_graphml(G),
+            "edges": edges_csv, "nodes": nodes_csv, "excel": series.to_excel()}

@@ -124,14 +124,14 @@ st.subheader(_("Nodes"))
 st.dataframe(nodes.rename(index=labels), width="stretch")
 
 e = st.columns(5)
-e[0].download_button(_("GEXF (Gephi timeline)"), series.to_gexf(), "network.gexf",
+files = network_panels.downloads(series, current)
+e[0].download_button(_("GEXF (Gephi timeline)"), files["gexf"], "network.gexf",
                      "application/xml", key="net_gexf")
-e[1].download_button(_("GraphML"), network.graph_to_graphml(G), f"network_{current}.graphml",
+e[1].download_button(_("GraphML"), files["graphml"], f"network_{current}.graphml",
                      "application/xml", key="net_graphml")
-nodes_csv, edges_csv = network.graph_to_csv(G)
-e[2].download_button(_("Edges (CSV)"), edges_csv, f"edges_{current}.csv", "text/csv",
+e[2].download_button(_("Edges (CSV)"), files["edges"], f"edges_{current}.csv", "text/csv",
                      key="net_edges")
-e[3].download_button(_("Nodes (CSV)"), nodes_csv, f"nodes_{current}.csv", "text/csv",
+e[3].download_button(_("Nodes (CSV)"), files["nodes"], f"nodes_{current}.csv", "text/csv",
                      key="net_nodes")
-e[4].download_button(_("Metrics (Excel)"), series.to_excel(), "network_metrics.xlsx",
+e[4].download_button(_("Metrics (Excel)"), files["excel"], "network_metrics.xlsx",
                      key="net_excel")
