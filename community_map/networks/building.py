@@ -257,7 +257,8 @@ def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
     exited = pd.to_datetime(people["exited_on"])
     mask = ((enrolled.isna() | (enrolled < pd.Timestamp(window.end)))
             & (exited.isna() | (exited >= pd.Timestamp(window.start))))
-    return people.index[mask].tolist()
+    enrolled_ids: list[object] = people.index[mask].tolist()
+    return enrolled_ids
 
 
 LAYERS = ("coattendance", "reported", "both", "services", "professionals", "referrals")

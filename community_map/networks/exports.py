@@ -61,7 +61,7 @@ def _is_missing(value: object) -> bool:
     if isinstance(value, float | np.floating):
         return math.isnan(float(value))
     try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-like values
         return False
 
@@ -351,7 +351,8 @@ def graphs_to_gexf(
             ET.SubElement(spells, f"{ns}spell", spell_dates(first, last))
 
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 # -- GraphML and CSV --------------------------------------------------------------------
@@ -398,7 +399,8 @@ def graph_to_graphml(G: nx.Graph) -> bytes:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    text: str = frame.to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def graph_to_csv(G: nx.Graph) -> tuple[bytes, bytes]:

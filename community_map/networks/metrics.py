@@ -270,7 +270,7 @@ def _eigenvector(net: Matrices, *, max_iter: int = 1000, tol: float = 1.0e-6) ->
         last = x
         x = last + net.W @ last
         norm = float(np.linalg.norm(x)) or 1.0
-        x = x / norm
+        x = np.asarray(x / norm, dtype=np.float64)
         if float(np.abs(x - last).sum()) < n * tol:
             x[net.degree == 0] = 0.0
             return x

@@ -297,25 +297,26 @@ def network_series(
     graphs = networks_by_window(tables, windows, layer=layer, weighting=weighting,
                                 min_shared=min_shared, max_session_size=max_session_size or None)
     group = _groups(tables, layer, group_by)
-    people = tables.get("people")
-    of_people = layer not in SERVICE_LAYERS and people is not None
-    options = {"group": group, "betweenness_samples": betweenness_samples}
+    people = tables.get("people") if layer not in SERVICE_LAYERS else None
     rows = []
     for w in windows:
-        enrolled = enrolled_in(people, w) if of_people else None
-        rows.append({"window": w.name, **graph_metrics(graphs[w.name], enrolled=enrolled,
-                                                       **options)})
+        enrolled = enrolled_in(people, w) if people is not None else None
+        rows.append({"window": w.name, **graph_metrics(
+            graphs[w.name], enrolled=enrolled, group=group,
+            betweenness_samples=betweenness_samples)})
     columns = metrics_by_window({}).reset_index().columns
     per_window = pd.DataFrame(rows, columns=columns).set_index("window")
-    per_node = {w.name: node_metrics(graphs[w.name], **options) for w in windows}
-    if of_people:
+    per_node = {w.name: node_metrics(graphs[w.name], group=group,
+                                     betweenness_samples=betweenness_samples)
+                for w in windows}
+    if people is not None:
         labels: dict[Hashable, str] = {k: str(v) for k, v in people["code"].items()}
     else:
         labels = {node: str(node) for G in graphs.values() for node in G.nodes}
     return NetworkSeries(
         layer=layer, windows=tuple(windows), graphs=graphs, per_window=per_window,
         per_node=per_node, group=group, labels=labels,
-        population=tuple(people.index) if of_people else (),
+        population=tuple(people.index) if people is not None else (),
         positions=stable_layout(graphs.values()) if positions else {},
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -35,16 +36,21 @@ def default_waves() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def build(version: int, layer: str, window_kind: network.WindowKind, mode: network.Mode,
-          weighting: network.Weighting, min_shared: int, max_size: int, group_by: str,
-          start: dt.date | None, end: dt.date | None,
+def build(version: int, layer: str, window_kind: str, mode: str, weighting: str,
+          min_shared: int, max_size: int, group_by: str, start: dt.date | None,
+          end: dt.date | None,
           waves: tuple[tuple[str, dt.date, dt.date], ...]) -> network.NetworkSeries:
-    """The series of the chosen network (pickled by Streamlit's cache)."""
+    """The series of the chosen network (pickled by Streamlit's cache).
+
+    The choices come from the page's widgets; the series functions check them.
+    """
     data = tables(version)
     windows = network.series_windows(
-        data, layer=layer, kind=window_kind, mode=mode, start=start, end=end,
+        data, layer=layer, kind=cast(network.WindowKind, window_kind),
+        mode=cast(network.Mode, mode), start=start, end=end,
         waves={name: (first, last) for name, first, last in waves})
-    return network.network_series(data, windows=windows, layer=layer, weighting=weighting,
+    return network.network_series(data, windows=windows, layer=layer,
+                                  weighting=cast(network.Weighting, weighting),
                                   min_shared=min_shared, max_session_size=max_size or None,
                                   group_by=group_by, positions=True)
 

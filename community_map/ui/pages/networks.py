@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -32,13 +34,13 @@ modes = {"separate": _("Each window on its own"), "cumulative": _("Cumulative"),
 mode = c3.selectbox(_("Mode"), list(modes), format_func=modes.__getitem__, key="net_mode")
 found = network_panels.span(version, layer)
 start = end = None
-waves: list[tuple[str, object, object]] = []
+waves: list[tuple[str, dt.date, dt.date]] = []
 if window_kind == "waves":
     lines = st.text_area(_("Waves, one a line: NAME=START..END (days included)"), waves_text,
                          placeholder="T0=2022-09-01..2022-12-31", key="net_waves")
     try:
-        waves = [(name, *dates) for name, dates in map(network.parse_wave, lines.splitlines())
-                 if name] if lines.strip() else []
+        waves = [(name, first, last) for name, (first, last)
+                 in map(network.parse_wave, filter(str.strip, lines.splitlines()))]
     except ValidationError as exc:
         st.error(str(exc))
         st.stop()
