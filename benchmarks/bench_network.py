@@ -1,9 +1,10 @@
 """Benchmark: participant networks of every monthly window with all the metrics.
 
 On the ``city`` demo data (20,000 participants, ~5,000 sessions, ~100,000 attendance
-rows), times the product's pipeline (sparse projection + community_map.networks.metrics)
-against the plain networkx way (bipartite.weighted_projected_graph plus networkx
-metrics, betweenness sampled the same way), in the same run, and reports peak memory.
+rows), times the product's pipeline (``community_map.network.network_series``: sparse
+projection and community_map's metrics) against the plain networkx way
+(bipartite.weighted_projected_graph plus networkx metrics, betweenness sampled the same
+way), in the same run, and reports peak memory.
 Targets: at least 30 times faster, under 10 s in total.
 
 Usage: ``python benchmarks/bench_network.py [--database-url URL] [--baseline-budget 300]``.
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import resource
 import sys
 import tempfile
@@ -28,12 +28,10 @@ from networkx.algorithms import bipartite
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from community_map import storage  # noqa: E402
+from community_map import network, storage  # noqa: E402
 from community_map.cli import ProgressBar  # noqa: E402
 from community_map.demo import generate_demo  # noqa: E402
 from community_map.models import Role  # noqa: E402
-from community_map.networks import building as net  # noqa: E402
-from community_map.networks import metrics  # noqa: E402
 from community_map.trust.permissions import Actor  # noqa: E402
 
 SAMPLES = 500
@@ -41,14 +39,8 @@ SAMPLES = 500
 
 def ours(tables, windows) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    group = tables["people"]["district"].astype(str).to_dict()
-    for w in windows:
-        att = tables["attendance"][w.contains(tables["attendance"]["starts_at"])]
-        G = net.graph_from_attendance(att)
-        enrolled = net.enrolled_in(tables["people"], w)
-        metrics.graph_metrics(G, enrolled=enrolled, group=group,
-                              betweenness_samples=SAMPLES)
-        metrics.node_metrics(G, group=group, betweenness_samples=SAMPLES)
+    network.network_series(tables, windows=windows, layer="coattendance", group_by="district",
+                           betweenness_samples=SAMPLES)
     return time.perf_counter() - start
 
 
@@ -99,8 +91,8 @@ def main() -> int:
         generate_demo(engine, actor=Actor(username="benchmark", role=Role.ADMIN), scale="city",
                       progress=ProgressBar())
     with storage.session_scope(engine) as session:
-        tables = net.participant_tables(session)
-    windows = net.regular_windows(dt.date(2022, 9, 1), dt.date(2023, 9, 30))
+        tables = network.series_tables(session)
+    windows = network.series_windows(tables, kind="month")
     print(f"participants: {len(tables['people']):,}  attendance rows: "
           f"{len(tables['attendance']):,}  monthly windows: {len(windows)}")
 
@@ -115,7 +107,7 @@ def main() -> int:
     for w in windows:
         att = tables["attendance"][w.contains(tables["attendance"]["starts_at"])]
         start = time.perf_counter()
-        baseline_window(att, net.enrolled_in(tables["people"], w), group)
+        baseline_window(att, network.enrolled_in(tables["people"], w), group)
         spent += time.perf_counter() - start
         done += 1
         if spent > args.baseline_budget:

@@ -7,15 +7,14 @@ Every error is reported on one line with a non-zero exit status, never a traceba
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
-
-import pandas as pd
+from typing import NoReturn, TextIO, cast
 
 from community_map import i18n
 from community_map.errors import CommunityMapError, ValidationError
@@ -186,11 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
     nex.add_argument("--layer", choices=["coattendance", "reported", "both", "services",
                                         "professionals", "referrals"],
                      default="coattendance", help=_("Which network."))
-    nex.add_argument("--windows", choices=["waves", "month", "quarter"], default="waves",
-                     help=_("Waves T0/T1/T2 (Amunt! periods), months or quarters."))
+    nex.add_argument("--windows", choices=["quarter", "month", "waves"], default=None,
+                     help=_("Quarters or months over the period, or the named waves (default: "
+                            "waves when --wave is given, else quarters)."))
+    nex.add_argument("--from", dest="start", type=_iso_date, metavar=_("DATE"),
+                     help=_("First day of the period (default: the first date in the data)."))
+    nex.add_argument("--to", dest="end", type=_iso_date, metavar=_("DATE"),
+                     help=_("Last day of the period (default: the last date in the data)."))
+    nex.add_argument("--wave", action="append", default=[], metavar="NAME=START..END",
+                     help=_("A named wave, both days included, e.g. T0=2022-09-01..2022-12-31; "
+                            "repeatable."))
     nex.add_argument("--mode", choices=["separate", "cumulative", "sliding"],
                      default="separate", help=_("Each window on its own, cumulative or "
-                                                "sliding."))
+                                                "sliding (3 windows), for periods and waves "
+                                                "alike."))
     nex.add_argument("--weighting", choices=["count", "newman"], default="count",
                      help=_("Tie weight of shared sessions."))
     nex.add_argument("--min-shared", type=int, default=1,
@@ -198,6 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
     nex.add_argument("--max-session-size", type=int, default=0,
                      help=_("Leave out sessions above N attendees (0: none)."))
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a date; write YYYY-MM-DD.").format(text=text)) from exc
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -399,11 +415,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_network(args: argparse.Namespace, out: TextIO) -> int:
-    import datetime as dt
-
-    from community_map.networks import building as net
-    from community_map.networks import exports as network_io
-    from community_map.networks import metrics
+    from community_map import network
     from community_map.storage import check_schema, session_scope
 
     engine = _engine(_settings(args))
@@ -413,36 +425,26 @@ def _cmd_network(args: argparse.Namespace, out: TextIO) -> int:
     if suffix not in {".gexf", ".graphml", ".csv", ".xlsx"}:
         raise ValidationError(_("Cannot tell the format from {name}: use a .gexf, .graphml, "
                                 ".csv or .xlsx file name.").format(name=target.name))
+    waves = dict(network.parse_wave(text) for text in args.wave)
+    kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     with session_scope(engine) as session:
-        tables = {**net.participant_tables(session), **net.service_network_tables(session)}
-    if args.windows == "waves":
-        windows = net.windows_from_waves(net.AMUNT_WAVES)
-    else:
-        windows = net.regular_windows(dt.date(2022, 9, 1), dt.date(2023, 9, 30),
-                                      freq=args.windows, mode=args.mode)
-    graphs = net.networks_by_window(tables, windows, layer=args.layer,
-                                    weighting=args.weighting, min_shared=args.min_shared,
-                                    max_session_size=args.max_session_size or None)
-    last = graphs[windows[-1].name]
+        tables = network.series_tables(session)
+    windows = network.series_windows(tables, layer=args.layer, kind=kind, mode=args.mode,
+                                     start=args.start, end=args.end, waves=waves)
+    series = network.network_series(tables, windows=windows, layer=args.layer,
+                                     weighting=args.weighting, min_shared=args.min_shared,
+                                     max_session_size=args.max_session_size or None)
+    last = series.graphs[windows[-1].name]
     if suffix == ".gexf":
-        target.write_bytes(network_io.graphs_to_gexf(
-            {w.name: (w.start, w.end, graphs[w.name]) for w in windows}))
+        target.write_bytes(series.to_gexf())
     elif suffix == ".graphml":
-        target.write_bytes(network_io.graph_to_graphml(last))
+        target.write_bytes(network.graph_to_graphml(last))
     elif suffix == ".csv":
-        nodes, edges = network_io.graph_to_csv(last)
+        nodes, edges = network.graph_to_csv(last)
         target.write_bytes(edges)
         target.with_name(target.stem + "_nodes.csv").write_bytes(nodes)
     else:
-        progress = ProgressBar()
-        rows, per_node = [], {}
-        for i, w in enumerate(windows):
-            progress(i / len(windows), w.name)
-            rows.append({"window": w.name, **metrics.graph_metrics(graphs[w.name])})
-            per_node[w.name] = metrics.node_metrics(graphs[w.name])
-        progress(1.0, _("Done"))
-        target.write_bytes(network_io.metrics_to_excel(
-            pd.DataFrame(rows).set_index("window"), per_node))
+        target.write_bytes(series.to_excel())
     out.write(_("{n} windows written to {name}.").format(n=len(windows), name=target) + "\n")
     return 0
 

@@ -200,9 +200,26 @@ def test_network_export_gexf_and_excel(demo_db: str, tmp_path: Path) -> None:
     assert root.tag == "{http://gexf.net/1.3}gexf"
     assert root.findall(".//{http://gexf.net/1.3}spell")
     book = tmp_path / "net.xlsx"
+    waves = ["--wave", "T0=2022-09-01..2022-12-31", "--wave", "T1=2023-01-01..2023-06-30",
+             "--wave", "T2=2023-07-01..2023-09-30"]
     assert run(["--database-url", demo_db, "network", "export", str(book), "--layer",
-                "services"]).returncode == 0
+                "services", *waves]).returncode == 0
     sheets = openpyxl.load_workbook(book).sheetnames
-    assert sheets[0] == "Windows" and {"T0", "T1", "T2"} <= set(sheets)
+    assert sheets == ["Windows", "T0", "T1", "T2"]
+    # without waves: quarters over the dates in the data (attended sessions, Sept-June)
+    assert run(["--database-url", demo_db, "network", "export", str(book)]).returncode == 0
+    assert openpyxl.load_workbook(book).sheetnames == [
+        "Windows", "2022-Q3", "2022-Q4", "2023-Q1", "2023-Q2"]
+    assert run(["--database-url", demo_db, "network", "export", str(book), "--windows",
+                "month", "--from", "2023-01-01", "--to", "2023-03-31", "--mode",
+                "cumulative"]).returncode == 0
+    assert openpyxl.load_workbook(book).sheetnames == [
+        "Windows", "2023-01", "2023-02", "2023-03"]
+    no_waves = run(["--database-url", demo_db, "network", "export", str(book), "--windows",
+                    "waves"])
+    assert no_waves.returncode == 1 and "NAME=START..END" in no_waves.stderr
+    bad_wave = run(["--database-url", demo_db, "network", "export", str(book),
+                    "--wave", "T0=2022-09-01"])
+    assert bad_wave.returncode == 1 and "T0=2022-09-01" in bad_wave.stderr
     bad = run(["--database-url", demo_db, "network", "export", str(tmp_path / "x.pdf")])
     assert bad.returncode == 1 and ".gexf" in bad.stderr

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
 from community_map.errors import ValidationError
-from community_map.networks.building import graph_from_attendance
+from community_map.networks import graph_from_attendance
 
 SESSIONS = {"s1": "ABC", "s2": "AB", "s3": "CD", "s4": "ABCD"}
 ATTENDANCE = pd.DataFrame(
@@ -95,7 +95,7 @@ def test_matches_networkx_reference_projection(pairs: list[tuple[int, int]]) -> 
 
 import datetime as dt  # noqa: E402
 
-from community_map.networks.building import (  # noqa: E402
+from community_map.networks import (  # noqa: E402
     Window,
     combine_layers,
     graph_from_reported_ties,

@@ -13,15 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from community_map.errors import ValidationError
-from community_map.networks.metrics import (
-    TRANSITIONS,
+from community_map.networks import (
     WindowMetrics,
     ei_index,
     graph_metrics,
-    isolation_changes,
     metrics_by_window,
     node_metrics,
-    tie_changes,
 )
 
 
@@ -148,18 +145,6 @@ def test_directed_graphs_reciprocity_and_undirected_summary(G: nx.DiGraph) -> No
     assert list(node_metrics(G)["degree"]) == [d for _v, d in U.degree()]
 
 
-@settings(max_examples=60, deadline=None)
-@given(weighted_graphs(), weighted_graphs())
-def test_tie_changes_match_set_reference(before: nx.Graph, after: nx.Graph) -> None:
-    old = {frozenset(e) for e in before.edges()}
-    new = {frozenset(e) for e in after.edges()}
-    assert tie_changes(before, after) == {
-        "gained": len(new - old),
-        "lost": len(old - new),
-        "kept": len(old & new),
-    }
-
-
 # ------------------------------------------------------------------- hand-computed
 
 
@@ -195,36 +180,6 @@ def test_isolates_count_enrolled_people_absent_from_the_network() -> None:
     assert m["isolates"] == 3  # 3 (no tie), 4 (self-loop only), 5 (absent)
     assert m["isolates_share"] == pytest.approx(3 / 5)
     assert m["edges"] == 1
-
-
-def test_tie_changes_by_hand() -> None:
-    before = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
-    after = nx.Graph([("b", "a"), ("c", "e"), ("d", "e"), ("e", "e")])
-    assert tie_changes(before, after) == {"gained": 2, "lost": 2, "kept": 1}
-    assert tie_changes(nx.Graph(), nx.Graph()) == {"gained": 0, "lost": 0, "kept": 0}
-    # directed ties are unordered pairs
-    assert tie_changes(nx.DiGraph([(1, 2)]), nx.DiGraph([(2, 1)]))["kept"] == 1
-
-
-def test_isolation_transitions() -> None:
-    before = nx.Graph([("a", "b")])
-    before.add_nodes_from(["c", "d"])
-    after = nx.Graph([("a", "b"), ("c", "e")])
-    after.add_node("d")
-    table = isolation_changes(before, after, ["a", "c", "d", "e", "f", "b"])
-    assert table.index.tolist() == ["a", "c", "d", "e", "f", "b"]
-    assert table["transition"].tolist() == [
-        "stayed connected",
-        "became connected",
-        "stayed isolated",
-        "became connected",  # absent before, tied after
-        "stayed isolated",  # absent from both
-        "stayed connected",
-    ]
-    assert table.loc["c", "isolated_before"] and not table.loc["c", "isolated_after"]
-    assert list(table["transition"].cat.categories) == list(TRANSITIONS)
-    lost = isolation_changes(after, before, ["c"])
-    assert lost.loc["c", "transition"] == "became isolated"
 
 
 def test_blau_index_by_hand() -> None:

@@ -1,1 +1,110 @@
-"""Networks over time: windows, building, metrics, drawing and exports."""
+"""Networks over time: windows, reads, building, metrics, changes, drawing and exports.
+
+The names the web app, the command line and the benchmarks use are re-exported here;
+callers import them from this package (or from :mod:`community_map.network`), never from
+the modules inside it.
+"""
+
+from __future__ import annotations
+
+from community_map.networks.building import (
+    LAYERS,
+    SERVICE_LAYERS,
+    Weighting,
+    combine_layers,
+    enrolled_in,
+    graph_from_attendance,
+    graph_from_reported_ties,
+    networks_by_window,
+    participant_networks,
+    referral_network,
+    service_network,
+)
+from community_map.networks.changes import TRANSITIONS, isolation_changes, tie_changes
+from community_map.networks.exports import (
+    graph_to_csv,
+    graph_to_graphml,
+    graphs_to_gexf,
+    metrics_to_excel,
+    sheet_name,
+)
+from community_map.networks.layout import stable_layout
+from community_map.networks.metrics import (
+    MIN_INTERPRETABLE_NODES,
+    WindowMetrics,
+    ei_index,
+    graph_metrics,
+    metrics_by_window,
+    node_metrics,
+)
+from community_map.networks.reads import (
+    participant_tables,
+    series_tables,
+    service_network_tables,
+)
+from community_map.networks.series import (
+    GROUPS,
+    WINDOW_KINDS,
+    NetworkSeries,
+    WindowKind,
+    adjacency_table,
+    network_series,
+    series_windows,
+)
+from community_map.networks.windows import (
+    MODES,
+    Mode,
+    Window,
+    apply_mode,
+    data_span,
+    parse_wave,
+    regular_windows,
+    windows_from_waves,
+)
+
+__all__ = [
+    "GROUPS",
+    "LAYERS",
+    "MIN_INTERPRETABLE_NODES",
+    "MODES",
+    "SERVICE_LAYERS",
+    "TRANSITIONS",
+    "WINDOW_KINDS",
+    "Mode",
+    "NetworkSeries",
+    "Weighting",
+    "Window",
+    "WindowKind",
+    "WindowMetrics",
+    "adjacency_table",
+    "apply_mode",
+    "combine_layers",
+    "data_span",
+    "ei_index",
+    "enrolled_in",
+    "graph_from_attendance",
+    "graph_from_reported_ties",
+    "graph_metrics",
+    "graph_to_csv",
+    "graph_to_graphml",
+    "graphs_to_gexf",
+    "isolation_changes",
+    "metrics_by_window",
+    "metrics_to_excel",
+    "network_series",
+    "networks_by_window",
+    "node_metrics",
+    "parse_wave",
+    "participant_networks",
+    "participant_tables",
+    "referral_network",
+    "regular_windows",
+    "series_tables",
+    "series_windows",
+    "service_network",
+    "service_network_tables",
+    "sheet_name",
+    "stable_layout",
+    "tie_changes",
+    "windows_from_waves",
+]

@@ -1,24 +1,37 @@
-"""Networks from attendance registers: who shares sessions with whom.
+"""Networks from attendance registers, reported ties, collaborations and referrals.
 
-The participant x session incidence matrix is projected with sparse linear algebra
+Pure graph building from the tables :mod:`community_map.networks.reads` returns. The
+participant x session incidence matrix is projected with sparse linear algebra
 (``B @ B.T``) instead of networkx's pure-Python bipartite projection.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sqlalchemy.orm import Session
 
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
+from community_map.networks.windows import Window
+
+__all__ = [
+    "LAYERS",
+    "SERVICE_LAYERS",
+    "Weighting",
+    "combine_layers",
+    "enrolled_in",
+    "graph_from_attendance",
+    "graph_from_reported_ties",
+    "networks_by_window",
+    "participant_networks",
+    "referral_network",
+    "service_network",
+]
 
 Weighting = Literal["count", "newman"]
 
@@ -107,90 +120,6 @@ def graph_from_attendance(
         for r, c, n, x in zip(rows, cols, counts, w, strict=True)
     )
     return G
-
-
-# -- time windows -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Window:
-    """A named period ``[start, end)`` (end excluded)."""
-
-    name: str
-    start: dt.date
-    end: dt.date
-
-    def contains(self, when: pd.Series) -> pd.Series:
-        """Return a mask of the datetimes in ``when`` that fall inside the window."""
-        stamps = pd.to_datetime(when)
-        return (stamps >= pd.Timestamp(self.start)) & (stamps < pd.Timestamp(self.end))
-
-
-AMUNT_WAVES: dict[str, tuple[dt.date, dt.date]] = {
-    # Amunt!: reception (Sept-Dec 2022), follow-up (Jan-Jul 2023), closure (Jul-Sept 2023)
-    "T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
-    "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
-    "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30)),
-}
-
-
-def windows_from_waves(waves: Mapping[str, tuple[dt.date, dt.date]]) -> list[Window]:
-    """Turn named waves (e.g. ``{"T0": (start, end), "T1": ...}``, end included) into windows.
-
-    Examples
-    --------
-    >>> windows_from_waves({"T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31))})[0].end
-    datetime.date(2023, 1, 1)
-    """
-    windows = []
-    for name, (start, end) in waves.items():
-        if end < start:
-            raise ValidationError(
-                _("Wave {name} ends before it starts.").format(name=name))
-        windows.append(Window(str(name), start, end + dt.timedelta(days=1)))
-    return sorted(windows, key=lambda w: w.start)
-
-
-def regular_windows(
-    start: dt.date,
-    end: dt.date,
-    *,
-    freq: Literal["month", "quarter"] = "month",
-    mode: Literal["separate", "cumulative", "sliding"] = "separate",
-    span: int = 3,
-) -> list[Window]:
-    """Return monthly or quarterly windows covering ``[start, end]``.
-
-    ``cumulative`` windows all begin at ``start``; ``sliding`` windows cover ``span``
-    periods each, moving one period at a time.
-
-    Examples
-    --------
-    >>> [w.name for w in regular_windows(dt.date(2022, 9, 1), dt.date(2022, 11, 30))]
-    ['2022-09', '2022-10', '2022-11']
-    >>> [w.name for w in regular_windows(dt.date(2022, 9, 1), dt.date(2023, 3, 31),
-    ...                                  freq="quarter")]
-    ['2022-Q3', '2022-Q4', '2023-Q1']
-    """
-    if end < start:
-        raise ValidationError(_("The period ends before it starts."))
-    step = 1 if freq == "month" else 3
-    first = dt.date(start.year, ((start.month - 1) // step) * step + 1, 1)
-    periods: list[tuple[str, dt.date, dt.date]] = []
-    cursor = first
-    while cursor <= end:
-        month = cursor.month - 1 + step
-        following = dt.date(cursor.year + month // 12, month % 12 + 1, 1)
-        name = (f"{cursor:%Y-%m}" if freq == "month"
-                else f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}")
-        periods.append((name, cursor, following))
-        cursor = following
-    if mode == "cumulative":
-        return [Window(name, first, stop) for name, _s, stop in periods]
-    if mode == "sliding":
-        return [Window(periods[i + span - 1][0], periods[i][1], periods[i + span - 1][2])
-                for i in range(max(0, len(periods) - span + 1))]
-    return [Window(name, begin, stop) for name, begin, stop in periods]
 
 
 def participant_networks(
@@ -297,64 +226,6 @@ def _add(G: nx.Graph, a: object, b: object, weight: float, kind: str) -> None:
         G.add_edge(a, b, weight=weight, **{kind: weight})
 
 
-def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
-    """Read what :func:`service_network` needs from the database, by service code."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import aliased
-
-    from community_map.models import (
-        Collaboration,
-        Professional,
-        Service,
-        SessionFacilitator,
-        SessionPartner,
-    )
-    from community_map.models import Session as SessionRow
-
-    # one read of who facilitated what, at both levels (service and professional)
-    facilitators = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, Service.code, Professional.code,
-               SessionRow.starts_at)
-        .join(Professional, Professional.id == SessionFacilitator.professional_id)
-        .join(Service, Service.id == Professional.service_id)
-        .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
-        columns=["session_id", "service", "professional", "starts_at"])
-    facilitation = facilitators[["session_id", "service", "starts_at"]]
-    partners = pd.DataFrame(session.execute(
-        select(SessionPartner.session_id, Service.code, SessionRow.starts_at)
-        .join(Service, Service.id == SessionPartner.service_id)
-        .join(SessionRow, SessionRow.id == SessionPartner.session_id)).all(),
-        columns=["session_id", "service", "starts_at"])
-    source, target = aliased(Service), aliased(Service)
-    collaborations = pd.DataFrame(session.execute(
-        select(source.code, target.code, Collaboration.occurred_on, Collaboration.intensity,
-               Collaboration.kind)
-        .join(source, source.id == Collaboration.from_service_id)
-        .join(target, target.id == Collaboration.to_service_id)).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
-    # the same at the level of professionals (a service column holding professional codes)
-    facilitation_pros = facilitators[["session_id", "professional", "starts_at"]].rename(
-        columns={"professional": "service"})
-    giver, taker = aliased(Professional), aliased(Professional)
-    collaborations_pros = pd.DataFrame(session.execute(
-        select(giver.code, taker.code, Collaboration.occurred_on, Collaboration.intensity,
-               Collaboration.kind)
-        .join(giver, giver.id == Collaboration.from_professional_id)
-        .join(taker, taker.id == Collaboration.to_professional_id)).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
-    sectors = dict(session.execute(select(Service.code, Service.sector)).all())
-    centres = dict(session.execute(
-        select(Professional.code, Service.code)
-        .join(Service, Service.id == Professional.service_id)).all())
-    return {"facilitation": facilitation, "partners": partners,
-            "collaborations": collaborations, "facilitation_professionals": facilitation_pros,
-            "collaborations_professionals": collaborations_pros,
-            "service_groups": pd.DataFrame({"code": list(sectors),
-                                            "sector": list(sectors.values())}),
-            "professional_groups": pd.DataFrame({"code": list(centres),
-                                                 "service": list(centres.values())})}
-
-
 def referral_network(collaborations: pd.DataFrame, *, window: Window | None = None) -> nx.DiGraph:
     """Build the directed network of referrals (``kind == "referral"``) between services.
 
@@ -380,54 +251,19 @@ def referral_network(collaborations: pd.DataFrame, *, window: Window | None = No
     return G
 
 
-def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
-    """Read attendance (attended only), reported ties and participant attributes.
-
-    ``people`` is indexed by participant id with the pseudonymous ``code``, ``gender``,
-    ``age_band``, ``neighbourhood`` and ``district`` (names) and the enrolment dates.
-    """
-    from sqlalchemy import select
-    from sqlalchemy.orm import aliased
-
-    from community_map.models import (
-        Attendance,
-        AttendanceStatus,
-        Participant,
-        ReportedTie,
-        TerritoryUnit,
-    )
-    from community_map.models import Session as SessionRow
-
-    attendance = pd.DataFrame(session.execute(
-        select(Attendance.participant_id, Attendance.session_id, SessionRow.starts_at)
-        .join(SessionRow, SessionRow.id == Attendance.session_id)
-        .where(Attendance.status == AttendanceStatus.ATTENDED.value)).all(),
-        columns=["participant_id", "session_id", "starts_at"])
-    ties = pd.DataFrame(session.execute(
-        select(ReportedTie.from_participant_id, ReportedTie.to_participant_id,
-               ReportedTie.observed_on, ReportedTie.wave)).all(),
-        columns=["from_participant_id", "to_participant_id", "observed_on", "wave"])
-    hood, district = aliased(TerritoryUnit), aliased(TerritoryUnit)
-    people = pd.DataFrame(session.execute(
-        select(Participant.id, Participant.code, Participant.gender, Participant.age_band,
-               hood.name, district.name, Participant.enrolled_on, Participant.exited_on)
-        .outerjoin(hood, hood.id == Participant.neighbourhood_id)
-        .outerjoin(district, district.id == hood.parent_id)).all(),
-        columns=["id", "code", "gender", "age_band", "neighbourhood", "district",
-                 "enrolled_on", "exited_on"]).set_index("id")
-    return {"attendance": attendance, "ties": ties, "people": people}
-
-
 def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
     """Return the participants enrolled at some time during ``window``."""
     enrolled = pd.to_datetime(people["enrolled_on"])
     exited = pd.to_datetime(people["exited_on"])
     mask = ((enrolled.isna() | (enrolled < pd.Timestamp(window.end)))
             & (exited.isna() | (exited >= pd.Timestamp(window.start))))
-    return people.index[mask].tolist()
+    enrolled_ids: list[object] = people.index[mask].tolist()
+    return enrolled_ids
 
 
 LAYERS = ("coattendance", "reported", "both", "services", "professionals", "referrals")
+#: Layers whose nodes are services or professionals, not participants.
+SERVICE_LAYERS = ("services", "professionals", "referrals")
 
 
 def networks_by_window(

@@ -7,36 +7,19 @@ standalone HTML page; the rest of the product never touches pyvis.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
+from community_map.networks.layout import stable_layout
+
+__all__ = ["PALETTE", "DrawnNetwork", "capped", "network_html", "stable_layout"]
+
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf", "#b5172f", "#005f73")
-
-
-def stable_layout(graphs: Iterable[nx.Graph], *, seed: int = 7,
-                  scale: float = 900.0) -> dict[object, tuple[float, float]]:
-    """Return one position per node of the union of ``graphs`` (same place in every window).
-
-    Examples
-    --------
-    >>> pos = stable_layout([nx.path_graph(3), nx.path_graph([2, 3])])
-    >>> sorted(pos)
-    [0, 1, 2, 3]
-    """
-    union = nx.Graph()
-    for G in graphs:
-        union.add_nodes_from(G.nodes)
-        union.add_edges_from(G.edges)
-    if union.number_of_nodes() == 0:
-        return {}
-    iterations = 50 if union.number_of_nodes() < 3000 else 15
-    pos = nx.spring_layout(union, seed=seed, iterations=iterations)
-    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.i18n import language as use_language
 
+__all__ = ["graph_to_csv", "graph_to_graphml", "graphs_to_gexf", "metrics_to_excel", "sheet_name"]
+
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 GEXF_SCHEMA_LOCATION = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
 XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance"
@@ -59,7 +61,7 @@ def _is_missing(value: object) -> bool:
     if isinstance(value, float | np.floating):
         return math.isnan(float(value))
     try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-like values
         return False
 
@@ -199,7 +201,7 @@ def graphs_to_gexf(
     ----------
     windows
         ``{name: (start, end, graph)}``. ``end`` is excluded, as in
-        :class:`community_map.networks.building.Window`; GEXF intervals include both ends, so the
+        :class:`community_map.networks.windows.Window`; GEXF intervals include both ends, so the
         file uses the day before ``end`` as the last day. Gephi holds one value per day,
         so overlapping windows (cumulative or sliding) are shown from the end of the
         previous window: each day shows the network of the first window that ends after
@@ -349,7 +351,8 @@ def graphs_to_gexf(
             ET.SubElement(spells, f"{ns}spell", spell_dates(first, last))
 
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 # -- GraphML and CSV --------------------------------------------------------------------
@@ -396,7 +399,8 @@ def graph_to_graphml(G: nx.Graph) -> bytes:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    text: str = frame.to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def graph_to_csv(G: nx.Graph) -> tuple[bytes, bytes]:

@@ -23,10 +23,9 @@ import dataclasses
 import math
 import random
 import weakref
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -36,11 +35,25 @@ from scipy.sparse import csgraph
 
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
+from community_map.networks._matrices import (
+    Matrices,
+    group_codes,
+    isolated,
+    matrices,
+    undirected_graph,
+)
+
+__all__ = [
+    "MIN_INTERPRETABLE_NODES",
+    "WindowMetrics",
+    "ei_index",
+    "graph_metrics",
+    "metrics_by_window",
+    "node_metrics",
+]
 
 #: Networks with fewer people (or fewer people with a tie) than this get a warning.
 MIN_INTERPRETABLE_NODES = 10
-
-TRANSITIONS = ("stayed isolated", "became connected", "became isolated", "stayed connected")
 
 NAN = float("nan")
 
@@ -91,118 +104,10 @@ class WindowMetrics:
         return {"window": values.pop("window"), **values}
 
 
-# --------------------------------------------------------------------------- matrices
-
-
-@dataclass(frozen=True)
-class _Network:
-    nodes: list[Hashable]
-    A: sparse.csr_matrix  # symmetric 0/1 ties, no diagonal
-    W: sparse.csr_matrix  # symmetric weights, no diagonal
-    D: sparse.csr_matrix | None  # directed 0/1 ties (directed graphs only)
-
-    @property
-    def n(self) -> int:
-        return len(self.nodes)
-
-    @property
-    def m(self) -> int:
-        return int(self.A.nnz // 2)
-
-    @property
-    def degree(self) -> np.ndarray:
-        return np.asarray(self.A.sum(axis=1)).ravel().astype(np.int64)
-
-    @property
-    def strength(self) -> np.ndarray:
-        return np.asarray(self.W.sum(axis=1)).ravel()
-
-    def upper(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each undirected tie once: rows, columns (row < column) and weights."""
-        U = sparse.triu(self.W, k=1).tocoo()
-        Ub = sparse.triu(self.A, k=1).tocoo()
-        if U.nnz == Ub.nnz:
-            return U.row, U.col, U.data
-        # Some weights are zero: take the ties from A and look their weights up in W.
-        w = np.asarray(self.W[Ub.row, Ub.col]).ravel()
-        return Ub.row, Ub.col, w
-
-
-def _node_index(nodes: Iterable[Hashable]) -> pd.Index:
-    return pd.Index(list(nodes), dtype=object, tupleize_cols=False)
-
-
-def _edge_arrays(
-    G: nx.Graph, index: Mapping[Hashable, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Endpoint positions and weights of every edge of ``G``, self-loops removed."""
-    m = G.number_of_edges()
-    if m == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty.copy(), np.empty(0, dtype=np.float64)
-    a, b, x = zip(*G.edges(data="weight", default=1.0), strict=True)
-    u = np.fromiter(map(index.__getitem__, a), dtype=np.int64, count=m)
-    v = np.fromiter(map(index.__getitem__, b), dtype=np.int64, count=m)
-    w = np.asarray(x, dtype=np.float64)
-    keep = u != v
-    return u[keep], v[keep], w[keep]
-
-
-def _network(G: nx.Graph) -> _Network:
-    nodes = list(G.nodes)
-    n = len(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    u, v, w = _edge_arrays(G, index)
-    ones = np.ones(len(u), dtype=np.float64)
-    B = sparse.csr_matrix((ones, (u, v)), shape=(n, n))
-    A = (B + B.T).tocsr()
-    A.data[:] = 1.0
-    Wd = sparse.csr_matrix((w, (u, v)), shape=(n, n))
-    W = (Wd + Wd.T).tocsr()
-    D = None
-    if G.is_directed():
-        D = B.copy()
-        D.data[:] = 1.0
-    return _Network(nodes, A, W, D)
-
-
-def _undirected_graph(G: nx.Graph, net: _Network) -> nx.Graph:
-    """``G`` itself when it is undirected without self-loops, else an equivalent Graph."""
-    if not G.is_directed() and nx.number_of_selfloops(G) == 0:
-        return G
-    H = nx.Graph()
-    H.add_nodes_from(net.nodes)
-    rows, cols, w = net.upper()
-    labels = np.empty(net.n, dtype=object)
-    labels[:] = net.nodes
-    H.add_weighted_edges_from(zip(labels[rows], labels[cols], w.tolist(), strict=True))
-    return H
-
-
-def _group_codes(nodes: list[Hashable], group: Mapping[Any, Any]) -> np.ndarray:
-    """Integer group code of each node; -1 when the node has no (or a missing) group."""
-    values = pd.Series([group.get(node) for node in nodes], dtype=object)
-    codes, _uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64)
-
-
-def _isolated(G: nx.Graph, nodes: Iterable[Hashable]) -> np.ndarray:
-    """Whether each node has no tie to anybody else in ``G`` (absent nodes count)."""
-
-    def tied(node: Hashable) -> bool:
-        if node not in G:
-            return False
-        if any(other != node for other in G.adj[node]):
-            return True
-        return G.is_directed() and any(other != node for other in G.pred[node])
-
-    return np.array([not tied(node) for node in nodes], dtype=bool)
-
-
 # --------------------------------------------------------------------------- pieces
 
 
-def _triangles_twice(net: _Network) -> np.ndarray:
+def _triangles_twice(net: Matrices) -> np.ndarray:
     """Twice the number of triangles through each node, ``diag(A^3)``."""
     if net.m == 0:
         return np.zeros(net.n)
@@ -216,7 +121,7 @@ def _clustering(tri2: np.ndarray, degree: np.ndarray) -> np.ndarray:
     return out
 
 
-def _igraph(net: _Network) -> Any:
+def _igraph(net: Matrices) -> Any:
     """The network as a python-igraph graph (undirected, weighted), for its C routines."""
     import igraph
 
@@ -228,7 +133,7 @@ def _igraph(net: _Network) -> Any:
 
 
 def _louvain_labels(H: nx.Graph, nodes: list[Hashable], seed: int,
-                    net: _Network | None = None) -> np.ndarray:
+                    net: Matrices | None = None) -> np.ndarray:
     """Louvain community of each node, numbered from the largest community.
 
     With python-igraph installed, its C implementation (multilevel, seeded) is used:
@@ -260,7 +165,7 @@ def _louvain_labels(H: nx.Graph, nodes: list[Hashable], seed: int,
     return labels
 
 
-def _modularity(net: _Network, labels: np.ndarray) -> float:
+def _modularity(net: Matrices, labels: np.ndarray) -> float:
     """Newman's weighted modularity (resolution 1) of the partition ``labels``."""
     rows, cols, w = net.upper()
     total = float(w.sum())
@@ -315,7 +220,7 @@ def _brandes(A: sparse.csr_matrix, sources: np.ndarray) -> np.ndarray:
     return total
 
 
-def _raw_betweenness(net: _Network, sources: np.ndarray) -> np.ndarray:
+def _raw_betweenness(net: Matrices, sources: np.ndarray) -> np.ndarray:
     """Brandes dependencies summed over ``sources`` (python-igraph's C code when present)."""
     try:
         import igraph  # noqa: F401
@@ -329,7 +234,7 @@ def _raw_betweenness(net: _Network, sources: np.ndarray) -> np.ndarray:
                                               weights=None), dtype=float)
 
 
-def _betweenness(net: _Network, exact_max: int, samples: int, seed: int) -> tuple[np.ndarray, int]:
+def _betweenness(net: Matrices, exact_max: int, samples: int, seed: int) -> tuple[np.ndarray, int]:
     """Normalised unweighted betweenness and the number of sampled sources (0 = exact).
 
     Gives networkx's ``betweenness_centrality(G, normalized=True)`` and, when sampling,
@@ -352,7 +257,7 @@ def _betweenness(net: _Network, exact_max: int, samples: int, seed: int) -> tupl
     return raw * scale, k
 
 
-def _eigenvector(net: _Network, *, max_iter: int = 1000, tol: float = 1.0e-6) -> np.ndarray:
+def _eigenvector(net: Matrices, *, max_iter: int = 1000, tol: float = 1.0e-6) -> np.ndarray:
     """Weighted eigenvector centrality by networkx's power iteration on ``W + I``.
 
     Isolated people get 0; when the iteration does not converge every score is NaN.
@@ -365,14 +270,14 @@ def _eigenvector(net: _Network, *, max_iter: int = 1000, tol: float = 1.0e-6) ->
         last = x
         x = last + net.W @ last
         norm = float(np.linalg.norm(x)) or 1.0
-        x = x / norm
+        x = np.asarray(x / norm, dtype=np.float64)
         if float(np.abs(x - last).sum()) < n * tol:
             x[net.degree == 0] = 0.0
             return x
     return np.full(n, NAN)
 
 
-def _ei_from_codes(net: _Network, codes: np.ndarray) -> float:
+def _ei_from_codes(net: Matrices, codes: np.ndarray) -> float:
     rows, cols, _w = net.upper()
     cu, cv = codes[rows], codes[cols]
     known = (cu >= 0) & (cv >= 0)
@@ -383,7 +288,7 @@ def _ei_from_codes(net: _Network, codes: np.ndarray) -> float:
     return (external - internal) / (external + internal)
 
 
-def _assortativity_from_codes(net: _Network, codes: np.ndarray) -> float:
+def _assortativity_from_codes(net: Matrices, codes: np.ndarray) -> float:
     rows, cols, _w = net.upper()
     cu, cv = codes[rows], codes[cols]
     known = (cu >= 0) & (cv >= 0)
@@ -418,10 +323,12 @@ def _warning(n: int, tied: int) -> str:
 # The costly results (betweenness, Louvain) of one graph, shared by graph_metrics and
 # node_metrics so that a window's table and its per-node table cost one computation.
 # Keyed weakly on the graph object, with its size, so a changed graph is recomputed.
-_SHARED: weakref.WeakKeyDictionary[nx.Graph, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+_SHARED: weakref.WeakKeyDictionary[nx.Graph, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary())
+_T = TypeVar("_T")
 
 
-def _shared(G: nx.Graph, key: tuple, compute: Any) -> Any:
+def _shared(G: nx.Graph, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
     try:
         memo = _SHARED.setdefault(G, {})
     except TypeError:  # graph types that cannot be weakly referenced
@@ -429,7 +336,8 @@ def _shared(G: nx.Graph, key: tuple, compute: Any) -> Any:
     full = (*key, G.number_of_nodes(), G.number_of_edges())
     if full not in memo:
         memo[full] = compute()
-    return memo[full]
+    result: _T = memo[full]
+    return result
 
 
 def _window_metrics(
@@ -441,10 +349,10 @@ def _window_metrics(
     betweenness_samples: int = 500,
     seed: int = 0,
 ) -> WindowMetrics:
-    net = _shared(G, ("network",), lambda: _network(G))
+    net = _shared(G, ("network",), lambda: matrices(G))
     n, m = net.n, net.m
     degree = net.degree
-    H = _undirected_graph(G, net)
+    H = undirected_graph(G, net)
 
     if n:
         n_comp, comp = csgraph.connected_components(net.A, directed=False)
@@ -453,7 +361,7 @@ def _window_metrics(
         n_comp, largest = 0, NAN
 
     people = list(dict.fromkeys(G.nodes if enrolled is None else enrolled))
-    isolated = int(_isolated(G, people).sum())
+    isolates = int(isolated(G, people).sum())
 
     tri2 = _triangles_twice(net)
     pairs = degree * (degree - 1.0)
@@ -463,7 +371,7 @@ def _window_metrics(
                          lambda: _betweenness(net, betweenness_exact_max, betweenness_samples,
                                               seed))
     labels = _shared(G, ("louvain", seed), lambda: _louvain_labels(H, net.nodes, seed, net))
-    codes = _group_codes(net.nodes, group) if group is not None else None
+    codes = group_codes(net.nodes, group) if group is not None else None
     reciprocity = NAN
     if net.D is not None and net.D.nnz:
         reciprocity = float(net.D.multiply(net.D.T).nnz) / net.D.nnz
@@ -476,8 +384,8 @@ def _window_metrics(
         mean_strength=float(net.W.sum()) / n if n else NAN,
         components=int(n_comp),
         largest_component_share=largest,
-        isolates=isolated,
-        isolates_share=isolated / len(people) if people else NAN,
+        isolates=isolates,
+        isolates_share=isolates / len(people) if people else NAN,
         average_clustering=float(_clustering(tri2, degree).mean()) if n else NAN,
         transitivity=transitivity,
         degree_centralization=(
@@ -611,15 +519,15 @@ def node_metrics(
     >>> table.loc["a", ["degree", "betweenness", "blau"]].tolist()
     [2.0, 1.0, 0.5]
     """
-    net = _shared(G, ("network",), lambda: _network(G))
+    net = _shared(G, ("network",), lambda: matrices(G))
     degree = net.degree
-    H = _undirected_graph(G, net)
+    H = undirected_graph(G, net)
     between, _k = _shared(G, ("betweenness", betweenness_exact_max, betweenness_samples, seed),
                           lambda: _betweenness(net, betweenness_exact_max, betweenness_samples,
                                                seed))
     blau = np.full(net.n, NAN)
     if group is not None and net.n:
-        codes = _group_codes(net.nodes, group)
+        codes = group_codes(net.nodes, group)
         known = np.flatnonzero(codes >= 0)
         if len(known):
             onehot = sparse.csr_matrix(
@@ -660,63 +568,5 @@ def ei_index(G: nx.Graph, group: Mapping[Any, Any]) -> float:
     >>> round(ei_index(G, {"A": "x", "B": "x", "C": "y", "D": "y"}), 4)
     -0.3333
     """
-    net = _shared(G, ("network",), lambda: _network(G))
-    return _ei_from_codes(net, _group_codes(net.nodes, group))
-
-
-def _pair_keys(G: nx.Graph, index: Mapping[Hashable, int], size: int) -> np.ndarray:
-    u, v, _w = _edge_arrays(G, index)
-    low, high = np.minimum(u, v), np.maximum(u, v)
-    return np.unique(low * size + high)
-
-
-def tie_changes(before: nx.Graph, after: nx.Graph) -> dict[str, int]:
-    """Count the ties (unordered pairs, self-loops ignored) gained, lost and kept.
-
-    Examples
-    --------
-    >>> tie_changes(nx.Graph([(1, 2), (2, 3)]), nx.Graph([(2, 1), (3, 4)]))
-    {'gained': 1, 'lost': 1, 'kept': 1}
-    """
-    nodes = dict.fromkeys(chain(before.nodes, after.nodes))
-    index = {node: i for i, node in enumerate(nodes)}
-    size = max(len(index), 1)
-    old = _pair_keys(before, index, size)
-    new = _pair_keys(after, index, size)
-    kept = len(np.intersect1d(old, new, assume_unique=True))
-    return {"gained": len(new) - kept, "lost": len(old) - kept, "kept": kept}
-
-
-def isolation_changes(
-    before: nx.Graph, after: nx.Graph, enrolled: Iterable[Hashable]
-) -> pd.DataFrame:
-    """Who was isolated (no tie, or absent from the network) before and after.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``node`` (the enrolled people, in order); columns ``isolated_before``,
-        ``isolated_after`` (booleans) and ``transition``, a categorical with the values
-        ``"stayed isolated"``, ``"became connected"``, ``"became isolated"`` and
-        ``"stayed connected"`` (stable codes; translate them when displaying).
-
-    Examples
-    --------
-    >>> table = isolation_changes(nx.Graph([(1, 2)]), nx.Graph([(1, 3)]), [1, 2, 3])
-    >>> table["transition"].tolist()
-    ['stayed connected', 'became isolated', 'became connected']
-    """
-    people = list(dict.fromkeys(enrolled))
-    was = _isolated(before, people)
-    now = _isolated(after, people)
-    transition = np.select(
-        [was & now, was & ~now, ~was & now], list(TRANSITIONS[:3]), default=TRANSITIONS[3]
-    )
-    return pd.DataFrame(
-        {
-            "isolated_before": was,
-            "isolated_after": now,
-            "transition": pd.Categorical(transition, categories=list(TRANSITIONS)),
-        },
-        index=pd.Index(people, name="node", tupleize_cols=False),
-    )
+    net = _shared(G, ("network",), lambda: matrices(G))
+    return _ei_from_codes(net, group_codes(net.nodes, group))
