@@ -21,7 +21,7 @@ from community_map.errors import CommunityMapError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import Role
 from community_map.settings import Settings, get_settings
-from community_map.trust.permissions import Actor
+from community_map.trust import Actor
 
 __all__ = [
     "COMMANDS",

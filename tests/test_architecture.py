@@ -110,7 +110,6 @@ def _is_face(name: str) -> bool:
     return False
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: layout migration in progress")
 @pytest.mark.parametrize(
     "where", ["ui", "cli.py"], ids=["web app", "command line"]
 )
@@ -125,7 +124,6 @@ def test_web_app_and_command_line_use_the_faces(where: str) -> None:
     assert offenders == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: layout migration in progress")
 def test_every_module_declares_all() -> None:
     missing = [
         str(path.relative_to(ROOT))
@@ -136,7 +134,6 @@ def test_every_module_declares_all() -> None:
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: layout migration in progress")
 def test_no_module_over_600_lines() -> None:
     big = {
         str(path.relative_to(ROOT)): n

@@ -18,7 +18,7 @@ from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.models import Accessibility
 from community_map.territory import ACCESSIBILITY_LABELS
-from community_map.trust.permissions import Actor
+from community_map.trust import Actor
 from community_map.ui import shell
 
 __all__ = [

@@ -12,7 +12,7 @@ from community_map import territory
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.territory import assets_from_file, boundaries_from_file
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import map_panels, shell
 
 actor = shell.require_permission(Permission.IMPORT_DATA)

@@ -13,7 +13,7 @@ from community_map.territory import (
     lonlat_to_metric,
     neighbourhood_indicator,
 )
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import map_panels, shell
 
 actor = shell.require_actor()

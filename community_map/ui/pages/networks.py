@@ -10,7 +10,7 @@ import streamlit.components.v1 as components
 from community_map import network
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import map_panels, network_panels, shell
 
 actor = shell.require_permission(Permission.VIEW_NETWORKS)

@@ -18,7 +18,7 @@ from community_map.activities import (
 )
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
-from community_map.trust.permissions import Permission
+from community_map.trust import Permission
 from community_map.ui import map_panels, planner_forms, shell
 
 actor = shell.require_permission(Permission.PLAN_ACTIVITIES)
