@@ -50,9 +50,11 @@ def naive_map(assets, categories) -> folium.Map:  # type: ignore[no-untyped-def]
     for code, part in shown.groupby("category"):
         group = folium.FeatureGroup(name=str(categories["name_en"].get(code, code)))
         for row in part.itertuples():
-            folium.Marker([row.geometry.y, row.geometry.x],
-                          popup=folium.Popup(f"{row.name}<br>{row.address}"),
-                          tooltip=row.name).add_to(group)
+            folium.Marker(
+                [row.geometry.y, row.geometry.x],
+                popup=folium.Popup(f"{row.name}<br>{row.address}"),
+                tooltip=row.name,
+            ).add_to(group)
         group.add_to(fmap)
     folium.LayerControl().add_to(fmap)
     return fmap
@@ -79,8 +81,12 @@ def main() -> int:
     if args.database_url is None:
         storage.migrate(engine)
         print("generating the city-scale demo data...", file=sys.stderr)
-        generate_demo(engine, actor=Actor(username="benchmark", role=Role.ADMIN), scale="city",
-                      progress=ProgressBar())
+        generate_demo(
+            engine,
+            actor=Actor(username="benchmark", role=Role.ADMIN),
+            scale="city",
+            progress=ProgressBar(),
+        )
     with storage.session_scope(engine) as session:
         assets = assets_geoframe(session)
         categories = categories_frame(session)
@@ -88,23 +94,39 @@ def main() -> int:
         hoods = stored_units(session, "neighbourhood")
     print(f"assets: {len(assets):,}  categories: {assets['category'].nunique()}")
 
-    layers_t, fmap = _time(lambda: maps.map_from_assets(
-        assets, categories=categories, districts=districts, neighbourhoods=hoods), args.repeat)
-    render_t, _ = _time(lambda: maps.map_from_assets(
-        assets, categories=categories, districts=districts, neighbourhoods=hoods
-    ).get_root().render(), args.repeat)
+    layers_t, fmap = _time(
+        lambda: maps.map_from_assets(
+            assets, categories=categories, districts=districts, neighbourhoods=hoods
+        ),
+        args.repeat,
+    )
+    render_t, _ = _time(
+        lambda: (
+            maps.map_from_assets(
+                assets, categories=categories, districts=districts, neighbourhoods=hoods
+            )
+            .get_root()
+            .render()
+        ),
+        args.repeat,
+    )
     ours_bytes = _page_bytes(fmap)  # type: ignore[arg-type]
     naive_t, naive = _time(lambda: naive_map(assets, categories), max(1, args.repeat // 2))
     naive_render_t, _ = _time(lambda: naive_map(assets, categories).get_root().render(), 1)
     naive_bytes = _page_bytes(naive)  # type: ignore[arg-type]
 
     print(f"{'':32}{'GeoJSON layers':>16}{'one Marker each':>18}{'ratio':>8}")
-    print(f"{'build layers, median (s)':32}{layers_t:16.3f}{naive_t:18.3f}"
-          f"{naive_t / layers_t:8.1f}")
-    print(f"{'build + render HTML (s)':32}{render_t:16.3f}{naive_render_t:18.3f}"
-          f"{naive_render_t / render_t:8.1f}")
-    print(f"{'map HTML sent (MB)':32}{ours_bytes / 1e6:16.2f}{naive_bytes / 1e6:18.2f}"
-          f"{naive_bytes / ours_bytes:8.1f}")
+    print(
+        f"{'build layers, median (s)':32}{layers_t:16.3f}{naive_t:18.3f}{naive_t / layers_t:8.1f}"
+    )
+    print(
+        f"{'build + render HTML (s)':32}{render_t:16.3f}{naive_render_t:18.3f}"
+        f"{naive_render_t / render_t:8.1f}"
+    )
+    print(
+        f"{'map HTML sent (MB)':32}{ours_bytes / 1e6:16.2f}{naive_bytes / 1e6:18.2f}"
+        f"{naive_bytes / ours_bytes:8.1f}"
+    )
     ok = layers_t < 0.5 and ours_bytes < 3e6
     print(f"targets (layers < 0.5 s, page < 3 MB): {'met' if ok else 'NOT met'}")
     folder.cleanup()

@@ -39,8 +39,13 @@ SAMPLES = 500
 
 def ours(tables, windows) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    network.network_series(tables, windows=windows, layer="coattendance", group_by="district",
-                           betweenness_samples=SAMPLES)
+    network.network_series(
+        tables,
+        windows=windows,
+        layer="coattendance",
+        group_by="district",
+        betweenness_samples=SAMPLES,
+    )
     return time.perf_counter() - start
 
 
@@ -49,8 +54,9 @@ def baseline_window(att, enrolled, group) -> None:  # type: ignore[no-untyped-de
     people = set(att["participant_id"])
     B.add_nodes_from(people, bipartite=0)
     B.add_nodes_from((f"s{s}" for s in set(att["session_id"])), bipartite=1)
-    B.add_edges_from((p, f"s{s}") for p, s in zip(att["participant_id"], att["session_id"],
-                                                   strict=True))
+    B.add_edges_from(
+        (p, f"s{s}") for p, s in zip(att["participant_id"], att["session_id"], strict=True)
+    )
     G = bipartite.weighted_projected_graph(B, people) if people else nx.Graph()
     G.add_nodes_from(enrolled)
     n = G.number_of_nodes()
@@ -88,18 +94,23 @@ def main() -> int:
     if args.database_url is None:
         storage.migrate(engine)
         print("generating the city-scale demo data...", file=sys.stderr)
-        generate_demo(engine, actor=Actor(username="benchmark", role=Role.ADMIN), scale="city",
-                      progress=ProgressBar())
+        generate_demo(
+            engine,
+            actor=Actor(username="benchmark", role=Role.ADMIN),
+            scale="city",
+            progress=ProgressBar(),
+        )
     with storage.session_scope(engine) as session:
         tables = network.series_tables(session)
     windows = network.series_windows(tables, kind="month")
-    print(f"participants: {len(tables['people']):,}  attendance rows: "
-          f"{len(tables['attendance']):,}  monthly windows: {len(windows)}")
+    print(
+        f"participants: {len(tables['people']):,}  attendance rows: "
+        f"{len(tables['attendance']):,}  monthly windows: {len(windows)}"
+    )
 
     ours_times = [ours(tables, windows) for _ in range(3)]
     ours_t = sorted(ours_times)[1]
-    print(f"community_map pipeline runs: {', '.join(f'{t:.2f}' for t in ours_times)} s",
-          flush=True)
+    print(f"community_map pipeline runs: {', '.join(f'{t:.2f}' for t in ours_times)} s", flush=True)
     peak_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     group = tables["people"]["district"].astype(str).to_dict()
@@ -113,12 +124,17 @@ def main() -> int:
         if spent > args.baseline_budget:
             break
     baseline_t = spent * len(windows) / done
-    note = "" if done == len(windows) else (
-        f" (measured {done} of {len(windows)} windows in {spent:.0f} s, extrapolated)")
+    note = (
+        ""
+        if done == len(windows)
+        else (f" (measured {done} of {len(windows)} windows in {spent:.0f} s, extrapolated)")
+    )
     peak_all = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"community_map pipeline, median of 3: {ours_t:8.2f} s   peak RSS {peak_ours:,.0f} MB")
-    print(f"plain networkx:                      {baseline_t:8.2f} s{note}"
-          f"   peak RSS after it {peak_all:,.0f} MB")
+    print(
+        f"plain networkx:                      {baseline_t:8.2f} s{note}"
+        f"   peak RSS after it {peak_all:,.0f} MB"
+    )
     ratio = baseline_t / ours_t
     print(f"ratio: {ratio:.1f}x faster")
     ok = ratio >= 30 and ours_t < 10

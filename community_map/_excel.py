@@ -25,8 +25,9 @@ def write_table(target: IO[bytes], table: pd.DataFrame, *, sheet_name: str) -> N
     sheet.title = sheet_name[:31]
     sheet.append([str(c) for c in table.columns])
     for row in table.itertuples(index=False):
-        sheet.append([None if is_missing(v) else
-                      (v.item() if hasattr(v, "item") else v) for v in row])
+        sheet.append(
+            [None if is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+        )
     for cell in sheet[1]:
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT

@@ -35,8 +35,12 @@ __all__ = [
 METRIC_CRS = f"EPSG:{METRIC_SRID}"
 """The CRS of stored and imported geometries (ETRS89 / UTM zone 31N)."""
 
-CATALONIA_BOUNDS: tuple[float, float, float, float] = (250_000.0, 4_480_000.0, 550_000.0,
-                                                       4_760_000.0)
+CATALONIA_BOUNDS: tuple[float, float, float, float] = (
+    250_000.0,
+    4_480_000.0,
+    550_000.0,
+    4_760_000.0,
+)
 """Rough extent of Catalonia in EPSG:25831, (xmin, ymin, xmax, ymax), to catch swapped or
 wrong coordinates."""
 
@@ -91,9 +95,15 @@ def stored_units(session: Session, kind: str) -> gpd.GeoDataFrame:
         ) from None
     parent = aliased(TerritoryUnit)
     rows = session.execute(
-        select(TerritoryUnit.id, TerritoryUnit.code, TerritoryUnit.name,
-               parent.code.label("parent_code"), TerritoryUnit.population,
-               TerritoryUnit.geometry_wkt, TerritoryUnit.srid)
+        select(
+            TerritoryUnit.id,
+            TerritoryUnit.code,
+            TerritoryUnit.name,
+            parent.code.label("parent_code"),
+            TerritoryUnit.population,
+            TerritoryUnit.geometry_wkt,
+            TerritoryUnit.srid,
+        )
         .outerjoin(parent, TerritoryUnit.parent_id == parent.id)
         .where(TerritoryUnit.kind == unit_kind.value)
     ).all()
@@ -106,14 +116,16 @@ def stored_units(session: Session, kind: str) -> gpd.GeoDataFrame:
             except (shapely.errors.GEOSException, ValueError) as exc:
                 raise ValidationError(
                     _("The stored geometry of {kind} {code} is not valid WKT.").format(
-                        kind=unit_kind.value, code=row.code)
+                        kind=unit_kind.value, code=row.code
+                    )
                 ) from exc
             by_srid.setdefault(int(row.srid or METRIC_SRID), []).append(position)
     for srid, positions in by_srid.items():
         if srid == METRIC_SRID:
             continue
         moved = gpd.GeoSeries([geometries[i] for i in positions], crs=f"EPSG:{srid}").to_crs(
-            METRIC_SRID)
+            METRIC_SRID
+        )
         for i, geometry in zip(positions, moved.array, strict=True):
             geometries[i] = geometry
     frame = gpd.GeoDataFrame(
@@ -265,7 +277,10 @@ def parse_crs(value: str, file_name: str) -> CRS:
     try:
         return CRS.from_user_input(value)
     except CRSError as exc:
-        raise ImportFileError(_(
-            "Unknown coordinate reference system {crs!r}. Pass crs as an EPSG code such as "
-            "'EPSG:25831' (ETRS89 / UTM 31N) or 'EPSG:4326' (longitude/latitude)."
-        ).format(crs=value), path=file_name) from exc
+        raise ImportFileError(
+            _(
+                "Unknown coordinate reference system {crs!r}. Pass crs as an EPSG code such as "
+                "'EPSG:25831' (ETRS89 / UTM 31N) or 'EPSG:4326' (longitude/latitude)."
+            ).format(crs=value),
+            path=file_name,
+        ) from exc

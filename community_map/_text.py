@@ -44,10 +44,13 @@ class DecodedText:
 
 
 def _broken(name: str, detail: object) -> ImportFileError:
-    return ImportFileError(_(
-        "The file's text encoding is broken ({detail}). Save it again as CSV UTF-8 "
-        "(in Excel: File > Save as > CSV UTF-8) and import that file."
-    ).format(detail=detail), path=name)
+    return ImportFileError(
+        _(
+            "The file's text encoding is broken ({detail}). Save it again as CSV UTF-8 "
+            "(in Excel: File > Save as > CSV UTF-8) and import that file."
+        ).format(detail=detail),
+        path=name,
+    )
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -108,14 +111,15 @@ def decode_text(data: bytes, name: str) -> DecodedText:
     elif data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8"
         try:
-            text = data[len(codecs.BOM_UTF8):].decode(encoding)
+            text = data[len(codecs.BOM_UTF8) :].decode(encoding)
         except UnicodeDecodeError as exc:
             raise _broken(name, exc) from exc
     elif b"\x00" in data[:_SAMPLE]:
         guess = _utf16_without_bom(data)
         if guess is None:
-            raise _broken(name, _("NUL bytes: UTF-16 without a byte-order mark, or not a "
-                                  "text file"))
+            raise _broken(
+                name, _("NUL bytes: UTF-16 without a byte-order mark, or not a text file")
+            )
         encoding = guess
         try:
             text = data.decode(encoding)
@@ -131,17 +135,21 @@ def decode_text(data: bytes, name: str) -> DecodedText:
                 text = data.decode(encoding)
             except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
                 text = data.decode("latin-1")
-            messages.append(_(
-                "{file} is not UTF-8; it was read as Latin-1 (Windows-1252). Check that "
-                "accented letters look right."
-            ).format(file=name))
+            messages.append(
+                _(
+                    "{file} is not UTF-8; it was read as Latin-1 (Windows-1252). Check that "
+                    "accented letters look right."
+                ).format(file=name)
+            )
     if "\x00" in text:
         raise _broken(name, _("NUL characters in the text"))
     if "\ufffd" in text:
-        messages.append(_(
-            "The file contains replacement characters (�): some accented letters were lost "
-            "before the file was made and cannot be recovered here."
-        ))
+        messages.append(
+            _(
+                "The file contains replacement characters (�): some accented letters were lost "
+                "before the file was made and cannot be recovered here."
+            )
+        )
     return DecodedText(text=text.removeprefix("\ufeff"), encoding=encoding, messages=messages)
 
 

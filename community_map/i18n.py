@@ -142,11 +142,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     """
     code = get_language()
     catalogue = translations(code)
-    if (
-        _misses is not None
-        and code != FALLBACK_LANGUAGE
-        and _is_missing(catalogue, (singular, 0))
-    ):
+    if _misses is not None and code != FALLBACK_LANGUAGE and _is_missing(catalogue, (singular, 0)):
         _misses.add((code, singular))
     return catalogue.ngettext(singular, plural, n)
 

@@ -435,9 +435,7 @@ class MotorGroupMember(Base):
         ForeignKey("professionals.id"), nullable=True
     )
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
-    participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participants.id"), nullable=True
-    )
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"), nullable=True)
     name: Mapped[str] = mapped_column(String(200), default="")
 
 

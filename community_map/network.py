@@ -110,10 +110,12 @@ __all__ = [
 ]
 
 
-_LAZY = {"AMUNT_WAVES": "community_map.demo.waves",
-         "DrawnNetwork": "community_map.networks.drawing",
-         "capped": "community_map.networks.drawing",
-         "network_html": "community_map.networks.drawing"}
+_LAZY = {
+    "AMUNT_WAVES": "community_map.demo.waves",
+    "DrawnNetwork": "community_map.networks.drawing",
+    "capped": "community_map.networks.drawing",
+    "network_html": "community_map.networks.drawing",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -74,8 +74,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sqlite_busy_timeout_ms",
         5000,
-        "How long a SQLite connection waits for another writer before giving up, in "
-        "milliseconds.",
+        "How long a SQLite connection waits for another writer before giving up, in milliseconds.",
     ),
     Setting(
         "stale_after_days",
@@ -195,10 +194,10 @@ def load_settings(
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigurationError(
-                _("Cannot read settings file {path}: {reason}. It must be TOML, "
-                  "for example: database_url = \"sqlite:///community_map.db\".").format(
-                    path=path, reason=exc
-                )
+                _(
+                    "Cannot read settings file {path}: {reason}. It must be TOML, "
+                    'for example: database_url = "sqlite:///community_map.db".'
+                ).format(path=path, reason=exc)
             ) from None
         for name, raw in data.items():
             values[name] = _coerce(name, raw, origin=str(path))

@@ -70,10 +70,10 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         raise DatabaseUnavailableError(
-            _("The database URL {url!r} is not valid. Use a SQLAlchemy URL such as "
-              "sqlite:///community_map.db or postgresql+psycopg://user@host:5432/dbname.").format(
-                url=url
-            )
+            _(
+                "The database URL {url!r} is not valid. Use a SQLAlchemy URL such as "
+                "sqlite:///community_map.db or postgresql+psycopg://user@host:5432/dbname."
+            ).format(url=url)
         ) from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
@@ -85,10 +85,10 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
         engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise DatabaseUnavailableError(
-            _("Cannot use the database URL {url}: {reason}. Check the driver name "
-              "(sqlite, postgresql+psycopg) and that its package is installed.").format(
-                url=_redacted(url), reason=exc
-            )
+            _(
+                "Cannot use the database URL {url}: {reason}. Check the driver name "
+                "(sqlite, postgresql+psycopg) and that its package is installed."
+            ).format(url=_redacted(url), reason=exc)
         ) from None
     if engine.dialect.name == "sqlite":
         database = parsed.database
@@ -96,8 +96,10 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
             folder = Path(database).expanduser().resolve().parent
             if not folder.is_dir():
                 raise DatabaseUnavailableError(
-                    _("The folder {folder} for the SQLite database does not exist; create it "
-                      "or change the database URL.").format(folder=folder)
+                    _(
+                        "The folder {folder} for the SQLite database does not exist; create it "
+                        "or change the database URL."
+                    ).format(folder=folder)
                 )
 
         @event.listens_for(engine, "connect")
@@ -120,10 +122,10 @@ def check_connection(engine: Engine) -> None:
     except (OperationalError, SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise DatabaseUnavailableError(
-            _("Cannot connect to the database {url}: {reason}. Check that the server is "
-              "running and the URL is right (setting database_url).").format(
-                url=engine.url.render_as_string(hide_password=True), reason=reason
-            )
+            _(
+                "Cannot connect to the database {url}: {reason}. Check that the server is "
+                "running and the URL is right (setting database_url)."
+            ).format(url=engine.url.render_as_string(hide_password=True), reason=reason)
         ) from None
 
 
@@ -171,9 +173,11 @@ def migrate(engine: Engine) -> str:
 
 def _newer_schema_error(revision: str) -> SchemaVersionError:
     return SchemaVersionError(
-        _("The database is at migration {revision}, which this version of community_map does "
-          "not know: it was upgraded by a newer version. Upgrade community_map; nothing was "
-          "changed.").format(revision=revision)
+        _(
+            "The database is at migration {revision}, which this version of community_map does "
+            "not know: it was upgraded by a newer version. Upgrade community_map; nothing was "
+            "changed."
+        ).format(revision=revision)
     )
 
 
@@ -183,8 +187,10 @@ def check_schema(engine: Engine) -> None:
     if revision is None:
         if inspect(engine).get_table_names():
             raise SchemaVersionError(
-                _("The database has tables but no community_map migration history; point "
-                  "database_url at an empty database or a community_map one.")
+                _(
+                    "The database has tables but no community_map migration history; point "
+                    "database_url at an empty database or a community_map one."
+                )
             )
         raise SchemaVersionError(
             _("The database is empty. Run `community-map init` to create the tables.")
@@ -193,8 +199,10 @@ def check_schema(engine: Engine) -> None:
         raise _newer_schema_error(revision)
     if revision != head_revision():
         raise SchemaVersionError(
-            _("The database schema is older than this version of community_map. Run "
-              "`community-map init` to upgrade it.")
+            _(
+                "The database schema is older than this version of community_map. Run "
+                "`community-map init` to upgrade it."
+            )
         )
 
 

@@ -39,9 +39,21 @@ def main() -> int:
         generate_demo(engine, actor=Actor(username="screenshot", role=Role.ADMIN))
         env = {**os.environ, "COMMUNITY_MAP_DATABASE_URL": url, "COMMUNITY_MAP_DEMO": "true"}
         app = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.headless", "true", "--server.port", str(PORT)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(PORT),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             for _ in range(100):
@@ -53,8 +65,9 @@ def main() -> int:
             ensure_node_modules()
             with sync_playwright() as playwright:
                 browser = launch_browser(playwright)
-                context = browser.new_context(viewport={"width": 1400, "height": 900},
-                                              locale="en-GB")
+                context = browser.new_context(
+                    viewport={"width": 1400, "height": 900}, locale="en-GB"
+                )
                 install_cdn_routes(context)
                 page = context.new_page()
                 page.goto(f"http://localhost:{PORT}")

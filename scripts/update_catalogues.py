@@ -62,8 +62,11 @@ def main() -> int:
                     message.string = message.id
         with path.open("wb") as fh:
             write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
-        missing = sum(1 for m in catalog if m.id and not all(
-            m.string if isinstance(m.string, tuple) else (m.string,)))
+        missing = sum(
+            1
+            for m in catalog
+            if m.id and not all(m.string if isinstance(m.string, tuple) else (m.string,))
+        )
         print(f"{language}: {len(catalog)} messages, {missing} untranslated")
     return 0
 

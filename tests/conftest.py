@@ -22,8 +22,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ROOT = Path(__file__).resolve().parent.parent
 # The real public data files live beside the checkout (../shared/data/real); CI points
 # at them with COMMUNITY_MAP_REAL_DATA when the clone is elsewhere.
-REAL_DATA = Path(os.environ.get("COMMUNITY_MAP_REAL_DATA")
-                 or ROOT.parent / "shared" / "data" / "real")
+REAL_DATA = Path(
+    os.environ.get("COMMUNITY_MAP_REAL_DATA") or ROOT.parent / "shared" / "data" / "real"
+)
 
 
 # CI runs the same property-test examples every time, so a red build is reproducible.
@@ -112,9 +113,10 @@ def postgres_url() -> Iterator[str]:
     url = storage.create_db_engine(base).url.set(database=name)
     yield url.render_as_string(hide_password=False)
     with admin_engine.connect() as conn:
-        conn.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-        ), {"n": name})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin_engine.dispose()
 

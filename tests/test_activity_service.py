@@ -31,30 +31,64 @@ MONDAY = dt.datetime(2027, 3, 1, 10, 0)  # a Monday
 def world(engine: Engine) -> dict[str, int]:
     """A civic centre room for 20 (open Mo-Fr 09:00-21:00), a library, 2 educators, 4 people."""
     with session_scope(engine) as s:
-        civic = Asset(name="Centre Cívic Prova", category_code="civic_centre", x=430000,
-                      y=4581000, capacity=20, opening_hours="Mo-Fr 09:00-21:00",
-                      source="t", source_id="CC1", tags=[])
-        library = Asset(name="Biblioteca Prova", category_code="library", x=430100, y=4581000,
-                        capacity=30, source="t", source_id="B1", tags=[])
+        civic = Asset(
+            name="Centre Cívic Prova",
+            category_code="civic_centre",
+            x=430000,
+            y=4581000,
+            capacity=20,
+            opening_hours="Mo-Fr 09:00-21:00",
+            source="t",
+            source_id="CC1",
+            tags=[],
+        )
+        library = Asset(
+            name="Biblioteca Prova",
+            category_code="library",
+            x=430100,
+            y=4581000,
+            capacity=30,
+            source="t",
+            source_id="B1",
+            tags=[],
+        )
         sac = Service(code="SAC", name="SAC", sector="community_action")
         s.add_all([civic, library, sac])
         s.flush()
-        pros = [Professional(code=f"P{i}", role="social educator", service_id=sac.id)
-                for i in (1, 2)]
+        pros = [
+            Professional(code=f"P{i}", role="social educator", service_id=sac.id) for i in (1, 2)
+        ]
         people = [Participant(code=f"AM-{c}", consent=True) for c in "ABCD"]
         s.add_all(pros + people)
         s.flush()
-        action = svc.create_action(s, actor=EDU, title="Dinàmiques de grup",
-                                   typology="amunt_community", started_on=dt.date(2027, 1, 10))
-        return {"civic": civic.id, "library": library.id, "p1": pros[0].id, "p2": pros[1].id,
-                "action": action.id, **{c: p.id for c, p in zip("ABCD", people, strict=True)}}
+        action = svc.create_action(
+            s,
+            actor=EDU,
+            title="Dinàmiques de grup",
+            typology="amunt_community",
+            started_on=dt.date(2027, 1, 10),
+        )
+        return {
+            "civic": civic.id,
+            "library": library.id,
+            "p1": pros[0].id,
+            "p2": pros[1].id,
+            "action": action.id,
+            **{c: p.id for c, p in zip("ABCD", people, strict=True)},
+        }
 
 
 def _plan(world: dict[str, int], **changes) -> svc.SessionPlan:  # type: ignore[no-untyped-def]
-    base = dict(action_id=world["action"], type="workshop", title="Taller de cuina",
-                starts_at=MONDAY, ends_at=MONDAY + dt.timedelta(hours=2),
-                venue_asset_id=world["civic"], facilitator_ids=[world["p1"]],
-                participant_ids=[world["A"], world["B"], world["C"]])
+    base = dict(
+        action_id=world["action"],
+        type="workshop",
+        title="Taller de cuina",
+        starts_at=MONDAY,
+        ends_at=MONDAY + dt.timedelta(hours=2),
+        venue_asset_id=world["civic"],
+        facilitator_ids=[world["p1"]],
+        participant_ids=[world["A"], world["B"], world["C"]],
+    )
     base.update(changes)
     return svc.SessionPlan(**base)
 
@@ -66,13 +100,18 @@ def _count(engine: Engine) -> int:
 
 def test_recurring_workshop_every_two_weeks(engine: Engine, world: dict[str, int]) -> None:
     with session_scope(engine) as s:
-        rows = svc.plan_sessions(s, actor=EDU, plan=_plan(world, every_weeks=2,
-                                                           until=dt.date(2027, 4, 12)))
+        rows = svc.plan_sessions(
+            s, actor=EDU, plan=_plan(world, every_weeks=2, until=dt.date(2027, 4, 12))
+        )
         starts = [r.starts_at for r in rows]
         series = {r.series_id for r in rows}
     # 1, 15, 29 March and 12 April (until is inclusive)
-    assert [d.date() for d in starts] == [dt.date(2027, 3, 1), dt.date(2027, 3, 15),
-                                          dt.date(2027, 3, 29), dt.date(2027, 4, 12)]
+    assert [d.date() for d in starts] == [
+        dt.date(2027, 3, 1),
+        dt.date(2027, 3, 15),
+        dt.date(2027, 3, 29),
+        dt.date(2027, 4, 12),
+    ]
     assert len(series) == 1 and None not in series
     with session_scope(engine) as s:
         first = s.scalar(select(SessionRow.id).order_by(SessionRow.starts_at))
@@ -86,10 +125,14 @@ def test_double_booked_room_is_a_conflict_and_nothing_is_written(
 ) -> None:
     with session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=_plan(world))
-    clash = _plan(world, title="Un altre taller", facilitator_ids=[world["p2"]],
-                  participant_ids=[world["D"]],
-                  starts_at=MONDAY + dt.timedelta(hours=1),
-                  ends_at=MONDAY + dt.timedelta(hours=3))
+    clash = _plan(
+        world,
+        title="Un altre taller",
+        facilitator_ids=[world["p2"]],
+        participant_ids=[world["D"]],
+        starts_at=MONDAY + dt.timedelta(hours=1),
+        ends_at=MONDAY + dt.timedelta(hours=3),
+    )
     with pytest.raises(svc.ConflictError) as info, session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=clash)
     assert [c.kind for c in info.value.conflicts] == ["venue"]
@@ -104,14 +147,21 @@ def test_double_booked_room_is_a_conflict_and_nothing_is_written(
 def test_facilitator_participant_capacity_and_hours(engine: Engine, world: dict[str, int]) -> None:
     with session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=_plan(world))
-    elsewhere = _plan(world, venue_asset_id=world["library"],
-                      starts_at=MONDAY + dt.timedelta(minutes=30),
-                      ends_at=MONDAY + dt.timedelta(hours=1))
+    elsewhere = _plan(
+        world,
+        venue_asset_id=world["library"],
+        starts_at=MONDAY + dt.timedelta(minutes=30),
+        ends_at=MONDAY + dt.timedelta(hours=1),
+    )
     with pytest.raises(svc.ConflictError) as info, session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=elsewhere)
     assert sorted({c.kind for c in info.value.conflicts}) == ["facilitator", "participant"]
-    late = _plan(world, starts_at=MONDAY + dt.timedelta(hours=10),
-                 ends_at=MONDAY + dt.timedelta(hours=12), capacity=25)
+    late = _plan(
+        world,
+        starts_at=MONDAY + dt.timedelta(hours=10),
+        ends_at=MONDAY + dt.timedelta(hours=12),
+        capacity=25,
+    )
     with pytest.raises(svc.ConflictError) as info, session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=late)
     assert sorted({c.kind for c in info.value.conflicts}) == ["capacity", "opening_hours"]
@@ -120,8 +170,15 @@ def test_facilitator_participant_capacity_and_hours(engine: Engine, world: dict[
 def test_touching_sessions_do_not_conflict(engine: Engine, world: dict[str, int]) -> None:
     with session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=_plan(world))
-        svc.plan_sessions(s, actor=EDU, plan=_plan(world, starts_at=MONDAY + dt.timedelta(hours=2),
-                                                   ends_at=MONDAY + dt.timedelta(hours=3)))
+        svc.plan_sessions(
+            s,
+            actor=EDU,
+            plan=_plan(
+                world,
+                starts_at=MONDAY + dt.timedelta(hours=2),
+                ends_at=MONDAY + dt.timedelta(hours=3),
+            ),
+        )
     assert _count(engine) == 2
 
 
@@ -129,20 +186,32 @@ def test_edit_the_rest_of_a_series_and_refuse_a_stale_save(
     engine: Engine, world: dict[str, int]
 ) -> None:
     with session_scope(engine) as s:
-        rows = svc.plan_sessions(s, actor=EDU, plan=_plan(world, every_weeks=1,
-                                                           until=dt.date(2027, 3, 22)))
+        rows = svc.plan_sessions(
+            s, actor=EDU, plan=_plan(world, every_weeks=1, until=dt.date(2027, 3, 22))
+        )
         second_id, version = rows[1].id, rows[1].version
-    moved = _plan(world, starts_at=dt.datetime(2027, 3, 8, 17, 0),
-                  ends_at=dt.datetime(2027, 3, 8, 18, 30), title="Taller (tarda)")
+    moved = _plan(
+        world,
+        starts_at=dt.datetime(2027, 3, 8, 17, 0),
+        ends_at=dt.datetime(2027, 3, 8, 18, 30),
+        title="Taller (tarda)",
+    )
     with session_scope(engine) as s:
-        changed = svc.update_sessions(s, actor=EDU, session_id=second_id, version=version,
-                                      plan=moved, scope="following")
+        changed = svc.update_sessions(
+            s, actor=EDU, session_id=second_id, version=version, plan=moved, scope="following"
+        )
         assert len(changed) == 3
     with session_scope(engine) as s:
-        times = [(r.starts_at.strftime("%d %H:%M"), r.title) for r in
-                 s.scalars(select(SessionRow).order_by(SessionRow.starts_at))]
-    assert times == [("01 10:00", "Taller de cuina"), ("08 17:00", "Taller (tarda)"),
-                     ("15 17:00", "Taller (tarda)"), ("22 17:00", "Taller (tarda)")]
+        times = [
+            (r.starts_at.strftime("%d %H:%M"), r.title)
+            for r in s.scalars(select(SessionRow).order_by(SessionRow.starts_at))
+        ]
+    assert times == [
+        ("01 10:00", "Taller de cuina"),
+        ("08 17:00", "Taller (tarda)"),
+        ("15 17:00", "Taller (tarda)"),
+        ("22 17:00", "Taller (tarda)"),
+    ]
     with pytest.raises(ValidationError, match="Someone else changed"), session_scope(engine) as s:
         svc.update_sessions(s, actor=EDU, session_id=second_id, version=version, plan=moved)
 
@@ -151,17 +220,28 @@ def test_register_walk_in_absences_finalise_and_reopen(
     engine: Engine, world: dict[str, int]
 ) -> None:
     with session_scope(engine) as s:
-        rows = svc.plan_sessions(s, actor=EDU, plan=_plan(world, every_weeks=1,
-                                                           until=dt.date(2027, 3, 22)))
+        rows = svc.plan_sessions(
+            s, actor=EDU, plan=_plan(world, every_weeks=1, until=dt.date(2027, 3, 22))
+        )
         ids = [r.id for r in rows]
     with session_scope(engine) as s:
-        svc.mark_attendance(s, actor=EDU, session_id=ids[0],
-                            marks={world["A"]: "attended", world["B"]: "absent"})
+        svc.mark_attendance(
+            s, actor=EDU, session_id=ids[0], marks={world["A"]: "attended", world["B"]: "absent"}
+        )
         svc.add_walk_in(s, actor=EDU, session_id=ids[0], code="am-d")
-        assert svc.absent_until(s, actor=EDU, session_id=ids[1], participant_id=world["C"],
-                                until=dt.date(2027, 3, 15)) == 2
-        svc.mark_attendance(s, actor=EDU, session_id=ids[1],
-                            marks={world["A"]: "attended", world["B"]: "attended"})
+        assert (
+            svc.absent_until(
+                s,
+                actor=EDU,
+                session_id=ids[1],
+                participant_id=world["C"],
+                until=dt.date(2027, 3, 15),
+            )
+            == 2
+        )
+        svc.mark_attendance(
+            s, actor=EDU, session_id=ids[1], marks={world["A"]: "attended", world["B"]: "attended"}
+        )
         svc.finalise_session(s, actor=EDU, session_id=ids[0])
     with pytest.raises(NotFoundError), session_scope(engine) as s:
         svc.add_walk_in(s, actor=EDU, session_id=ids[1], code="AM-ZZZZ")
@@ -175,7 +255,11 @@ def test_register_walk_in_absences_finalise_and_reopen(
         rates = attendance_rates(s, series_id=rows[0].series_id)
         path = itinerary(s, "AM-C")
     assert dict(zip(register.code, register.status, strict=True)) == {
-        "AM-A": "attended", "AM-B": "absent", "AM-C": None, "AM-D": "attended"}
+        "AM-A": "attended",
+        "AM-B": "absent",
+        "AM-C": None,
+        "AM-D": "attended",
+    }
     assert register.set_index("code").loc["AM-D", "walk_in"]
     # A: 2 of 2; B: 1 of 2; C: 0 of 2 (excused twice); D: 1 of 1
     assert rates.loc["AM-A", "rate"] == 1.0 and rates.loc["AM-B", "rate"] == 0.5
@@ -189,18 +273,25 @@ def test_bad_plans_are_refused(engine: Engine, world: dict[str, int]) -> None:
     with pytest.raises(ValidationError, match="end date"), session_scope(engine) as s:
         svc.plan_sessions(s, actor=EDU, plan=_plan(world, every_weeks=1))
     with pytest.raises(PermissionDeniedError), session_scope(engine) as s:
-        svc.plan_sessions(s, actor=Actor(username="d", role=Role.DISTRICT_VIEWER),
-                          plan=_plan(world))
+        svc.plan_sessions(
+            s, actor=Actor(username="d", role=Role.DISTRICT_VIEWER), plan=_plan(world)
+        )
     assert _count(engine) == 0
 
 
 def test_phases_move_forward_only(engine: Engine, world: dict[str, int]) -> None:
     with session_scope(engine) as s:
-        svc.add_phase(s, actor=EDU, action_id=world["action"], phase="design",
-                      started_on=dt.date(2027, 2, 1))
+        svc.add_phase(
+            s, actor=EDU, action_id=world["action"], phase="design", started_on=dt.date(2027, 2, 1)
+        )
     with pytest.raises(ValidationError, match="cannot start before"), session_scope(engine) as s:
-        svc.add_phase(s, actor=EDU, action_id=world["action"], phase="execution",
-                      started_on=dt.date(2027, 1, 20))
+        svc.add_phase(
+            s,
+            actor=EDU,
+            action_id=world["action"],
+            phase="execution",
+            started_on=dt.date(2027, 1, 20),
+        )
 
 
 def _ical_starts(data: bytes) -> list[list[dt.datetime]]:
@@ -211,8 +302,11 @@ def _ical_starts(data: bytes) -> list[list[dt.datetime]]:
     result = []
     for event in Calendar.from_ical(data).walk("VEVENT"):
         start = event.decoded("DTSTART")
-        starts = ([start] if "RRULE" not in event else
-                  list(rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)))
+        starts = (
+            [start]
+            if "RRULE" not in event
+            else list(rrulestr(event["RRULE"].to_ical().decode(), dtstart=start))
+        )
         result.append([s.replace(tzinfo=None) for s in starts])
     return result
 
@@ -223,13 +317,25 @@ def test_ical_export_of_planned_series_gives_the_stored_sessions(
     from community_map import activities
 
     with session_scope(engine) as s:
-        weekly = svc.plan_sessions(s, actor=EDU, plan=_plan(
-            world, every_weeks=1, until=dt.date(2027, 4, 5)))  # across summer time (28 March)
-        fortnightly = svc.plan_sessions(s, actor=EDU, plan=_plan(
-            world, every_weeks=2, until=dt.date(2027, 5, 10), title="Cafè", type="other",
-            venue_asset_id=world["library"], facilitator_ids=[world["p2"]],
-            participant_ids=[world["D"]], starts_at=MONDAY + dt.timedelta(days=1, hours=6),
-            ends_at=MONDAY + dt.timedelta(days=1, hours=7)))
+        weekly = svc.plan_sessions(
+            s, actor=EDU, plan=_plan(world, every_weeks=1, until=dt.date(2027, 4, 5))
+        )  # across summer time (28 March)
+        fortnightly = svc.plan_sessions(
+            s,
+            actor=EDU,
+            plan=_plan(
+                world,
+                every_weeks=2,
+                until=dt.date(2027, 5, 10),
+                title="Cafè",
+                type="other",
+                venue_asset_id=world["library"],
+                facilitator_ids=[world["p2"]],
+                participant_ids=[world["D"]],
+                starts_at=MONDAY + dt.timedelta(days=1, hours=6),
+                ends_at=MONDAY + dt.timedelta(days=1, hours=7),
+            ),
+        )
         weekly_starts = [r.starts_at for r in weekly]
         third = (fortnightly[2].id, fortnightly[2].version)
         fortnightly_starts = [r.starts_at for r in fortnightly]
@@ -239,12 +345,14 @@ def test_ical_export_of_planned_series_gives_the_stored_sessions(
     assert len(weekly_starts) == 6 and len(fortnightly_starts) == 5  # 2 Mar to 27 Apr
 
     with session_scope(engine) as s:  # a cancelled session: that series becomes single events
-        svc.cancel_sessions(s, actor=EDU, session_id=third[0], version=third[1],
-                            reason="Festa major")
+        svc.cancel_sessions(
+            s, actor=EDU, session_id=third[0], version=third[1], reason="Festa major"
+        )
     with session_scope(engine) as s:
         data = activities.programme_to_ical(activities.programme_frame(s), calendar_name="x")
     assert sorted(_ical_starts(data)) == sorted(
-        [weekly_starts, *([start] for start in fortnightly_starts)])
+        [weekly_starts, *([start] for start in fortnightly_starts)]
+    )
 
 
 def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -274,8 +382,14 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
     shutil.copy(demo_db.removeprefix("sqlite:///"), copy)
     target = storage.create_db_engine(f"sqlite:///{copy}")
     with session_scope(target) as s:
-        for model in (Attendance, Invitation, SessionFacilitator, SessionPartner, SessionRow,
-                      SessionSeries):
+        for model in (
+            Attendance,
+            Invitation,
+            SessionFacilitator,
+            SessionPartner,
+            SessionRow,
+            SessionSeries,
+        ):
             s.execute(delete(model))
     assert _count(target) == 0
     with session_scope(target) as s:
@@ -295,7 +409,8 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
     akey = ["date", "start", "action_code", "participant_code"]
     pd.testing.assert_frame_equal(
         attendance.sort_values(akey).reset_index(drop=True),
-        again_attendance.sort_values(akey).reset_index(drop=True))
+        again_attendance.sort_values(akey).reset_index(drop=True),
+    )
     with session_scope(target) as s:  # importing again updates, never duplicates
         read = programme_io.programme_from_excel(workbook, **programme_io.known_codes(s))
         counts = svc.import_programme(s, actor=COORD, programme=read)

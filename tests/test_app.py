@@ -52,8 +52,7 @@ def test_wrong_password_shows_a_message(app_env: str) -> None:
     assert "actor" not in at.session_state
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "Home"), ("ca", "Inici"),
-                                                 ("es", "Inicio")])
+@pytest.mark.parametrize(("language", "title"), [("en", "Home"), ("ca", "Inici"), ("es", "Inicio")])
 def test_login_then_home_in_each_language(app_env: str, language: str, title: str) -> None:
     at = _app(language).run()
     _login(at, "admin", "demo-admin")
@@ -75,8 +74,9 @@ def test_district_viewer_sees_suppressed_counts_note(app_env: str) -> None:
     assert "Users" not in [m.value for m in at.markdown if m.value.startswith("**Users")]
 
 
-def test_users_page_creates_an_account(app_env: str, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_users_page_creates_an_account(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     copy = tmp_path / "copy.db"
@@ -147,8 +147,9 @@ def test_map_page_renders_and_filters(app_env: str) -> None:
     assert set(at.dataframe[0].value["Category"]) == {"Library"}
 
 
-def test_map_page_adds_an_asset_at_the_clicked_point(app_env: str, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_map_page_adds_an_asset_at_the_clicked_point(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     copy = tmp_path / "copy.db"
@@ -264,8 +265,9 @@ def test_actions_page_creates_an_action_and_records_a_phase(
     assert any("created" in s.value for s in at.success)
 
 
-def test_one_tap_marks_are_saved_at_once(app_env: str, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_tap_marks_are_saved_at_once(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     from sqlalchemy import select
@@ -283,18 +285,29 @@ def test_one_tap_marks_are_saved_at_once(app_env: str, tmp_path: Path,
     with storage.session_scope(storage.create_db_engine(url)) as s:
         people = list(s.scalars(select(Participant.id).order_by(Participant.code).limit(3)))
         venue = s.scalar(select(Asset.id).where(Asset.category_code == "library").limit(1))
-        svc.plan_sessions(s, actor=educator, plan=svc.SessionPlan(
-            action_id=None, type="workshop", title="Club de lectura", starts_at=start,
-            ends_at=start + dt.timedelta(hours=1), venue_asset_id=venue,
-            participant_ids=people))
+        svc.plan_sessions(
+            s,
+            actor=educator,
+            plan=svc.SessionPlan(
+                action_id=None,
+                type="workshop",
+                title="Club de lectura",
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                venue_asset_id=venue,
+                participant_ids=people,
+            ),
+        )
     at = _as(Role.EDUCATOR).run()
     at.switch_page("pages/attendance.py").run()
     at.date_input(key="register_week").set_value(dt.date(2027, 3, 1)).run()
     at.radio[1].set_value("absent").run()
     assert not at.exception and not at.error
     with storage.session_scope(storage.create_db_engine(url)) as s:
-        marks = {(a.participant_id, a.status) for a in s.scalars(select(Attendance).where(
-            Attendance.participant_id.in_(people)))}
+        marks = {
+            (a.participant_id, a.status)
+            for a in s.scalars(select(Attendance).where(Attendance.participant_id.in_(people)))
+        }
     assert (people[1], "absent") in marks
 
 

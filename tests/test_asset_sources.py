@@ -43,8 +43,11 @@ def _geojson(features: list[dict[str, Any]], **extra: Any) -> str:
 
 
 def _point(lon: float, lat: float, **properties: Any) -> dict[str, Any]:
-    return {"type": "Feature", "properties": properties,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+    return {
+        "type": "Feature",
+        "properties": properties,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    }
 
 
 def _error(path: Path, **kwargs: Any) -> ImportFileError:
@@ -57,11 +60,14 @@ def _error(path: Path, **kwargs: Any) -> ImportFileError:
 
 
 def test_csv_with_recognised_columns(tmp_path: Path) -> None:
-    path = _write(tmp_path, "actius.csv",
-                  "Nom,Latitud,Longitud,Categoria,Adreça,Telèfon,Web,Etiquetes,ID\n"
-                  f"Biblioteca Jaume Fuster,{PL_CAT[1]},{PL_CAT[0]},Biblioteca,Pl. Lesseps 20,"
-                  "932 847 366,https://example.org,\"lectura; wifi\",B1\n"
-                  f"Casal Sagrada,{SAGRADA[1]},{SAGRADA[0]},Casal de gent gran,,,,,B2\n")
+    path = _write(
+        tmp_path,
+        "actius.csv",
+        "Nom,Latitud,Longitud,Categoria,Adreça,Telèfon,Web,Etiquetes,ID\n"
+        f"Biblioteca Jaume Fuster,{PL_CAT[1]},{PL_CAT[0]},Biblioteca,Pl. Lesseps 20,"
+        '932 847 366,https://example.org,"lectura; wifi",B1\n'
+        f"Casal Sagrada,{SAGRADA[1]},{SAGRADA[0]},Casal de gent gran,,,,,B2\n",
+    )
     result = assets_from_file(path)
 
     assert isinstance(result, AssetImport)
@@ -93,9 +99,11 @@ def test_csv_with_recognised_columns(tmp_path: Path) -> None:
 
 
 def test_semicolon_latin1_csv_with_decimal_commas(tmp_path: Path) -> None:
-    text = ("nombre;x;y;dirección;accesibilidad\n"
-            "Centre Cívic Sagrada Família;431234,5;4583456,25;C Provença 480;sí\n"
-            "Espai jove;430100;4582200;;parcial\n")
+    text = (
+        "nombre;x;y;dirección;accesibilidad\n"
+        "Centre Cívic Sagrada Família;431234,5;4583456,25;C Provença 480;sí\n"
+        "Espai jove;430100;4582200;;parcial\n"
+    )
     path = _write(tmp_path, "equipaments.csv", text, encoding="latin-1")
     result = assets_from_file(path)
 
@@ -116,13 +124,21 @@ def test_utf16_csv_with_bom(tmp_path: Path) -> None:
 
 
 def test_mapping_names_the_columns(tmp_path: Path) -> None:
-    path = _write(tmp_path, "llista.csv",
-                  "Denominació del lloc,E,N,Tipologia interna,codi intern\n"
-                  "Hort del Xino,430000,4581000,Horts urbans,H-7\n")
+    path = _write(
+        tmp_path,
+        "llista.csv",
+        "Denominació del lloc,E,N,Tipologia interna,codi intern\n"
+        "Hort del Xino,430000,4581000,Horts urbans,H-7\n",
+    )
     result = assets_from_file(
         path,
-        mapping={"name": "Denominació del lloc", "x": "E", "y": "N",
-                 "category": "Tipologia interna", "source_id": "codi intern"},
+        mapping={
+            "name": "Denominació del lloc",
+            "x": "E",
+            "y": "N",
+            "category": "Tipologia interna",
+            "source_id": "codi intern",
+        },
         source="entitats-barri",
     )
     row = result.frame.iloc[0]
@@ -163,16 +179,16 @@ def test_x_without_y_is_reported(tmp_path: Path) -> None:
 
 BAD_ROWS = (
     "name,lon,lat,accessibility,id\n"
-    "Good one,2.17,41.39,yes,1\n"          # row 2
-    ",2.17,41.39,,2\n"                      # row 3: missing name
-    "No coords,,,,3\n"                      # row 4: missing coordinates
-    "Text coords,abc,41.39,,4\n"            # row 5: not a number
-    "Null island,0,0,,5\n"                  # row 6: (0, 0)
-    "Madrid,-3.70,40.42,,6\n"               # row 7: outside Catalonia
-    "Swapped,41.39,2.17,,7\n"               # row 8: lon/lat swapped
-    "Odd access,2.18,41.40,maybe,8\n"       # row 9: unknown accessibility
-    "Duplicate,2.18,41.40,,1\n"             # row 10: duplicate id
-    "Good two,2.19,41.41,no,9\n"            # row 11
+    "Good one,2.17,41.39,yes,1\n"  # row 2
+    ",2.17,41.39,,2\n"  # row 3: missing name
+    "No coords,,,,3\n"  # row 4: missing coordinates
+    "Text coords,abc,41.39,,4\n"  # row 5: not a number
+    "Null island,0,0,,5\n"  # row 6: (0, 0)
+    "Madrid,-3.70,40.42,,6\n"  # row 7: outside Catalonia
+    "Swapped,41.39,2.17,,7\n"  # row 8: lon/lat swapped
+    "Odd access,2.18,41.40,maybe,8\n"  # row 9: unknown accessibility
+    "Duplicate,2.18,41.40,,1\n"  # row 10: duplicate id
+    "Good two,2.19,41.41,no,9\n"  # row 11
 )
 
 
@@ -196,7 +212,14 @@ def test_skip_bad_rows_returns_the_rest_and_a_report(tmp_path: Path) -> None:
     skipped = result.skipped
     assert skipped["row"].tolist() == [3, 4, 5, 6, 7, 8, 9, 10]
     assert skipped["column"].tolist() == [
-        "name", "lon", "lon/lat", "lon/lat", "lon/lat", "lon/lat", "accessibility", "id",
+        "name",
+        "lon",
+        "lon/lat",
+        "lon/lat",
+        "lon/lat",
+        "lon/lat",
+        "accessibility",
+        "id",
     ]
     reasons = dict(zip(skipped["row"], skipped["reason"], strict=True))
     assert reasons[3] == "The name is missing."
@@ -238,8 +261,7 @@ def test_xy_in_degrees_are_read_as_lon_lat(tmp_path: Path) -> None:
 
 
 def test_unknown_xy_crs_is_a_file_error_and_crs_fixes_it(tmp_path: Path) -> None:
-    web_x, web_y = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(
-        *PL_CAT)
+    web_x, web_y = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(*PL_CAT)
     path = _write(tmp_path, "web.csv", f"name,x,y\nA,{web_x},{web_y}\n")
     error = _error(path)
     assert error.row is None
@@ -257,9 +279,12 @@ def test_bad_crs_argument(tmp_path: Path) -> None:
 
 
 def test_wkt_points(tmp_path: Path) -> None:
-    path = _write(tmp_path, "a.csv",
-                  'name,wkt\nA,"POINT (430000 4581000)"\n'
-                  f'B,"SRID=4326;POINT ({PL_CAT[0]} {PL_CAT[1]})"\nC,"LINESTRING (0 0, 1 1)"\n')
+    path = _write(
+        tmp_path,
+        "a.csv",
+        'name,wkt\nA,"POINT (430000 4581000)"\n'
+        f'B,"SRID=4326;POINT ({PL_CAT[0]} {PL_CAT[1]})"\nC,"LINESTRING (0 0, 1 1)"\n',
+    )
     result = assets_from_file(path, skip_bad_rows=True)
     assert result.frame["x"].tolist()[0] == 430000.0
     assert result.frame["x"].tolist()[1] == pytest.approx(TO_25831.transform(*PL_CAT)[0])
@@ -308,8 +333,9 @@ def test_unknown_mapping_key(tmp_path: Path) -> None:
 
 
 def test_map_category_takes_the_first_label_that_maps() -> None:
-    assert map_category(["Discoteques", "Educació primària", "CAPs"],
-                        DEFAULT_CATEGORY_MAP) == "school"
+    assert (
+        map_category(["Discoteques", "Educació primària", "CAPs"], DEFAULT_CATEGORY_MAP) == "school"
+    )
     assert map_category(["  CENTRES  CÍVICS "], DEFAULT_CATEGORY_MAP) == "civic_centre"
     assert map_category(["Centres civics"], DEFAULT_CATEGORY_MAP) == "civic_centre"  # accents
     assert map_category(["Discoteques"], DEFAULT_CATEGORY_MAP) is None
@@ -325,18 +351,28 @@ def test_default_map_targets_only_taxonomy_codes() -> None:
 
 
 def test_category_map_and_default_category(tmp_path: Path) -> None:
-    path = _write(tmp_path, "a.csv",
-                  "name,lon,lat,category\nA,2.17,41.39,Biblioteca\nB,2.17,41.39,Bar\n"
-                  "C,2.17,41.39,Banc del temps\nD,2.17,41.39,\n")
+    path = _write(
+        tmp_path,
+        "a.csv",
+        "name,lon,lat,category\nA,2.17,41.39,Biblioteca\nB,2.17,41.39,Bar\n"
+        "C,2.17,41.39,Banc del temps\nD,2.17,41.39,\n",
+    )
     result = assets_from_file(path)
     assert result.frame["category"].tolist() == ["library", None, None, None]
     assert result.unmapped_categories == ["Banc del temps", "Bar"]
     assert any("Banc del temps, Bar" in m for m in result.messages)
 
-    result = assets_from_file(path, category_map={"Bar": "association", "biblioteca": "park"},
-                              default_category="civic_centre")
-    assert result.frame["category"].tolist() == ["park", "association", "civic_centre",
-                                                 "civic_centre"]
+    result = assets_from_file(
+        path,
+        category_map={"Bar": "association", "biblioteca": "park"},
+        default_category="civic_centre",
+    )
+    assert result.frame["category"].tolist() == [
+        "park",
+        "association",
+        "civic_centre",
+        "civic_centre",
+    ]
     assert result.unmapped_categories == ["Banc del temps"]
 
 
@@ -345,13 +381,20 @@ def test_category_map_and_default_category(tmp_path: Path) -> None:
 
 def test_excel_rows_are_spreadsheet_rows(tmp_path: Path) -> None:
     path = tmp_path / "actius.xlsx"
-    frame = pd.DataFrame({
-        "Nombre": ["Mercat de Sants", None, "Parc de l'Espanya Industrial", "Sense coordenades"],
-        "lon": [2.1338, None, 2.1428, None],
-        "lat": [41.3747, None, 41.3779, None],
-        "tipo": ["Mercat", None, "Parc", "Parc"],
-        "telefono": [932694472, None, None, None],
-    })
+    frame = pd.DataFrame(
+        {
+            "Nombre": [
+                "Mercat de Sants",
+                None,
+                "Parc de l'Espanya Industrial",
+                "Sense coordenades",
+            ],
+            "lon": [2.1338, None, 2.1428, None],
+            "lat": [41.3747, None, 41.3779, None],
+            "tipo": ["Mercat", None, "Parc", "Parc"],
+            "telefono": [932694472, None, None, None],
+        }
+    )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name="Actius")
         frame.head(1).to_excel(writer, index=False, sheet_name="Altres")
@@ -375,10 +418,16 @@ def test_damaged_excel(tmp_path: Path) -> None:
 
 
 def test_geojson_points_are_reprojected(tmp_path: Path) -> None:
-    path = _write(tmp_path, "assets.geojson", _geojson([
-        _point(*PL_CAT, nom="Casal de joves", tipus="Casal de joves", id=10),
-        _point(*SAGRADA, nom="Espai jove", tipus="Espai jove", id=11),
-    ]))
+    path = _write(
+        tmp_path,
+        "assets.geojson",
+        _geojson(
+            [
+                _point(*PL_CAT, nom="Casal de joves", tipus="Casal de joves", id=10),
+                _point(*SAGRADA, nom="Espai jove", tipus="Espai jove", id=11),
+            ]
+        ),
+    )
     result = assets_from_file(path)
     frame = result.frame
     assert frame["name"].tolist() == ["Casal de joves", "Espai jove"]
@@ -392,10 +441,16 @@ def test_geojson_points_are_reprojected(tmp_path: Path) -> None:
 
 def test_geojson_with_a_crs_member_and_bad_features(tmp_path: Path) -> None:
     features = [
-        {"type": "Feature", "properties": {"name": "A"},
-         "geometry": {"type": "Point", "coordinates": [430000, 4581000]}},
-        {"type": "Feature", "properties": {"name": "B"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
+        {
+            "type": "Feature",
+            "properties": {"name": "A"},
+            "geometry": {"type": "Point", "coordinates": [430000, 4581000]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "B"},
+            "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+        },
         {"type": "Feature", "properties": {"name": "C"}, "geometry": None},
     ]
     crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25831"}}
@@ -429,23 +484,27 @@ PRIMARY = "Planol BCN >> Educació >> Ensenyament reglat >> Educació primària"
 NURSERY = "Planol BCN >> Educació >> Ensenyament infantil >> Ensenyament infantil (3-6 anys)"
 
 
-def _list_csv(tmp_path: Path, rows: list[str],
-              name: str = "opendatabcn_llista-equipaments_educacio-csv.csv") -> Path:
+def _list_csv(
+    tmp_path: Path, rows: list[str], name: str = "opendatabcn_llista-equipaments_educacio-csv.csv"
+) -> Path:
     text = "\ufeff" + LIST_HEADER + "".join(rows)
     return _write(tmp_path, name, text, encoding="utf-16-le")
 
 
 def test_opendatabcn_list_collapses_rows_of_one_register_id(tmp_path: Path) -> None:
-    path = _list_csv(tmp_path, [
-        f"\ufeff111,Escola Mediterrània,C Sagunt,113,115,Telèfons,Tel.,933000001,"
-        f"Educació primària,{PRIMARY},429000.5,4582000.25,41.38,2.15\n",
-        f"\ufeff111,Escola Mediterrània,C Sagunt,113,115,Telèfons,Fax,933000002,"
-        f"Ensenyament infantil (3-6 anys),\"{NURSERY}\",429000.5,4582000.25,41.38,2.15\n",
-        f"\ufeff111,Escola Mediterrània,C Sagunt,113,115,Telèfons,Centraleta,933000003,"
-        f"Educació primària,{PRIMARY},429000.5,4582000.25,41.38,2.15\n",
-        "\ufeff222,Acadèmia d'idiomes,Av Diagonal,649,,Telèfons,Tel.,934000000,,,"
-        "428000,4582500,41.39,2.13\n",
-    ])
+    path = _list_csv(
+        tmp_path,
+        [
+            f"\ufeff111,Escola Mediterrània,C Sagunt,113,115,Telèfons,Tel.,933000001,"
+            f"Educació primària,{PRIMARY},429000.5,4582000.25,41.38,2.15\n",
+            f"\ufeff111,Escola Mediterrània,C Sagunt,113,115,Telèfons,Fax,933000002,"
+            f'Ensenyament infantil (3-6 anys),"{NURSERY}",429000.5,4582000.25,41.38,2.15\n',
+            f"\ufeff111,Escola Mediterrània,C Sagunt,113,115,Telèfons,Centraleta,933000003,"
+            f"Educació primària,{PRIMARY},429000.5,4582000.25,41.38,2.15\n",
+            "\ufeff222,Acadèmia d'idiomes,Av Diagonal,649,,Telèfons,Tel.,934000000,,,"
+            "428000,4582500,41.39,2.13\n",
+        ],
+    )
     result = assets_from_file(path)
 
     frame = result.frame
@@ -453,10 +512,16 @@ def test_opendatabcn_list_collapses_rows_of_one_register_id(tmp_path: Path) -> N
     school = frame.iloc[0]
     assert (school["source"], school["source_id"]) == ("opendatabcn", "111")
     assert school["name"] == "Escola Mediterrània"
-    assert school["tags"] == ["Educació primària", "Ensenyament infantil (3-6 anys)",
-                              "Ensenyament reglat", "Ensenyament infantil", "Educació"]
+    assert school["tags"] == [
+        "Educació primària",
+        "Ensenyament infantil (3-6 anys)",
+        "Ensenyament reglat",
+        "Ensenyament infantil",
+        "Educació",
+    ]
     assert school["source_category"].startswith(
-        "Educació primària; Ensenyament infantil (3-6 anys)")
+        "Educació primària; Ensenyament infantil (3-6 anys)"
+    )
     assert school["category"] == "school"
     assert school["phone"] == "933000001 / 933000003"  # the fax is left out
     assert school["address"] == "C Sagunt, 113-115"
@@ -470,12 +535,16 @@ def test_opendatabcn_list_collapses_rows_of_one_register_id(tmp_path: Path) -> N
 
 
 def test_opendatabcn_list_placeholder_coordinates(tmp_path: Path) -> None:
-    path = _list_csv(tmp_path, [
-        "1,A,,,,,,,,,429000,4582000,41.38,2.15\n",
-        "2,B,,,,,,,,,-80.8040026142844,-121.32318377961765,-0.0010942582961042412,"
-        "-1.4894678076317491\n",
-        "3,C,,,,,,,,,,,,\n",
-    ], name="upload.csv")
+    path = _list_csv(
+        tmp_path,
+        [
+            "1,A,,,,,,,,,429000,4582000,41.38,2.15\n",
+            "2,B,,,,,,,,,-80.8040026142844,-121.32318377961765,-0.0010942582961042412,"
+            "-1.4894678076317491\n",
+            "3,C,,,,,,,,,,,,\n",
+        ],
+        name="upload.csv",
+    )
     error = _error(path, display_name="opendatabcn_llista-equipaments_educacio-csv.csv")
     assert (error.row, error.column) == (3, "geo_epgs_25831_x")
     assert "placeholder at (0, 0)" in str(error) and "Other rows with problems: 1" in str(error)
@@ -489,13 +558,25 @@ def test_opendatabcn_list_placeholder_coordinates(tmp_path: Path) -> None:
 
 def _ckan_record(code: str, name: str, **fields: str) -> dict[str, str]:
     record = {
-        "CODI_EQUIPAMENT": code, "EQUIPAMENT": name, "TIPUS_VIA": "C", "NOM_CARRER": "Amigó",
-        "NUM_CARRER_1": "17", "NUM_CARRER_2": "19", "LATITUD": "41.394472",
-        "LONGITUD": "2.145456", "X_ETRS89": "428561.419", "Y_ETRS89": "4582900.984",
-        "X_ED50": "428653.334", "Y_ED50": "4583101.926", "TELEFON_NUM": "931275813",
-        "TELEFON_TIPUS": "Tel.", "HORARI_HORES_INICI": "2020-11-03T09:00:00",
-        "HORARI_HORES_FI": "2020-11-03T14:00:00", "HORARI_OBSERVACIONS": "",
-        "3ER_NIVELL": "Centres de serveis socials", "2N_NIVELL": "Serveis socials",
+        "CODI_EQUIPAMENT": code,
+        "EQUIPAMENT": name,
+        "TIPUS_VIA": "C",
+        "NOM_CARRER": "Amigó",
+        "NUM_CARRER_1": "17",
+        "NUM_CARRER_2": "19",
+        "LATITUD": "41.394472",
+        "LONGITUD": "2.145456",
+        "X_ETRS89": "428561.419",
+        "Y_ETRS89": "4582900.984",
+        "X_ED50": "428653.334",
+        "Y_ED50": "4583101.926",
+        "TELEFON_NUM": "931275813",
+        "TELEFON_TIPUS": "Tel.",
+        "HORARI_HORES_INICI": "2020-11-03T09:00:00",
+        "HORARI_HORES_FI": "2020-11-03T14:00:00",
+        "HORARI_OBSERVACIONS": "",
+        "3ER_NIVELL": "Centres de serveis socials",
+        "2N_NIVELL": "Serveis socials",
         "1ER_NIVELL": "Serveis socials",
     }
     record.update(fields)
@@ -503,22 +584,41 @@ def _ckan_record(code: str, name: str, **fields: str) -> dict[str, str]:
 
 
 def _ckan(records: list[dict[str, Any]], total: int | None = None) -> str:
-    return json.dumps({"help": "https://opendata-ajuntament.barcelona.cat/...", "success": True,
-                       "result": {"resource_id": "x", "records": records,
-                                  "total": len(records) if total is None else total}})
+    return json.dumps(
+        {
+            "help": "https://opendata-ajuntament.barcelona.cat/...",
+            "success": True,
+            "result": {
+                "resource_id": "x",
+                "records": records,
+                "total": len(records) if total is None else total,
+            },
+        }
+    )
 
 
 def test_ckan_records_are_deduplicated_by_equipment_code(tmp_path: Path) -> None:
     records = [
         _ckan_record("920", "CSS Sant Gervasi"),
-        _ckan_record("920", "CSS Sant Gervasi", TELEFON_NUM="932000000", TELEFON_TIPUS="Fax",
-                     HORARI_HORES_INICI="2020-11-03T16:00:00",
-                     HORARI_HORES_FI="2020-11-03T19:00:00"),
-        _ckan_record("920", "CSS Sant Gervasi", **{"3ER_NIVELL": "",
-                                                    "2N_NIVELL": "Atenció social"}),
-        _ckan_record("921", "Centre de Dia La Magnolia", X_ETRS89="", Y_ETRS89="",
-                     TELEFON_NUM="931111111",
-                     **{"3ER_NIVELL": "Centres de dia gent gran"}),
+        _ckan_record(
+            "920",
+            "CSS Sant Gervasi",
+            TELEFON_NUM="932000000",
+            TELEFON_TIPUS="Fax",
+            HORARI_HORES_INICI="2020-11-03T16:00:00",
+            HORARI_HORES_FI="2020-11-03T19:00:00",
+        ),
+        _ckan_record(
+            "920", "CSS Sant Gervasi", **{"3ER_NIVELL": "", "2N_NIVELL": "Atenció social"}
+        ),
+        _ckan_record(
+            "921",
+            "Centre de Dia La Magnolia",
+            X_ETRS89="",
+            Y_ETRS89="",
+            TELEFON_NUM="931111111",
+            **{"3ER_NIVELL": "Centres de dia gent gran"},
+        ),
     ]
     path = _write(tmp_path, "udd_css.json", _ckan(records, total=250))
     result = assets_from_file(path)
@@ -544,16 +644,31 @@ def test_ckan_records_are_deduplicated_by_equipment_code(tmp_path: Path) -> None
 
 def test_ckan_without_codes_merges_by_name(tmp_path: Path) -> None:
     records = [
-        {"EQUIPAMENT": "Mercat de Sants", "NOM_CAPA": "Mercats municipals",
-         "CAPA_GENERICA": "Mercats i centres comercials", "ADRECA": "C Sant Jordi, 6",
-         "ETRS89_COORD_X": "427561.934", "ETRS89_COORD_Y": "4580720.179",
-         "LONGITUD": "2.133763", "LATITUD": "41.374741", "TELEFON": "93 269 44 72"},
-        {"EQUIPAMENT": "Mercat Encants", "NOM_CAPA": "Mercats municipals",
-         "ADRECA": "C Castillejos, 158", "ETRS89_COORD_X": "431930.735",
-         "ETRS89_COORD_Y": "4583600.33"},
-        {"EQUIPAMENT": "Mercat Encants", "NOM_CAPA": "Mercats municipals",
-         "ADRECA": "Av Meridiana, 69", "ETRS89_COORD_X": "432020.851",
-         "ETRS89_COORD_Y": "4583626.941"},
+        {
+            "EQUIPAMENT": "Mercat de Sants",
+            "NOM_CAPA": "Mercats municipals",
+            "CAPA_GENERICA": "Mercats i centres comercials",
+            "ADRECA": "C Sant Jordi, 6",
+            "ETRS89_COORD_X": "427561.934",
+            "ETRS89_COORD_Y": "4580720.179",
+            "LONGITUD": "2.133763",
+            "LATITUD": "41.374741",
+            "TELEFON": "93 269 44 72",
+        },
+        {
+            "EQUIPAMENT": "Mercat Encants",
+            "NOM_CAPA": "Mercats municipals",
+            "ADRECA": "C Castillejos, 158",
+            "ETRS89_COORD_X": "431930.735",
+            "ETRS89_COORD_Y": "4583600.33",
+        },
+        {
+            "EQUIPAMENT": "Mercat Encants",
+            "NOM_CAPA": "Mercats municipals",
+            "ADRECA": "Av Meridiana, 69",
+            "ETRS89_COORD_X": "432020.851",
+            "ETRS89_COORD_Y": "4583626.941",
+        },
     ]
     path = _write(tmp_path, "mercats.json", _ckan(records))
     result = assets_from_file(path)
@@ -577,8 +692,11 @@ EQUIPMENTS = REAL_DATA / "barcelona_equipments"
 # file → (unique places in the file, places with usable coordinates, rows left out).
 REAL_FILES: dict[str, tuple[int, int, list[int]]] = {
     # 2,696 rows, 1,974 register_id; 5 placeholder points near (0, 0) and 1 without coordinates.
-    "opendatabcn_llista-equipaments_educacio-csv.csv": (1974, 1968,
-                                                        [1696, 1705, 1999, 2139, 2307, 2466]),
+    "opendatabcn_llista-equipaments_educacio-csv.csv": (
+        1974,
+        1968,
+        [1696, 1705, 1999, 2139, 2307, 2466],
+    ),
     # 100 of 194 records (one API page); the "Centre Serveis Socials (horari genèric)"
     # pseudo-equipment (record 24) has no coordinates.
     "udd_centres_serveis_socials.json": (25, 24, [24]),
@@ -626,8 +744,7 @@ def test_real_categories_per_file() -> None:
         frame = assets_from_file(_real_file(name), skip_bad_rows=True).frame
         return frame["category"].value_counts().to_dict()
 
-    assert counts("udd_cultura.json") == {"cultural_centre": 241, "civic_centre": 52,
-                                          "library": 46}
+    assert counts("udd_cultura.json") == {"cultural_centre": 241, "civic_centre": 52, "library": 46}
     assert counts("udd_hospitals.json") == {"health_centre": 128}
     assert counts("udd_mercats.json") == {"market": 42}
     assert counts("udd_centres_serveis_socials.json") == {"social_services_centre": 24}
@@ -640,8 +757,9 @@ def test_real_categories_per_file() -> None:
 
 @pytest.mark.realdata
 def test_real_education_list_details() -> None:
-    result = assets_from_file(_real_file("opendatabcn_llista-equipaments_educacio-csv.csv"),
-                              skip_bad_rows=True)
+    result = assets_from_file(
+        _real_file("opendatabcn_llista-equipaments_educacio-csv.csv"), skip_bad_rows=True
+    )
     frame = result.frame.set_index("source_id")
     assert not any(sid.startswith("\ufeff") for sid in frame.index)
     first = frame.loc["75990617761"]
@@ -654,9 +772,11 @@ def test_real_education_list_details() -> None:
 
 @pytest.mark.realdata
 def test_real_partial_api_pages_are_reported() -> None:
-    for name, total in (("udd_centres_serveis_socials.json", 194),
-                        ("udd_centres_dia_gent_gran.json", 392),
-                        ("udd_residencies_gent_gran.json", 750)):
+    for name, total in (
+        ("udd_centres_serveis_socials.json", 194),
+        ("udd_centres_dia_gent_gran.json", 392),
+        ("udd_residencies_gent_gran.json", 750),
+    ):
         result = assets_from_file(_real_file(name), skip_bad_rows=True)
         assert any(f"only 100 of the {total} records" in m for m in result.messages), name
     result = assets_from_file(_real_file("udd_hospitals.json"))
@@ -668,11 +788,16 @@ def test_real_partial_api_pages_are_reported() -> None:
 
 @pytest.mark.parametrize(
     ("encoding", "bom", "warned"),
-    [("cp1252", b"", True), ("utf-16-le", b"\xff\xfe", False), ("utf-16-be", b"\xfe\xff", False),
-     ("utf-8", b"\xef\xbb\xbf", False)],
+    [
+        ("cp1252", b"", True),
+        ("utf-16-le", b"\xff\xfe", False),
+        ("utf-16-be", b"\xfe\xff", False),
+        ("utf-8", b"\xef\xbb\xbf", False),
+    ],
 )
 def test_asset_csv_encodings_go_through_the_one_decoder(
-        tmp_path: Path, encoding: str, bom: bytes, warned: bool) -> None:
+    tmp_path: Path, encoding: str, bom: bytes, warned: bool
+) -> None:
     text = f"id,name,lon,lat\n1,Casal Sant Martí,{PL_CAT[0]},{PL_CAT[1]}\n"
     path = tmp_path / "upload.csv"
     path.write_bytes(bom + text.encode(encoding))
@@ -687,8 +812,7 @@ def test_asset_csv_encodings_go_through_the_one_decoder(
 def test_ed50_metres_are_read_as_etrs89_unless_the_crs_is_given(tmp_path: Path) -> None:
     # ED50 / UTM 31N and ETRS89 / UTM 31N differ by about 200 m: values alone cannot tell
     # them apart, so the guess is EPSG:25831 and crs="EPSG:23031" gives the right place.
-    x, y = Transformer.from_crs("EPSG:25831", "EPSG:23031", always_xy=True).transform(
-        *PL_CAT_UTM)
+    x, y = Transformer.from_crs("EPSG:25831", "EPSG:23031", always_xy=True).transform(*PL_CAT_UTM)
     path = _write(tmp_path, "ed50.csv", f"id,name,x,y\n1,Casal,{x:.2f},{y:.2f}\n")
     guessed = assets_from_file(path).frame
     assert (guessed["x"].iloc[0], guessed["y"].iloc[0]) == (round(x, 2), round(y, 2))

@@ -24,19 +24,26 @@ def day(offset: int) -> dt.date:
     return MONDAY + dt.timedelta(days=offset)
 
 
-
 # ----------------------------------------------------------------------------- calendars
 
 EVIL = "<script>alert('x')</script>"
 
 
 def calendar_rows(*rows: tuple[int, str, str, dt.datetime, str]) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"session_id": sid, "title": title, "type": kind, "starts_at": start,
-         "ends_at": start + dt.timedelta(hours=1, minutes=30), "venue": "Casal <b>1</b>",
-         "status": status}
-        for sid, title, kind, start, status in rows
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "session_id": sid,
+                "title": title,
+                "type": kind,
+                "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=1, minutes=30),
+                "venue": "Casal <b>1</b>",
+                "status": status,
+            }
+            for sid, title, kind, start, status in rows
+        ]
+    )
 
 
 @pytest.fixture
@@ -74,8 +81,10 @@ def test_week_starts_on_monday_whatever_day_is_given(week_sessions: pd.DataFrame
 
 @pytest.mark.parametrize(
     ("language", "names"),
-    [("ca", ["dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"]),
-     ("es", ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"])],
+    [
+        ("ca", ["dilluns", "dimarts", "dimecres", "dijous", "divendres", "dissabte", "diumenge"]),
+        ("es", ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]),
+    ],
 )
 def test_week_day_names_are_localised(
     week_sessions: pd.DataFrame, language: str, names: list[str]

@@ -17,13 +17,22 @@ def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProces
     """Run the real command in a subprocess, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "community_map.cli", *args],
-        input=stdin, capture_output=True, text=True, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_help_works_for_every_command() -> None:
-    for args in (["--help"], ["init", "--help"], ["demo", "--help"], ["serve", "--help"],
-                 ["user", "--help"], ["user", "add", "--help"]):
+    for args in (
+        ["--help"],
+        ["init", "--help"],
+        ["demo", "--help"],
+        ["serve", "--help"],
+        ["user", "--help"],
+        ["user", "add", "--help"],
+    ):
         result = run(args)
         assert result.returncode == 0, args
         assert "usage: community-map" in result.stdout
@@ -49,8 +58,19 @@ def test_bad_database_url_is_one_line(url: str) -> None:
 
 def test_init_then_user_add_then_list(sqlite_url: str) -> None:
     assert run(["--database-url", sqlite_url, "init"]).returncode == 0
-    added = run(["--database-url", sqlite_url, "user", "add", "Admin1", "--role", "admin",
-                 "--password-stdin"], stdin="a-long-secret\n")
+    added = run(
+        [
+            "--database-url",
+            sqlite_url,
+            "user",
+            "add",
+            "Admin1",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        stdin="a-long-secret\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "admin1" in added.stdout
     listing = run(["--database-url", sqlite_url, "user", "list"])
@@ -65,8 +85,10 @@ def test_init_then_user_add_then_list(sqlite_url: str) -> None:
 
 def test_user_add_with_short_password_writes_nothing(sqlite_url: str) -> None:
     run(["--database-url", sqlite_url, "init"])
-    result = run(["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin",
-                  "--password-stdin"], stdin="short\n")
+    result = run(
+        ["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin", "--password-stdin"],
+        stdin="short\n",
+    )
     assert result.returncode == 1
     assert "at least 10 characters" in result.stderr
     with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
@@ -74,8 +96,10 @@ def test_user_add_with_short_password_writes_nothing(sqlite_url: str) -> None:
 
 
 def test_user_add_before_init_says_to_init(sqlite_url: str) -> None:
-    result = run(["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin",
-                  "--password-stdin"], stdin="a-long-secret\n")
+    result = run(
+        ["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin", "--password-stdin"],
+        stdin="a-long-secret\n",
+    )
     assert result.returncode == 1
     assert "community-map init" in result.stderr
 
@@ -94,8 +118,10 @@ def test_newer_database_is_refused_by_init(sqlite_url: str, tmp_path: Path) -> N
 
 def test_demo_into_non_empty_database_is_refused(sqlite_url: str) -> None:
     run(["--database-url", sqlite_url, "init"])
-    run(["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin",
-         "--password-stdin"], stdin="a-long-secret\n")
+    run(
+        ["--database-url", sqlite_url, "user", "add", "x1", "--role", "admin", "--password-stdin"],
+        stdin="a-long-secret\n",
+    )
     out = io.StringIO()
     assert main(["--database-url", sqlite_url, "demo"], out=out) == 1
 
@@ -103,7 +129,10 @@ def test_demo_into_non_empty_database_is_refused(sqlite_url: str) -> None:
 def test_messages_follow_lang(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "community_map.cli", "--database-url", sqlite_url, "init"],
-        capture_output=True, text=True, env={**_env(), "LANG": "ca_ES.UTF-8"}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**_env(), "LANG": "ca_ES.UTF-8"},
+        timeout=60,
     )
     assert result.returncode == 0
     assert "La base de dades" in result.stdout
@@ -130,20 +159,35 @@ def _write_assets_csv(path: Path, rows: list[str]) -> Path:
     return path
 
 
-def test_import_assets_all_or_nothing_then_skip_with_report(sqlite_url: str,
-                                                            tmp_path: Path) -> None:
+def test_import_assets_all_or_nothing_then_skip_with_report(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     run(["--database-url", sqlite_url, "init"])
-    csv_file = _write_assets_csv(tmp_path / "assets.csv", [
-        "Casal A,2.170,41.385,civic_centre", "Casal B,,41.386,civic_centre",
-        "Biblioteca C,2.172,41.387,library"])
+    csv_file = _write_assets_csv(
+        tmp_path / "assets.csv",
+        [
+            "Casal A,2.170,41.385,civic_centre",
+            "Casal B,,41.386,civic_centre",
+            "Biblioteca C,2.172,41.387,library",
+        ],
+    )
     refused = run(["--database-url", sqlite_url, "import", "assets", str(csv_file)])
     assert refused.returncode == 1
     assert "assets.csv, row 3" in refused.stderr and "Traceback" not in refused.stderr
     with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
         assert session.scalar(select(User)) is None  # nothing written (no assets either)
     report = tmp_path / "skipped.csv"
-    done = run(["--database-url", sqlite_url, "import", "assets", str(csv_file),
-                "--skip-bad-rows", str(report)])
+    done = run(
+        [
+            "--database-url",
+            sqlite_url,
+            "import",
+            "assets",
+            str(csv_file),
+            "--skip-bad-rows",
+            str(report),
+        ]
+    )
     assert done.returncode == 0, done.stderr
     assert "2 new" in done.stdout
     assert report.read_text(encoding="utf-8").splitlines()[1].startswith("3,")
@@ -171,10 +215,31 @@ def test_import_real_boundaries_and_equipments(sqlite_url: str) -> None:
     districts = REAL_DATA / "barcelona_boundaries" / "BarcelonaCiutat_Districtes.csv"
     barris = REAL_DATA / "barcelona_boundaries" / "bcngeodata_barris.topo.json"
     markets = REAL_DATA / "barcelona_equipments" / "udd_mercats.json"
-    assert "10 new" in run(["--database-url", sqlite_url, "import", "boundaries",
-                            str(districts), "--kind", "district"]).stdout
-    topo = run(["--database-url", sqlite_url, "import", "boundaries", str(barris), "--kind",
-                "neighbourhood"])
+    assert (
+        "10 new"
+        in run(
+            [
+                "--database-url",
+                sqlite_url,
+                "import",
+                "boundaries",
+                str(districts),
+                "--kind",
+                "district",
+            ]
+        ).stdout
+    )
+    topo = run(
+        [
+            "--database-url",
+            sqlite_url,
+            "import",
+            "boundaries",
+            str(barris),
+            "--kind",
+            "neighbourhood",
+        ]
+    )
     assert "73 new" in topo.stdout and "EPSG:4326 was inferred" in topo.stdout
     first = run(["--database-url", sqlite_url, "import", "assets", str(markets)])
     assert "42 new" in first.stdout, first.stderr
@@ -200,26 +265,68 @@ def test_network_export_gexf_and_excel(demo_db: str, tmp_path: Path) -> None:
     assert root.tag == "{http://gexf.net/1.3}gexf"
     assert root.findall(".//{http://gexf.net/1.3}spell")
     book = tmp_path / "net.xlsx"
-    waves = ["--wave", "T0=2022-09-01..2022-12-31", "--wave", "T1=2023-01-01..2023-06-30",
-             "--wave", "T2=2023-07-01..2023-09-30"]
-    assert run(["--database-url", demo_db, "network", "export", str(book), "--layer",
-                "services", *waves]).returncode == 0
+    waves = [
+        "--wave",
+        "T0=2022-09-01..2022-12-31",
+        "--wave",
+        "T1=2023-01-01..2023-06-30",
+        "--wave",
+        "T2=2023-07-01..2023-09-30",
+    ]
+    assert (
+        run(
+            [
+                "--database-url",
+                demo_db,
+                "network",
+                "export",
+                str(book),
+                "--layer",
+                "services",
+                *waves,
+            ]
+        ).returncode
+        == 0
+    )
     sheets = openpyxl.load_workbook(book).sheetnames
     assert sheets == ["Windows", "T0", "T1", "T2"]
     # without waves: quarters over the dates in the data (attended sessions, Sept-June)
     assert run(["--database-url", demo_db, "network", "export", str(book)]).returncode == 0
     assert openpyxl.load_workbook(book).sheetnames == [
-        "Windows", "2022-Q3", "2022-Q4", "2023-Q1", "2023-Q2"]
-    assert run(["--database-url", demo_db, "network", "export", str(book), "--windows",
-                "month", "--from", "2023-01-01", "--to", "2023-03-31", "--mode",
-                "cumulative"]).returncode == 0
-    assert openpyxl.load_workbook(book).sheetnames == [
-        "Windows", "2023-01", "2023-02", "2023-03"]
-    no_waves = run(["--database-url", demo_db, "network", "export", str(book), "--windows",
-                    "waves"])
+        "Windows",
+        "2022-Q3",
+        "2022-Q4",
+        "2023-Q1",
+        "2023-Q2",
+    ]
+    assert (
+        run(
+            [
+                "--database-url",
+                demo_db,
+                "network",
+                "export",
+                str(book),
+                "--windows",
+                "month",
+                "--from",
+                "2023-01-01",
+                "--to",
+                "2023-03-31",
+                "--mode",
+                "cumulative",
+            ]
+        ).returncode
+        == 0
+    )
+    assert openpyxl.load_workbook(book).sheetnames == ["Windows", "2023-01", "2023-02", "2023-03"]
+    no_waves = run(
+        ["--database-url", demo_db, "network", "export", str(book), "--windows", "waves"]
+    )
     assert no_waves.returncode == 1 and "NAME=START..END" in no_waves.stderr
-    bad_wave = run(["--database-url", demo_db, "network", "export", str(book),
-                    "--wave", "T0=2022-09-01"])
+    bad_wave = run(
+        ["--database-url", demo_db, "network", "export", str(book), "--wave", "T0=2022-09-01"]
+    )
     assert bad_wave.returncode == 1 and "T0=2022-09-01" in bad_wave.stderr
     bad = run(["--database-url", demo_db, "network", "export", str(tmp_path / "x.pdf")])
     assert bad.returncode == 1 and ".gexf" in bad.stderr

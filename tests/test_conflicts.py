@@ -28,7 +28,6 @@ def day(offset: int) -> dt.date:
     return MONDAY + dt.timedelta(days=offset)
 
 
-
 # ----------------------------------------------------------------------------- conflicts
 
 CASAL, AULA, PARC = 1, 2, 3
@@ -47,46 +46,85 @@ def plan_row(
     participants: list[int] | None = None,
     title: str = "Nou taller",
 ) -> dict[str, Any]:
-    return {"key": key, "session_id": session_id, "title": title, "starts_at": start,
-            "ends_at": end, "venue_asset_id": venue, "capacity": capacity,
-            "facilitator_ids": facilitators or [], "participant_ids": participants or []}
+    return {
+        "key": key,
+        "session_id": session_id,
+        "title": title,
+        "starts_at": start,
+        "ends_at": end,
+        "venue_asset_id": venue,
+        "capacity": capacity,
+        "facilitator_ids": facilitators or [],
+        "participant_ids": participants or [],
+    }
 
 
 @pytest.fixture
 def world() -> dict[str, pd.DataFrame]:
     """Monday 3 March 2025: Cafè 10-12 and Horta 12-13 at the Casal, Cinema 10-12 at the Aula."""
-    existing = pd.DataFrame([
-        {"session_id": 101, "title": "Cafè", "starts_at": at(MONDAY, 10),
-         "ends_at": at(MONDAY, 12), "venue_asset_id": CASAL},
-        {"session_id": 102, "title": "Horta", "starts_at": at(MONDAY, 12),
-         "ends_at": at(MONDAY, 13), "venue_asset_id": CASAL},
-        {"session_id": 103, "title": "Cinema", "starts_at": at(MONDAY, 10),
-         "ends_at": at(MONDAY, 12), "venue_asset_id": AULA},
-    ])
-    facilitators = pd.DataFrame({
-        "session_id": [101, 101, 102, 103],
-        "professional_id": [7, 8, 9, 10],
-        "professional_code": ["PRO-7", "PRO-8", "PRO-9", "PRO-10"],
-    })
-    invitations = pd.DataFrame({
-        "session_id": [101, 101, 103],
-        "participant_id": [20, 21, 22],
-        "participant_code": ["PAR-20", "PAR-21", "PAR-22"],
-    })
+    existing = pd.DataFrame(
+        [
+            {
+                "session_id": 101,
+                "title": "Cafè",
+                "starts_at": at(MONDAY, 10),
+                "ends_at": at(MONDAY, 12),
+                "venue_asset_id": CASAL,
+            },
+            {
+                "session_id": 102,
+                "title": "Horta",
+                "starts_at": at(MONDAY, 12),
+                "ends_at": at(MONDAY, 13),
+                "venue_asset_id": CASAL,
+            },
+            {
+                "session_id": 103,
+                "title": "Cinema",
+                "starts_at": at(MONDAY, 10),
+                "ends_at": at(MONDAY, 12),
+                "venue_asset_id": AULA,
+            },
+        ]
+    )
+    facilitators = pd.DataFrame(
+        {
+            "session_id": [101, 101, 102, 103],
+            "professional_id": [7, 8, 9, 10],
+            "professional_code": ["PRO-7", "PRO-8", "PRO-9", "PRO-10"],
+        }
+    )
+    invitations = pd.DataFrame(
+        {
+            "session_id": [101, 101, 103],
+            "participant_id": [20, 21, 22],
+            "participant_code": ["PAR-20", "PAR-21", "PAR-22"],
+        }
+    )
     venues = pd.DataFrame(
-        {"name": ["Casal Sant Antoni", "Aula 2", "Parc"],
-         "capacity": [20, None, None],
-         "opening_hours": ["Mo-Fr 09:00-21:00; Sa 10:00-14:00", "", "sunrise-sunset"]},
+        {
+            "name": ["Casal Sant Antoni", "Aula 2", "Parc"],
+            "capacity": [20, None, None],
+            "opening_hours": ["Mo-Fr 09:00-21:00; Sa 10:00-14:00", "", "sunrise-sunset"],
+        },
         index=pd.Index([CASAL, AULA, PARC], name="id"),
     )
-    return {"existing": existing, "facilitators": facilitators, "invitations": invitations,
-            "venues": venues}
+    return {
+        "existing": existing,
+        "facilitators": facilitators,
+        "invitations": invitations,
+        "venues": venues,
+    }
 
 
 def check(world: dict[str, pd.DataFrame], *rows: dict[str, Any]) -> list[Conflict]:
-    return find_conflicts(pd.DataFrame(list(rows)), world["existing"],
-                          facilitators=world["facilitators"],
-                          invitations=world["invitations"], venues=world["venues"])
+    return find_conflicts(
+        pd.DataFrame(list(rows)),
+        world["existing"],
+        facilitators=world["facilitators"],
+        invitations=world["invitations"],
+        venues=world["venues"],
+    )
 
 
 def summary(conflicts: list[Conflict]) -> list[tuple[Any, str, int | None]]:
@@ -125,8 +163,15 @@ def test_other_venue_or_no_venue_does_not_conflict(world: dict[str, pd.DataFrame
 def test_editing_a_session_does_not_conflict_with_itself(
     world: dict[str, pd.DataFrame],
 ) -> None:
-    row = plan_row(start=at(MONDAY, 10), end=at(MONDAY, 11, 30), venue=CASAL, session_id=101,
-                   facilitators=[7, 8], participants=[20, 21], title="Cafè")
+    row = plan_row(
+        start=at(MONDAY, 10),
+        end=at(MONDAY, 11, 30),
+        venue=CASAL,
+        session_id=101,
+        facilitators=[7, 8],
+        participants=[20, 21],
+        title="Cafè",
+    )
     assert check(world, row) == []
     # Moved later it meets Horta, but still not itself.
     row |= {"starts_at": at(MONDAY, 11), "ends_at": at(MONDAY, 12, 30)}
@@ -134,8 +179,10 @@ def test_editing_a_session_does_not_conflict_with_itself(
 
 
 def test_facilitator_in_both(world: dict[str, pd.DataFrame]) -> None:
-    conflicts = check(world, plan_row(start=at(MONDAY, 11), end=at(MONDAY, 11, 30), venue=PARC,
-                                      facilitators=[7, 11]))
+    conflicts = check(
+        world,
+        plan_row(start=at(MONDAY, 11), end=at(MONDAY, 11, 30), venue=PARC, facilitators=[7, 11]),
+    )
     assert summary(conflicts) == [("p", "facilitator", 101)]
     assert "PRO-7" in conflicts[0].message and "Cafè" in conflicts[0].message
     assert "#11" not in conflicts[0].message  # 11 leads nothing else
@@ -144,8 +191,9 @@ def test_facilitator_in_both(world: dict[str, pd.DataFrame]) -> None:
 def test_two_facilitators_of_one_session_make_one_conflict(
     world: dict[str, pd.DataFrame],
 ) -> None:
-    conflicts = check(world, plan_row(start=at(MONDAY, 11), end=at(MONDAY, 13),
-                                      facilitators=[7, 8, 9]))
+    conflicts = check(
+        world, plan_row(start=at(MONDAY, 11), end=at(MONDAY, 13), facilitators=[7, 8, 9])
+    )
     assert summary(conflicts) == [("p", "facilitator", 101), ("p", "facilitator", 102)]
     assert conflicts[0].message.startswith("Facilitators PRO-7, PRO-8 already lead")
     assert conflicts[1].message.startswith("Facilitator PRO-9 already leads")
@@ -160,8 +208,9 @@ def test_people_without_codes_are_named_by_id(world: dict[str, pd.DataFrame]) ->
 
 
 def test_participant_double_booked(world: dict[str, pd.DataFrame]) -> None:
-    conflicts = check(world, plan_row(start=at(MONDAY, 11), end=at(MONDAY, 12),
-                                      participants=[21, 22, 30]))
+    conflicts = check(
+        world, plan_row(start=at(MONDAY, 11), end=at(MONDAY, 12), participants=[21, 22, 30])
+    )
     assert summary(conflicts) == [("p", "participant", 101), ("p", "participant", 103)]
     assert "PAR-21" in conflicts[0].message and "PAR-20" not in conflicts[0].message
     assert "PAR-22" in conflicts[1].message and "Cinema" in conflicts[1].message
@@ -199,20 +248,36 @@ def test_outside_opening_hours(world: dict[str, pd.DataFrame]) -> None:
     assert "Sa 10:00-14:00" in conflicts[0].message and "Nou taller" in conflicts[0].message
     assert check(world, plan_row(start=at(saturday, 10), end=at(saturday, 14), venue=CASAL)) == []
     sunday = day(6)
-    assert summary(check(world, plan_row(start=at(sunday, 10), end=at(sunday, 11),
-                                         venue=CASAL))) == [("p", "opening_hours", None)]
+    assert summary(
+        check(world, plan_row(start=at(sunday, 10), end=at(sunday, 11), venue=CASAL))
+    ) == [("p", "opening_hours", None)]
     # Empty or unparseable hours mean no check.
     assert check(world, plan_row(start=at(sunday, 3), end=at(sunday, 4), venue=AULA)) == []
     assert check(world, plan_row(start=at(sunday, 3), end=at(sunday, 4), venue=PARC)) == []
 
 
 def test_planned_rows_conflict_with_each_other(world: dict[str, pd.DataFrame]) -> None:
-    a = plan_row("a", at(day(1), 10), at(day(1), 12), venue=PARC, facilitators=[50],
-                 participants=[60, 61], title="Primer")
-    b = plan_row("b", at(day(1), 11), at(day(1), 13), venue=PARC, facilitators=[50],
-                 participants=[61], title="Segon")
-    c = plan_row("c", at(day(1), 13), at(day(1), 14), venue=PARC, facilitators=[50],
-                 participants=[61])  # touches b
+    a = plan_row(
+        "a",
+        at(day(1), 10),
+        at(day(1), 12),
+        venue=PARC,
+        facilitators=[50],
+        participants=[60, 61],
+        title="Primer",
+    )
+    b = plan_row(
+        "b",
+        at(day(1), 11),
+        at(day(1), 13),
+        venue=PARC,
+        facilitators=[50],
+        participants=[61],
+        title="Segon",
+    )
+    c = plan_row(
+        "c", at(day(1), 13), at(day(1), 14), venue=PARC, facilitators=[50], participants=[61]
+    )  # touches b
     conflicts = check(world, a, b, c)
     assert [(x.key, str(x.kind), x.other_key, x.other_session_id) for x in conflicts] == [
         ("a", "venue", "b", None),
@@ -231,23 +296,33 @@ def test_two_edited_sessions_conflict_with_each_other(world: dict[str, pd.DataFr
 
 def test_a_weekly_series_does_not_conflict_with_itself(world: dict[str, pd.DataFrame]) -> None:
     slots = occurrences(at(MONDAY, 17), at(MONDAY, 19), until=day(28))
-    rows = [plan_row(i, s, e, venue=CASAL, facilitators=[7], participants=[20])
-            for i, (s, e) in enumerate(slots)]
+    rows = [
+        plan_row(i, s, e, venue=CASAL, facilitators=[7], participants=[20])
+        for i, (s, e) in enumerate(slots)
+    ]
     assert len(rows) == 5 and check(world, *rows) == []
     # Moved onto the Cafè, only the first Monday clashes (venue, facilitator, participant).
-    rows = [r | {"starts_at": r["starts_at"].replace(hour=11),
-                 "ends_at": r["ends_at"].replace(hour=12)} for r in rows]
+    rows = [
+        r | {"starts_at": r["starts_at"].replace(hour=11), "ends_at": r["ends_at"].replace(hour=12)}
+        for r in rows
+    ]
     assert summary(check(world, *rows)) == [
-        (0, "venue", 101), (0, "facilitator", 101), (0, "participant", 101)]
+        (0, "venue", 101),
+        (0, "facilitator", 101),
+        (0, "participant", 101),
+    ]
 
 
 def test_conflicts_are_ordered_by_row_then_kind(world: dict[str, pd.DataFrame]) -> None:
-    first = plan_row("x", at(day(5), 13), at(day(5), 15), venue=CASAL,
-                     participants=list(range(1, 30)))
+    first = plan_row(
+        "x", at(day(5), 13), at(day(5), 15), venue=CASAL, participants=list(range(1, 30))
+    )
     second = plan_row("y", at(MONDAY, 11), at(MONDAY, 12), venue=CASAL, participants=[20])
     assert summary(check(world, first, second)) == [
-        ("x", "capacity", None), ("x", "opening_hours", None),
-        ("y", "venue", 101), ("y", "participant", 101),
+        ("x", "capacity", None),
+        ("x", "opening_hours", None),
+        ("y", "venue", 101),
+        ("y", "participant", 101),
     ]
 
 
@@ -260,10 +335,18 @@ def test_cancelled_existing_sessions_are_ignored(world: dict[str, pd.DataFrame])
 def test_nothing_existing_and_empty_frames(world: dict[str, pd.DataFrame]) -> None:
     empty = pd.DataFrame()
     row = plan_row(venue=CASAL, facilitators=[1], participants=[2])
-    assert find_conflicts(pd.DataFrame([row]), empty, facilitators=empty, invitations=empty,
-                          venues=empty) == []
-    assert find_conflicts(pd.DataFrame(), world["existing"], facilitators=empty,
-                          invitations=empty, venues=empty) == []
+    assert (
+        find_conflicts(
+            pd.DataFrame([row]), empty, facilitators=empty, invitations=empty, venues=empty
+        )
+        == []
+    )
+    assert (
+        find_conflicts(
+            pd.DataFrame(), world["existing"], facilitators=empty, invitations=empty, venues=empty
+        )
+        == []
+    )
 
 
 def test_planned_row_must_end_after_it_starts(world: dict[str, pd.DataFrame]) -> None:

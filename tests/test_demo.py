@@ -50,7 +50,8 @@ def test_social_services_centres_assets_and_categories(demo_engine: Engine) -> N
     with session_scope(demo_engine) as session:
         used = session.scalar(select(func.count(func.distinct(Asset.category_code))))
         unplaced = session.scalar(
-            select(func.count()).select_from(Asset).where(Asset.neighbourhood_id.is_(None)))
+            select(func.count()).select_from(Asset).where(Asset.neighbourhood_id.is_(None))
+        )
     assert used >= 10 and unplaced == 0
 
 
@@ -58,8 +59,9 @@ def test_amunt_services_and_participants(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as session:
         codes = set(session.scalars(select(Service.code)))
         ages = pd.Series(session.scalars(select(Participant.age_band)).all())
-        women = session.scalar(select(func.count()).select_from(Participant)
-                               .where(Participant.gender == "woman"))
+        women = session.scalar(
+            select(func.count()).select_from(Participant).where(Participant.gender == "woman")
+        )
     assert {"IMSS-AMUNT", "SAC", "BA", "CEB", "ECAS", "FEICAT", "CREU-ROJA"} <= codes
     assert len(ages) == 300
     assert 0.55 < women / 300 < 0.72  # Amunt!: 63.9% women
@@ -68,25 +70,37 @@ def test_amunt_services_and_participants(demo_engine: Engine) -> None:
 
 def test_a_year_of_sessions_of_the_four_community_types(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as session:
-        frame = pd.DataFrame(session.execute(
-            select(SessionRow.type, SessionRow.starts_at, SessionRow.status)).all(),
-            columns=["type", "starts_at", "status"])
+        frame = pd.DataFrame(
+            session.execute(select(SessionRow.type, SessionRow.starts_at, SessionRow.status)).all(),
+            columns=["type", "starts_at", "status"],
+        )
     assert frame.starts_at.min() >= dt.datetime(2022, 9, 1)
     assert frame.starts_at.max() <= dt.datetime(2023, 9, 30, 23, 59)
-    for kind in (SessionType.GROUP_DYNAMIC, SessionType.WORKSHOP, SessionType.CULTURAL_OUTING,
-                 SessionType.LEADERSHIP, SessionType.COORDINATION_MEETING):
+    for kind in (
+        SessionType.GROUP_DYNAMIC,
+        SessionType.WORKSHOP,
+        SessionType.CULTURAL_OUTING,
+        SessionType.LEADERSHIP,
+        SessionType.COORDINATION_MEETING,
+    ):
         assert (frame.type == kind.value).sum() >= 5, kind
     assert {"held", "cancelled"} <= set(frame.status)
 
 
 def test_attendance_has_core_groups_and_drop_outs(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as session:
-        att = pd.DataFrame(session.execute(text(
-            "SELECT a.participant_id, a.status, s.action_id, s.starts_at FROM attendance a "
-            "JOIN sessions s ON s.id = a.session_id WHERE s.action_id IS NOT NULL")).all(),
-            columns=["participant_id", "status", "action_id", "starts_at"])
-    rate = att.assign(hit=att.status == "attended").groupby(
-        ["action_id", "participant_id"]).hit.mean()
+        att = pd.DataFrame(
+            session.execute(
+                text(
+                    "SELECT a.participant_id, a.status, s.action_id, s.starts_at FROM attendance a "
+                    "JOIN sessions s ON s.id = a.session_id WHERE s.action_id IS NOT NULL"
+                )
+            ).all(),
+            columns=["participant_id", "status", "action_id", "starts_at"],
+        )
+    rate = (
+        att.assign(hit=att.status == "attended").groupby(["action_id", "participant_id"]).hit.mean()
+    )
     assert (rate > 0.8).mean() > 0.2  # a core that nearly always comes
     assert (rate < 0.4).mean() > 0.1  # and people who rarely come or drop out
     reached = att.loc[att.status == "attended", "participant_id"].nunique()
@@ -95,10 +109,13 @@ def test_attendance_has_core_groups_and_drop_outs(demo_engine: Engine) -> None:
 
 def test_collaboration_matches_the_amunt_paper(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as session:
-        rows = session.execute(text(
-            "SELECT a.code, b.code, SUM(c.intensity) FROM collaborations c "
-            "JOIN services a ON a.id = c.from_service_id "
-            "JOIN services b ON b.id = c.to_service_id GROUP BY a.code, b.code")).all()
+        rows = session.execute(
+            text(
+                "SELECT a.code, b.code, SUM(c.intensity) FROM collaborations c "
+                "JOIN services a ON a.id = c.from_service_id "
+                "JOIN services b ON b.id = c.to_service_id GROUP BY a.code, b.code"
+            )
+        ).all()
     weight: dict[frozenset[str], int] = {}
     for a, b, w in rows:
         key = frozenset((a, b))
@@ -116,10 +133,15 @@ def test_collaboration_matches_the_amunt_paper(demo_engine: Engine) -> None:
 
 def test_ssm_cat_reception_lowest_domains(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as session:
-        scores = pd.DataFrame(session.execute(text(
-            "SELECT a.phase, s.domain, s.level FROM assessment_scores s "
-            "JOIN assessments a ON a.id = s.assessment_id")).all(),
-            columns=["phase", "domain", "level"])
+        scores = pd.DataFrame(
+            session.execute(
+                text(
+                    "SELECT a.phase, s.domain, s.level FROM assessment_scores s "
+                    "JOIN assessments a ON a.id = s.assessment_id"
+                )
+            ).all(),
+            columns=["phase", "domain", "level"],
+        )
     reception = scores[scores.phase == "reception"].groupby("domain")["level"].mean()
     lowest = set(reception.nsmallest(4).index)
     assert lowest == {"finances", "community_participation", "work_training", "social_network"}
@@ -139,8 +161,16 @@ def test_demo_accounts_log_in(demo_engine: Engine) -> None:
 def _fingerprint(engine: Engine) -> str:
     digest = hashlib.sha256()
     with engine.connect() as conn:
-        for table in ("territory_units", "assets", "participants", "sessions", "attendance",
-                      "collaborations", "reported_ties", "assessment_scores"):
+        for table in (
+            "territory_units",
+            "assets",
+            "participants",
+            "sessions",
+            "attendance",
+            "collaborations",
+            "reported_ties",
+            "assessment_scores",
+        ):
             for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2")):
                 digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
@@ -167,8 +197,9 @@ def test_unknown_scale_is_refused(engine: Engine) -> None:
 
 def test_progress_is_reported(engine: Engine) -> None:
     seen: list[float] = []
-    generate_demo(engine, actor=Actor(username="t", role=Role.ADMIN),
-                  progress=lambda f, _m: seen.append(f))
+    generate_demo(
+        engine, actor=Actor(username="t", role=Role.ADMIN), progress=lambda f, _m: seen.append(f)
+    )
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
 
 
@@ -180,8 +211,9 @@ def test_demo_on_postgres_and_ids_continue(pg_engine: Engine) -> None:
     from community_map.trust import add_user
 
     with session_scope(pg_engine) as session:  # sequences were moved past explicit ids
-        add_user(session, actor=admin, username="after.demo", password="a-long-secret",
-                 role="educator")
+        add_user(
+            session, actor=admin, username="after.demo", password="a-long-secret", role="educator"
+        )
 
 
 @pytest.mark.slow

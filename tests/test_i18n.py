@@ -41,8 +41,12 @@ def test_every_string_is_in_the_catalogue(language: str, messages: dict) -> None
 @pytest.mark.parametrize("language", ["ca", "es"])
 def test_every_string_is_translated(language: str, messages: dict) -> None:
     catalog = _catalog(language)
-    untranslated = [m for m in messages if catalog.get(m) is not None
-                    and (not all(_forms(catalog.get(m).string)) or catalog.get(m).fuzzy)]
+    untranslated = [
+        m
+        for m in messages
+        if catalog.get(m) is not None
+        and (not all(_forms(catalog.get(m).string)) or catalog.get(m).fuzzy)
+    ]
     assert not untranslated, f"untranslated in {language}: {untranslated[:10]}"
 
 
@@ -70,10 +74,12 @@ def test_plural_messages_are_plural_entries(language: str, messages: dict) -> No
         assert entry is not None and entry.pluralizable, singular
         assert catalog.get(plural) is None, f"plural form stored as its own entry: {plural}"
     with i18n.language(language):
-        one = i18n.ngettext("{count} invalid polygon was repaired.",
-                            "{count} invalid polygons were repaired.", 1)
-        two = i18n.ngettext("{count} invalid polygon was repaired.",
-                            "{count} invalid polygons were repaired.", 2)
+        one = i18n.ngettext(
+            "{count} invalid polygon was repaired.", "{count} invalid polygons were repaired.", 1
+        )
+        two = i18n.ngettext(
+            "{count} invalid polygon was repaired.", "{count} invalid polygons were repaired.", 2
+        )
     assert one != two and "invalid" not in one + two
 
 
@@ -88,8 +94,15 @@ def test_active_language_translates() -> None:
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("ca-ES", "ca"), ("ca", "ca"), ("es_ES", "es"), ("en-GB", "en"), ("fr-FR", "en"),
-     (None, "en"), ("", "en")],
+    [
+        ("ca-ES", "ca"),
+        ("ca", "ca"),
+        ("es_ES", "es"),
+        ("en-GB", "en"),
+        ("fr-FR", "en"),
+        (None, "en"),
+        ("", "en"),
+    ],
 )
 def test_language_from_browser_locale(locale: str | None, expected: str) -> None:
     assert i18n.language_from_locale(locale) == expected

@@ -22,15 +22,17 @@ def test_ical_export_of_the_demo(demo_engine: Engine) -> None:
 
     with Session(demo_engine) as session:
         programme = programme_frame(session)
-    first = programme_to_ical(programme, calendar_name="Demo",
-                              stamp=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    first = programme_to_ical(
+        programme, calendar_name="Demo", stamp=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
     second = programme_to_ical(programme, calendar_name="Demo")
     calendar = Calendar.from_ical(first)
     events = calendar.walk("VEVENT")
     # Every session is one event or one occurrence of a recurring event, none twice.
     assert sorted(s for e in events for s in _event_starts(e)) == sorted(
         dt.datetime.combine(d, dt.time.fromisoformat(t), tzinfo=ZoneInfo("Europe/Madrid"))
-        for d, t in zip(programme["date"], programme["start"], strict=True))
+        for d, t in zip(programme["date"], programme["start"], strict=True)
+    )
     assert len(calendar.walk("VTIMEZONE")) == 1
     assert str(calendar["X-WR-CALNAME"]) == "Demo"
     uids = [str(e["UID"]) for e in events]
@@ -42,8 +44,9 @@ def test_ical_export_of_the_demo(demo_engine: Engine) -> None:
     start = event.decoded("DTSTART")
     assert start.tzinfo is not None
     assert getattr(start.tzinfo, "key", str(start.tzinfo)) == "Europe/Madrid"
-    expected = dt.datetime.combine(row["date"], dt.time.fromisoformat(row["start"]),
-                                   tzinfo=ZoneInfo("Europe/Madrid"))
+    expected = dt.datetime.combine(
+        row["date"], dt.time.fromisoformat(row["start"]), tzinfo=ZoneInfo("Europe/Madrid")
+    )
     assert start == expected and start.utcoffset() == expected.utcoffset()
     assert str(event["SUMMARY"]) == row["title"]
     assert str(event["LOCATION"]) == row["venue"]
@@ -64,10 +67,23 @@ def _event_starts(event: Any) -> list[dt.datetime]:
 
 
 def _series(days: list[dt.date], **changes: Any) -> pd.DataFrame:
-    base = {"action_code": "ACT-1", "action_title": "Cooking", "type": "workshop",
-            "title": "Cuina", "start": "18:00", "end": "19:30", "venue_code": "EQ-1",
-            "venue": "Casal", "facilitators": "PRO-1", "partners": "", "capacity": 12,
-            "status": "planned", "cancel_reason": "", "notes": "", "series_id": 7}
+    base = {
+        "action_code": "ACT-1",
+        "action_title": "Cooking",
+        "type": "workshop",
+        "title": "Cuina",
+        "start": "18:00",
+        "end": "19:30",
+        "venue_code": "EQ-1",
+        "venue": "Casal",
+        "facilitators": "PRO-1",
+        "partners": "",
+        "capacity": 12,
+        "status": "planned",
+        "cancel_reason": "",
+        "notes": "",
+        "series_id": 7,
+    }
     return pd.DataFrame([{**base, "date": d} for d in days]).assign(**changes)
 
 
@@ -76,15 +92,13 @@ def test_ical_an_unchanged_series_is_one_recurring_event_across_summer_time() ->
 
     # every two weeks from 17 March 2025; summer time starts on 30 March
     days = [dt.date(2025, 3, 17) + dt.timedelta(weeks=2 * i) for i in range(4)]
-    events = Calendar.from_ical(programme_to_ical(_series(days), calendar_name="x")).walk(
-        "VEVENT")
+    events = Calendar.from_ical(programme_to_ical(_series(days), calendar_name="x")).walk("VEVENT")
     assert len(events) == 1
     starts = _event_starts(events[0])
     madrid = ZoneInfo("Europe/Madrid")
     assert starts == [dt.datetime.combine(d, dt.time(18), tzinfo=madrid) for d in days]
     assert [s.utcoffset() for s in starts] == [dt.timedelta(hours=h) for h in (1, 2, 2, 2)]
-    assert events[0].decoded("DTEND") - events[0].decoded("DTSTART") == dt.timedelta(
-        minutes=90)
+    assert events[0].decoded("DTEND") - events[0].decoded("DTSTART") == dt.timedelta(minutes=90)
 
 
 @pytest.mark.parametrize("change", ["cancelled", "moved", "gap", "renamed"])
@@ -101,21 +115,34 @@ def test_ical_a_changed_series_is_one_event_per_session(change: str) -> None:
         programme = programme.drop(index=2).reset_index(drop=True)
     else:
         programme.loc[1, "title"] = "Other"
-    events = Calendar.from_ical(programme_to_ical(programme, calendar_name="x")).walk(
-        "VEVENT")
+    events = Calendar.from_ical(programme_to_ical(programme, calendar_name="x")).walk("VEVENT")
     assert len(events) == len(programme) and not any("RRULE" in e for e in events)
     assert [e.decoded("DTSTART").date() for e in events] == list(programme["date"])
 
     from icalendar import Calendar
 
-    programme = pd.DataFrame([{
-        "action_code": "ACT-1", "action_title": "Cooking", "type": "workshop", "title": "",
-        "date": dt.date(2025, 7, 1), "start": "17:00", "end": "19:00", "venue_code": "EQ-1",
-        "venue": "", "facilitators": "PRO-1", "partners": "", "capacity": pd.NA,
-        "status": "planned", "cancel_reason": "", "notes": "",
-    }])
-    event = Calendar.from_ical(programme_to_ical(programme, calendar_name="x")).walk(
-        "VEVENT")[0]
+    programme = pd.DataFrame(
+        [
+            {
+                "action_code": "ACT-1",
+                "action_title": "Cooking",
+                "type": "workshop",
+                "title": "",
+                "date": dt.date(2025, 7, 1),
+                "start": "17:00",
+                "end": "19:00",
+                "venue_code": "EQ-1",
+                "venue": "",
+                "facilitators": "PRO-1",
+                "partners": "",
+                "capacity": pd.NA,
+                "status": "planned",
+                "cancel_reason": "",
+                "notes": "",
+            }
+        ]
+    )
+    event = Calendar.from_ical(programme_to_ical(programme, calendar_name="x")).walk("VEVENT")[0]
     assert event.decoded("DTSTART").utcoffset() == dt.timedelta(hours=2)
     assert str(event["SUMMARY"]) == "Workshop"  # no title: the type's label
     assert str(event["LOCATION"]) == "EQ-1"

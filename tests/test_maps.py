@@ -7,8 +7,12 @@ import shapely
 from community_map.territory import maps
 
 CATEGORIES = pd.DataFrame(
-    {"name_ca": ["Biblioteca", "Mercat"], "name_es": ["Biblioteca", "Mercado"],
-     "name_en": ["Library", "Market"], "colour": ["#9467bd", "#bcbd22"]},
+    {
+        "name_ca": ["Biblioteca", "Mercat"],
+        "name_es": ["Biblioteca", "Mercado"],
+        "name_en": ["Library", "Market"],
+        "colour": ["#9467bd", "#bcbd22"],
+    },
     index=["library", "market"],
 )
 
@@ -16,10 +20,18 @@ CATEGORIES = pd.DataFrame(
 def _assets(names: list[str], categories: list[str], stale: list[bool]) -> gpd.GeoDataFrame:
     n = len(names)
     return gpd.GeoDataFrame(
-        {"name": names, "category": categories, "address": ["C/ Major, 1"] * n,
-         "accessibility": ["accessible"] * n, "opening_hours": [""] * n,
-         "last_verified": [pd.Timestamp("2026-01-02")] * n, "stale": stale},
-        geometry=[shapely.Point(430_000 + 100 * i, 4_581_000) for i in range(n)], crs=25831)
+        {
+            "name": names,
+            "category": categories,
+            "address": ["C/ Major, 1"] * n,
+            "accessibility": ["accessible"] * n,
+            "opening_hours": [""] * n,
+            "last_verified": [pd.Timestamp("2026-01-02")] * n,
+            "stale": stale,
+        },
+        geometry=[shapely.Point(430_000 + 100 * i, 4_581_000) for i in range(n)],
+        crs=25831,
+    )
 
 
 def test_one_layer_group_per_category_with_counts() -> None:
@@ -36,17 +48,24 @@ def test_data_is_escaped_everywhere() -> None:
     assets = _assets([evil], ["library"], [False])
     html = maps.map_to_html(maps.map_from_assets(assets, categories=CATEGORIES))
     assert "<img src=x" not in html
-    assert "onerror=\\\"alert" not in html and 'onerror="alert' not in html
+    assert 'onerror=\\"alert' not in html and 'onerror="alert' not in html
     assert "\\u0026lt;img src=x onerror=\\u0026quot;alert(1)\\u0026quot;\\u0026gt;" in html
 
 
 def test_boundary_and_choropleth_tooltips_are_escaped() -> None:
-    hoods = gpd.GeoDataFrame({"code": ["01"], "name": ["<b>Raval</b>"]},
-                             geometry=[shapely.box(430_000, 4_581_000, 431_000, 4_582_000)],
-                             crs=25831)
+    hoods = gpd.GeoDataFrame(
+        {"code": ["01"], "name": ["<b>Raval</b>"]},
+        geometry=[shapely.box(430_000, 4_581_000, 431_000, 4_582_000)],
+        crs=25831,
+    )
     assets = _assets(["A"], ["library"], [False])
-    fmap = maps.map_from_assets(assets, categories=CATEGORIES, neighbourhoods=hoods,
-                                indicator=pd.Series({"01": 3.0}), indicator_title="<i>x</i>")
+    fmap = maps.map_from_assets(
+        assets,
+        categories=CATEGORIES,
+        neighbourhoods=hoods,
+        indicator=pd.Series({"01": 3.0}),
+        indicator_title="<i>x</i>",
+    )
     html = maps.map_to_html(fmap)
     assert "<b>Raval</b>" not in html and "<i>x</i>" not in html
 

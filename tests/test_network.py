@@ -114,49 +114,77 @@ def test_regular_windows_separate_cumulative_sliding() -> None:
         ("2022-09", dt.date(2022, 9, 1), dt.date(2022, 10, 1)),
         ("2022-10", dt.date(2022, 10, 1), dt.date(2022, 11, 1)),
         ("2022-11", dt.date(2022, 11, 1), dt.date(2022, 12, 1)),
-        ("2022-12", dt.date(2022, 12, 1), dt.date(2023, 1, 1))]
+        ("2022-12", dt.date(2022, 12, 1), dt.date(2023, 1, 1)),
+    ]
     cumulative = regular_windows(start, end, mode="cumulative")
     assert {w.start for w in cumulative} == {dt.date(2022, 9, 1)}
     sliding = regular_windows(start, end, mode="sliding", span=3)
     assert [(w.start, w.end) for w in sliding] == [
-        (dt.date(2022, 9, 1), dt.date(2022, 12, 1)), (dt.date(2022, 10, 1), dt.date(2023, 1, 1))]
+        (dt.date(2022, 9, 1), dt.date(2022, 12, 1)),
+        (dt.date(2022, 10, 1), dt.date(2023, 1, 1)),
+    ]
     with pytest.raises(ValidationError):
         regular_windows(end, start)
 
 
 def test_networks_per_wave() -> None:
-    waves = windows_from_waves({"T0": (dt.date(2022, 9, 1), dt.date(2022, 9, 30)),
-                                "T1": (dt.date(2022, 10, 1), dt.date(2022, 10, 31))})
-    att = ATTENDANCE.assign(starts_at=ATTENDANCE.session_id.map({
-        "s1": "2022-09-05 10:00", "s2": "2022-09-30 18:00", "s3": "2022-10-01 10:00",
-        "s4": "2022-10-20 10:00"}))
+    waves = windows_from_waves(
+        {
+            "T0": (dt.date(2022, 9, 1), dt.date(2022, 9, 30)),
+            "T1": (dt.date(2022, 10, 1), dt.date(2022, 10, 31)),
+        }
+    )
+    att = ATTENDANCE.assign(
+        starts_at=ATTENDANCE.session_id.map(
+            {
+                "s1": "2022-09-05 10:00",
+                "s2": "2022-09-30 18:00",
+                "s3": "2022-10-01 10:00",
+                "s4": "2022-10-20 10:00",
+            }
+        )
+    )
     graphs = participant_networks(att, waves)
     assert _edges(graphs["T0"], "weight") == {"AB": 2, "AC": 1, "BC": 1}
-    assert _edges(graphs["T1"], "weight") == {"AB": 1, "AC": 1, "AD": 1, "BC": 1, "BD": 1,
-                                              "CD": 2}
+    assert _edges(graphs["T1"], "weight") == {"AB": 1, "AC": 1, "AD": 1, "BC": 1, "BD": 1, "CD": 2}
 
 
 def test_reported_ties_and_layers() -> None:
-    ties = pd.DataFrame({"from_participant_id": ["A", "B", "A", "D"],
-                         "to_participant_id": ["B", "A", "C", "A"],
-                         "observed_on": ["2022-10-01", "2023-06-01", "2023-06-01",
-                                         "2023-06-02"]})
+    ties = pd.DataFrame(
+        {
+            "from_participant_id": ["A", "B", "A", "D"],
+            "to_participant_id": ["B", "A", "C", "A"],
+            "observed_on": ["2022-10-01", "2023-06-01", "2023-06-01", "2023-06-02"],
+        }
+    )
     t1 = Window("T1", dt.date(2023, 1, 1), dt.date(2024, 1, 1))
     reported = graph_from_reported_ties(ties, window=t1)
     assert _edges(reported, "weight") == {"AB": 1, "AC": 1, "AD": 1}
     directed = graph_from_reported_ties(ties, directed=True)
     assert directed.has_edge("A", "B") and directed.has_edge("B", "A")
-    both = combine_layers(("coattendance", graph_from_attendance(ATTENDANCE)),
-                          ("reported", reported))
+    both = combine_layers(
+        ("coattendance", graph_from_attendance(ATTENDANCE)), ("reported", reported)
+    )
     assert both["A"]["B"]["weight"] == 4 and both["A"]["B"]["layers"] == "coattendance;reported"
 
 
 def test_service_network_counts_by_hand() -> None:
-    fac = pd.DataFrame({"session_id": [1, 1, 2, 2, 3], "service": ["SC", "JG", "SC", "JG", "CA"],
-                        "starts_at": ["2023-01-01"] * 5})
+    fac = pd.DataFrame(
+        {
+            "session_id": [1, 1, 2, 2, 3],
+            "service": ["SC", "JG", "SC", "JG", "CA"],
+            "starts_at": ["2023-01-01"] * 5,
+        }
+    )
     par = pd.DataFrame({"session_id": [3], "service": ["SC"], "starts_at": ["2023-01-01"]})
-    col = pd.DataFrame({"from_service": ["SC", "JG"], "to_service": ["JG", "SC"],
-                        "occurred_on": ["2023-02-01", "2023-03-01"], "intensity": [3, 4]})
+    col = pd.DataFrame(
+        {
+            "from_service": ["SC", "JG"],
+            "to_service": ["JG", "SC"],
+            "occurred_on": ["2023-02-01", "2023-03-01"],
+            "intensity": [3, 4],
+        }
+    )
     G = service_network(fac, par, col)
     assert G["SC"]["JG"]["weight"] == 2 + 7  # two co-led sessions + intensities 3 and 4
     assert G["SC"]["CA"]["weight"] == 1 and G["SC"]["CA"]["partnership"] == 1
@@ -188,8 +216,10 @@ def test_demo_referrals_are_directed_and_professionals_are_nodes(demo_engine) ->
     year = [Window("2022-23", dt.date(2022, 9, 1), dt.date(2023, 10, 1))]
     referrals = networks_by_window(tables, year, layer="referrals")["2022-23"]
     assert referrals.is_directed()
-    assert referrals["IMSS-AMUNT"]["BA"]["weight"] > referrals.get_edge_data(
-        "BA", "IMSS-AMUNT", {"weight": 0})["weight"]  # social care refers to job guidance
+    assert (
+        referrals["IMSS-AMUNT"]["BA"]["weight"]
+        > referrals.get_edge_data("BA", "IMSS-AMUNT", {"weight": 0})["weight"]
+    )  # social care refers to job guidance
     metrics = graph_metrics(referrals)
     assert 0 <= metrics["reciprocity"] <= 1
     pros = networks_by_window(tables, year, layer="professionals")["2022-23"]

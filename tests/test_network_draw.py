@@ -45,6 +45,7 @@ def test_cap_keeps_the_strongest_or_the_ego_network() -> None:
 def test_labels_and_titles_are_escaped() -> None:
     G = nx.Graph([("a", "b")])
     evil = '<img src=x onerror="alert(1)">'
-    page = network_html(G, positions=stable_layout([G]), labels={"a": evil},
-                        titles={"b": evil}).html
+    page = network_html(
+        G, positions=stable_layout([G]), labels={"a": evil}, titles={"b": evil}
+    ).html
     assert "<img src=x" not in page

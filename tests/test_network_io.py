@@ -49,10 +49,12 @@ def _windows() -> dict[str, tuple[dt.date, dt.date, nx.Graph]]:
 
 def _attributes() -> pd.DataFrame:
     return pd.DataFrame(
-        {"label": [LABEL, None, None, None],
-         "group": ["Youth", "Elders", None, "Youth"],
-         "neighbourhood": ["Raval", "Gòtic", "Raval", "Sants"],
-         "age": [15, 70, 34, np.int64(16)]},
+        {
+            "label": [LABEL, None, None, None],
+            "group": ["Youth", "Elders", None, "Youth"],
+            "neighbourhood": ["Raval", "Gòtic", "Raval", "Sants"],
+            "age": [15, 70, 34, np.int64(16)],
+        },
         index=pd.Index(["a", "b", "c", "d"], name="participant"),
     )
 
@@ -71,12 +73,17 @@ def _by_id(root: ET.Element, path: str) -> dict[str, ET.Element]:
 
 
 def _edges(root: ET.Element) -> dict[frozenset[str], ET.Element]:
-    return {frozenset((str(e.get("source")), str(e.get("target")))): e
-            for e in root.findall("g:graph/g:edges/g:edge", NS)}
+    return {
+        frozenset((str(e.get("source")), str(e.get("target")))): e
+        for e in root.findall("g:graph/g:edges/g:edge", NS)
+    }
 
 
-JAN, FEB, MAR = ("2024-01-01", "2024-01-31"), ("2024-02-01", "2024-02-29"), \
-    ("2024-03-01", "2024-03-31")
+JAN, FEB, MAR = (
+    ("2024-01-01", "2024-01-31"),
+    ("2024-02-01", "2024-02-29"),
+    ("2024-03-01", "2024-03-31"),
+)
 
 
 def test_gexf_header(gexf: bytes) -> None:
@@ -108,10 +115,11 @@ def test_gexf_edge_spells_and_dynamic_weights(gexf: bytes) -> None:
     assert _spells(ab) == [(JAN[0], MAR[1])]
     assert _spells(bc) == [JAN, MAR]  # gone in February: two spells
     assert _spells(ad) == [MAR]
-    weights = [(a.get("for"), a.get("value"), a.get("start"), a.get("end"))
-               for a in ab.findall("g:attvalues/g:attvalue", NS)]
-    assert weights == [("weight", "2.0", *JAN), ("weight", "3.0", *FEB),
-                       ("weight", "1.5", *MAR)]
+    weights = [
+        (a.get("for"), a.get("value"), a.get("start"), a.get("end"))
+        for a in ab.findall("g:attvalues/g:attvalue", NS)
+    ]
+    assert weights == [("weight", "2.0", *JAN), ("weight", "3.0", *FEB), ("weight", "1.5", *MAR)]
     assert [a.get("value") for a in bc.findall("g:attvalues/g:attvalue", NS)] == ["1.0", "4.0"]
     ids = [e.get("id") for e in ET.fromstring(gexf).findall("g:graph/g:edges/g:edge", NS)]
     assert len(set(ids)) == 3
@@ -122,21 +130,27 @@ def test_gexf_attribute_declarations_and_static_node_values(gexf: bytes) -> None
     declared = {a.get("mode"): a for a in root.findall("g:graph/g:attributes", NS)}
     node_decl, edge_decl = declared["static"], declared["dynamic"]
     assert node_decl.get("class") == "node" and edge_decl.get("class") == "edge"
-    titles = {a.get("title"): (a.get("id"), a.get("type"))
-              for a in node_decl.findall("g:attribute", NS)}
+    titles = {
+        a.get("title"): (a.get("id"), a.get("type")) for a in node_decl.findall("g:attribute", NS)
+    }
     assert set(titles) == {"group", "neighbourhood", "age"}  # the label is not an attribute
     assert titles["age"][1] == "long" and titles["group"][1] == "string"
     assert [(a.get("id"), a.get("type")) for a in edge_decl.findall("g:attribute", NS)] == [
-        ("weight", "double")]
+        ("weight", "double")
+    ]
     nodes = _by_id(root, "g:graph/g:nodes/g:node")
     by_title = {t: i for t, (i, _type) in titles.items()}
 
     def values(node: str) -> dict[str | None, str | None]:
-        return {a.get("for"): a.get("value")
-                for a in nodes[node].findall("g:attvalues/g:attvalue", NS)}
+        return {
+            a.get("for"): a.get("value") for a in nodes[node].findall("g:attvalues/g:attvalue", NS)
+        }
 
-    assert values("b") == {by_title["group"]: "Elders", by_title["neighbourhood"]: "Gòtic",
-                           by_title["age"]: "70"}
+    assert values("b") == {
+        by_title["group"]: "Elders",
+        by_title["neighbourhood"]: "Gòtic",
+        by_title["age"]: "70",
+    }
     assert by_title["group"] not in values("c")  # missing values are left out
     assert values("d")[by_title["age"]] == "16"
 
@@ -176,9 +190,12 @@ def test_gexf_labels_from_the_graphs_and_integer_ids() -> None:
     G = nx.Graph()
     G.add_node(1, label="Anna")
     G.add_edge(1, 2, weight=np.float64(2))
-    root = ET.fromstring(graphs_to_gexf(
-        {"T0": (D(2024, 1, 1), D(2024, 2, 1), G)},
-        node_attributes=pd.DataFrame({"service": ["CSS"]}, index=[2])))
+    root = ET.fromstring(
+        graphs_to_gexf(
+            {"T0": (D(2024, 1, 1), D(2024, 2, 1), G)},
+            node_attributes=pd.DataFrame({"service": ["CSS"]}, index=[2]),
+        )
+    )
     nodes = _by_id(root, "g:graph/g:nodes/g:node")
     assert nodes["1"].get("label") == "Anna" and nodes["2"].get("label") == "2"
     assert [a.get("value") for a in nodes["2"].findall("g:attvalues/g:attvalue", NS)] == ["CSS"]
@@ -193,10 +210,13 @@ def test_gexf_directed_windows() -> None:
     assert len(root.findall("g:graph/g:edges/g:edge", NS)) == 2
 
 
-@pytest.mark.parametrize("starts", [
-    [D(2024, 1, 1)] * 3,  # cumulative
-    [D(2023, 11, 1), D(2023, 12, 1), D(2024, 1, 1)],  # sliding, three months each
-])
+@pytest.mark.parametrize(
+    "starts",
+    [
+        [D(2024, 1, 1)] * 3,  # cumulative
+        [D(2023, 11, 1), D(2023, 12, 1), D(2024, 1, 1)],  # sliding, three months each
+    ],
+)
 def test_gexf_overlapping_windows_are_shown_from_the_previous_end(
     starts: list[dt.date],
 ) -> None:
@@ -210,9 +230,10 @@ def test_gexf_overlapping_windows_are_shown_from_the_previous_end(
     edges = _edges(root)
     first_day = starts[0].isoformat()
     assert _spells(edges[frozenset("ab")]) == [(first_day, FEB[1])]
-    assert [(a.get("value"), a.get("start"), a.get("end"))
-            for a in edges[frozenset("ab")].findall("g:attvalues/g:attvalue", NS)] == [
-        ("1.0", first_day, JAN[1]), ("2.0", *FEB)]
+    assert [
+        (a.get("value"), a.get("start"), a.get("end"))
+        for a in edges[frozenset("ab")].findall("g:attvalues/g:attvalue", NS)
+    ] == [("1.0", first_day, JAN[1]), ("2.0", *FEB)]
     assert _spells(edges[frozenset("ac")]) == [MAR]
 
 
@@ -221,16 +242,25 @@ def test_gexf_of_no_windows_is_valid() -> None:
     assert H.number_of_nodes() == 0
 
 
-@pytest.mark.parametrize("windows", [
-    {"T0": (D(2024, 2, 1), D(2024, 1, 1), nx.Graph())},
-    {"T0": (D(2024, 1, 1), D(2024, 4, 1), nx.Graph()),  # T1 lies inside T0
-     "T1": (D(2024, 2, 1), D(2024, 3, 1), nx.Graph())},
-    {"T0": (D(2024, 1, 1), D(2024, 3, 1), nx.Graph()),  # same end
-     "T1": (D(2024, 2, 1), D(2024, 3, 1), nx.Graph())},
-    {"T0": (D(2024, 1, 1), D(2024, 2, 1), nx.Graph()),
-     "T1": (D(2024, 2, 1), D(2024, 3, 1), nx.DiGraph())},
-    {"T0": (D(2024, 1, 1), D(2024, 2, 1), nx.Graph([(1, "1")]))},
-])
+@pytest.mark.parametrize(
+    "windows",
+    [
+        {"T0": (D(2024, 2, 1), D(2024, 1, 1), nx.Graph())},
+        {
+            "T0": (D(2024, 1, 1), D(2024, 4, 1), nx.Graph()),  # T1 lies inside T0
+            "T1": (D(2024, 2, 1), D(2024, 3, 1), nx.Graph()),
+        },
+        {
+            "T0": (D(2024, 1, 1), D(2024, 3, 1), nx.Graph()),  # same end
+            "T1": (D(2024, 2, 1), D(2024, 3, 1), nx.Graph()),
+        },
+        {
+            "T0": (D(2024, 1, 1), D(2024, 2, 1), nx.Graph()),
+            "T1": (D(2024, 2, 1), D(2024, 3, 1), nx.DiGraph()),
+        },
+        {"T0": (D(2024, 1, 1), D(2024, 2, 1), nx.Graph([(1, "1")]))},
+    ],
+)
 def test_gexf_rejects_bad_windows(windows: dict) -> None:
     with pytest.raises(ValidationError):
         graphs_to_gexf(windows)
@@ -241,8 +271,7 @@ def test_gexf_rejects_bad_windows(windows: dict) -> None:
 
 def _graph() -> nx.Graph:
     G = nx.Graph(name="T0")
-    G.add_node(1, label=LABEL, group="Youth", age=np.int64(15), score=np.float64(0.5),
-               active=True)
+    G.add_node(1, label=LABEL, group="Youth", age=np.int64(15), score=np.float64(0.5), active=True)
     G.add_node(2, label="Bo", group=None, age=3, score=1, active=False)
     G.add_node(3, label="Çèlia", age=float("nan"), since=dt.date(2024, 1, 5))
     G.add_edge(1, 2, weight=np.float64(2.5), shared=np.int64(2), layers=["a", "b"])
@@ -254,8 +283,13 @@ def test_graphml_round_trip() -> None:
     H = nx.read_graphml(io.BytesIO(graph_to_graphml(_graph())))
     assert set(H.nodes) == {"1", "2", "3"}
     assert H.graph["name"] == "T0"
-    assert H.nodes["1"] == {"label": LABEL, "group": "Youth", "age": 15, "score": 0.5,
-                            "active": True}
+    assert H.nodes["1"] == {
+        "label": LABEL,
+        "group": "Youth",
+        "age": 15,
+        "score": 0.5,
+        "active": True,
+    }
     assert H.nodes["2"] == {"label": "Bo", "age": 3, "score": 1.0, "active": False}
     assert H.nodes["3"] == {"label": "Çèlia", "since": "2024-01-05"}
     assert H["1"]["2"] == {"weight": 2.5, "shared": 2, "layers": "a;b"}
@@ -266,8 +300,10 @@ def test_graphml_escapes_and_types() -> None:
     data = graph_to_graphml(_graph())
     assert LABEL.encode() not in data
     root = ET.fromstring(data)
-    keys = {(k.get("for"), k.get("attr.name")): k.get("attr.type")
-            for k in root.findall("{http://graphml.graphdrawing.org/xmlns}key")}
+    keys = {
+        (k.get("for"), k.get("attr.name")): k.get("attr.type")
+        for k in root.findall("{http://graphml.graphdrawing.org/xmlns}key")
+    }
     assert keys[("node", "score")] == "double"  # 0.5 and 1 become one type
     assert keys[("node", "age")] in {"int", "long"}
     assert keys[("edge", "weight")] == "double"
@@ -278,8 +314,9 @@ def test_csv_round_trip() -> None:
     assert nodes_csv.startswith(b"\xef\xbb\xbf") and edges_csv.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in nodes_csv
     nodes = pd.read_csv(io.BytesIO(nodes_csv), encoding="utf-8-sig", dtype={"id": str})
-    edges = pd.read_csv(io.BytesIO(edges_csv), encoding="utf-8-sig",
-                        dtype={"source": str, "target": str})
+    edges = pd.read_csv(
+        io.BytesIO(edges_csv), encoding="utf-8-sig", dtype={"source": str, "target": str}
+    )
     assert list(nodes.columns) == ["id", "label", "group", "age", "score", "active", "since"]
     assert nodes["id"].tolist() == ["1", "2", "3"]
     assert nodes["label"].tolist() == [LABEL, "Bo", "Çèlia"]
@@ -301,17 +338,20 @@ def test_csv_of_an_empty_graph_has_headers() -> None:
 # -- Excel ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "taken", "expected"), [
-    ("T0", [], "T0"),
-    ("2024/Q1: [pilot]?*", [], "2024-Q1- (pilot)--"),
-    ("x" * 40, [], "x" * 31),
-    ("x" * 40, ["x" * 31], "x" * 27 + " (2)"),
-    ("t0", ["T0", "t0 (2)"], "t0 (3)"),
-    ("'quoted'", [], "quoted"),
-    ("History", [], "History (2)"),
-    ("///", [], "---"),
-    ("", [], "Sheet"),
-])
+@pytest.mark.parametrize(
+    ("name", "taken", "expected"),
+    [
+        ("T0", [], "T0"),
+        ("2024/Q1: [pilot]?*", [], "2024-Q1- (pilot)--"),
+        ("x" * 40, [], "x" * 31),
+        ("x" * 40, ["x" * 31], "x" * 27 + " (2)"),
+        ("t0", ["T0", "t0 (2)"], "t0 (3)"),
+        ("'quoted'", [], "quoted"),
+        ("History", [], "History (2)"),
+        ("///", [], "---"),
+        ("", [], "Sheet"),
+    ],
+)
 def test_sheet_names(name: str, taken: list[str], expected: str) -> None:
     result = sheet_name(name, taken)
     assert result == expected
@@ -319,20 +359,36 @@ def test_sheet_names(name: str, taken: list[str], expected: str) -> None:
 
 
 def _metrics() -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    per_window = pd.DataFrame({"window": ["2024/01", "2024/01 ", "=bad"], "nodes": [4, 3, 2],
-                               "density": [0.5, 1 / 3, np.nan]})
-    node = pd.DataFrame({"degree": [2, 1], "betweenness": [0.25, 0.0], "label": ["=1+1", "B"]},
-                        index=pd.Index(["a", "b"], name="participant"))
+    per_window = pd.DataFrame(
+        {
+            "window": ["2024/01", "2024/01 ", "=bad"],
+            "nodes": [4, 3, 2],
+            "density": [0.5, 1 / 3, np.nan],
+        }
+    )
+    node = pd.DataFrame(
+        {"degree": [2, 1], "betweenness": [0.25, 0.0], "label": ["=1+1", "B"]},
+        index=pd.Index(["a", "b"], name="participant"),
+    )
     unnamed = pd.DataFrame({"degree": [np.int64(1)]}, index=["c"])
-    return per_window, {"2024/01": node, "2024/01 ": node, "windows": unnamed,
-                        "A very long window name that Excel refuses": node}
+    return per_window, {
+        "2024/01": node,
+        "2024/01 ": node,
+        "windows": unnamed,
+        "A very long window name that Excel refuses": node,
+    }
 
 
 def test_metrics_workbook() -> None:
     per_window, per_node = _metrics()
     book = load_workbook(io.BytesIO(metrics_to_excel(per_window, per_node)))
-    assert book.sheetnames == ["Windows", "2024-01", "2024-01 (2)", "windows (2)",
-                               "A very long window name that Ex"]
+    assert book.sheetnames == [
+        "Windows",
+        "2024-01",
+        "2024-01 (2)",
+        "windows (2)",
+        "A very long window name that Ex",
+    ]
     windows = book["Windows"]
     rows = [[c.value for c in row] for row in windows.iter_rows()]
     assert rows[0] == ["window", "nodes", "density"]
@@ -358,7 +414,6 @@ def test_metrics_workbook_language(language: str) -> None:
     # Until the catalogues hold the new strings the English text is used; either way
     # the first sheet is the windows sheet and the others keep their window names.
     per_window, per_node = _metrics()
-    book = load_workbook(io.BytesIO(metrics_to_excel(per_window, per_node,
-                                                     language=language)))
+    book = load_workbook(io.BytesIO(metrics_to_excel(per_window, per_node, language=language)))
     assert len(book.sheetnames) == 5
     assert book.sheetnames[1] == "2024-01"

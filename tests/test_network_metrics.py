@@ -73,7 +73,8 @@ def test_graph_metrics_match_networkx(G: nx.Graph) -> None:
         ours = node_metrics(G).groupby("community").apply(lambda t: set(t.index)).tolist()
         assert m["communities"] == len(ours)
         assert m["modularity"] == pytest.approx(
-            nx.community.modularity(G, ours, weight="weight"), abs=1e-9)
+            nx.community.modularity(G, ours, weight="weight"), abs=1e-9
+        )
         louvain = nx.community.louvain_communities(G, weight="weight", seed=0)
         reference = nx.community.modularity(G, louvain, weight="weight")
         assert m["modularity"] >= reference - 0.05

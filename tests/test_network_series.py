@@ -17,17 +17,24 @@ from community_map.cli import main
 from community_map.demo.waves import AMUNT_WAVES, amunt_wave_options
 from community_map.errors import ValidationError
 
-ATTENDANCE = pd.DataFrame({
-    "participant_id": [1, 2, 1, 3, 4, 4],
-    "session_id": [10, 10, 11, 11, 12, 13],
-    "starts_at": pd.to_datetime(["2023-01-05", "2023-01-05", "2023-02-07", "2023-02-07",
-                                 "2023-03-01", "2023-03-02"]),
-})
-PEOPLE = pd.DataFrame({"code": ["P1", "P2", "P3", "P4", "P5"],
-                       "district": ["x", "x", "y", "y", None],
-                       "enrolled_on": [None, None, None, None, dt.date(2023, 3, 1)],
-                       "exited_on": [None, dt.date(2023, 1, 31), None, None, None]},
-                      index=[1, 2, 3, 4, 5])
+ATTENDANCE = pd.DataFrame(
+    {
+        "participant_id": [1, 2, 1, 3, 4, 4],
+        "session_id": [10, 10, 11, 11, 12, 13],
+        "starts_at": pd.to_datetime(
+            ["2023-01-05", "2023-01-05", "2023-02-07", "2023-02-07", "2023-03-01", "2023-03-02"]
+        ),
+    }
+)
+PEOPLE = pd.DataFrame(
+    {
+        "code": ["P1", "P2", "P3", "P4", "P5"],
+        "district": ["x", "x", "y", "y", None],
+        "enrolled_on": [None, None, None, None, dt.date(2023, 3, 1)],
+        "exited_on": [None, dt.date(2023, 1, 31), None, None, None],
+    },
+    index=[1, 2, 3, 4, 5],
+)
 TABLES = {"attendance": ATTENDANCE, "people": PEOPLE}
 
 
@@ -36,7 +43,8 @@ def test_windows_default_to_the_span_of_the_data() -> None:
     assert [(w.name, w.start, w.end) for w in months] == [
         ("2023-01", dt.date(2023, 1, 1), dt.date(2023, 2, 1)),
         ("2023-02", dt.date(2023, 2, 1), dt.date(2023, 3, 1)),
-        ("2023-03", dt.date(2023, 3, 1), dt.date(2023, 4, 1))]
+        ("2023-03", dt.date(2023, 3, 1), dt.date(2023, 4, 1)),
+    ]
     given = network.series_windows(TABLES, kind="month", start=dt.date(2022, 12, 15))
     assert given[0].name == "2022-12" and given[-1].name == "2023-03"
     with pytest.raises(ValidationError):
@@ -48,9 +56,11 @@ def test_windows_default_to_the_span_of_the_data() -> None:
 
 
 def test_mode_applies_to_waves_as_to_regular_windows() -> None:
-    waves = {"A": (dt.date(2023, 1, 1), dt.date(2023, 1, 31)),
-             "B": (dt.date(2023, 2, 1), dt.date(2023, 2, 28)),
-             "C": (dt.date(2023, 3, 1), dt.date(2023, 3, 31))}
+    waves = {
+        "A": (dt.date(2023, 1, 1), dt.date(2023, 1, 31)),
+        "B": (dt.date(2023, 2, 1), dt.date(2023, 2, 28)),
+        "C": (dt.date(2023, 3, 1), dt.date(2023, 3, 31)),
+    }
     for mode in network.MODES:
         by_wave = network.series_windows(TABLES, kind="waves", waves=waves, mode=mode, span=2)
         by_month = network.series_windows(TABLES, kind="month", mode=mode, span=2)
@@ -72,16 +82,27 @@ def test_series_measures_enrolled_isolates_and_groups() -> None:
     # March: 4 attends alone twice -> a node without ties; still the last populated window
     assert series.last_populated() == "2023-03"
     assert series.changes("2023-01") is None
-    assert series.changes("2023-02") == {"gained": 1, "lost": 1, "kept": 0,
-                                         "connected": 1, "isolated": 1}
+    assert series.changes("2023-02") == {
+        "gained": 1,
+        "lost": 1,
+        "kept": 0,
+        "connected": 1,
+        "isolated": 1,
+    }
     assert series.positions == {}
     assert set(network.network_series(TABLES, windows=windows, positions=True).positions) == {
-        1, 2, 3, 4}
+        1,
+        2,
+        3,
+        4,
+    }
 
 
 def test_last_populated_skips_empty_windows() -> None:
-    waves = {"T0": (dt.date(2023, 1, 1), dt.date(2023, 3, 31)),
-             "T1": (dt.date(2023, 4, 1), dt.date(2023, 6, 30))}
+    waves = {
+        "T0": (dt.date(2023, 1, 1), dt.date(2023, 3, 31)),
+        "T1": (dt.date(2023, 4, 1), dt.date(2023, 6, 30)),
+    }
     windows = network.series_windows(TABLES, kind="waves", waves=waves)
     series = network.network_series(TABLES, windows=windows)
     assert series.graphs["T1"].number_of_nodes() == 0
@@ -112,8 +133,7 @@ def _cells(book: bytes) -> dict[str, list[tuple[object, ...]]]:
 
 def _same(a: object, b: object) -> bool:
     if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) or (math.isnan(a) and
-                                                                     math.isnan(b))
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b))
     return a == b
 
 
@@ -125,28 +145,47 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("layer", "kind", "mode", "waves"), CASES,
-                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("layer", "kind", "mode", "waves"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
+)
 def test_page_and_command_line_export_the_same_figures(
-    monkeypatch: pytest.MonkeyPatch, demo_db: str, tmp_path: Path, layer: str, kind: str,
-    mode: str, waves: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    demo_db: str,
+    tmp_path: Path,
+    layer: str,
+    kind: str,
+    mode: str,
+    waves: list[str],
 ) -> None:
     from community_map.ui import network_panels
 
     monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", demo_db)
     # the page's path: the cached build, then the bytes its download buttons offer
     parsed = tuple((name, *dates) for name, dates in map(network.parse_wave, waves))
-    series = network_panels.build(0, layer, kind, mode, "newman", 1, 30, "district", None,
-                                  None, parsed)
+    series = network_panels.build(
+        0, layer, kind, mode, "newman", 1, 30, "district", None, None, parsed
+    )
     page = network_panels.downloads(series, series.names[-1])
     # the command line, with the same options
-    options = ["--layer", layer, "--windows", kind, "--mode", mode, "--weighting", "newman",
-               "--max-session-size", "30"] + [f"--wave={w}" for w in waves]
+    options = [
+        "--layer",
+        layer,
+        "--windows",
+        kind,
+        "--mode",
+        mode,
+        "--weighting",
+        "newman",
+        "--max-session-size",
+        "30",
+    ] + [f"--wave={w}" for w in waves]
     written = {}
     for suffix in ("xlsx", "gexf", "graphml", "csv"):
         target = tmp_path / f"out.{suffix}"
-        status = main(["--database-url", demo_db, "network", "export", str(target), *options],
-                      out=io.StringIO())
+        status = main(
+            ["--database-url", demo_db, "network", "export", str(target), *options],
+            out=io.StringIO(),
+        )
         assert status == 0
         written[suffix] = target.read_bytes()
     assert written["gexf"] == page["gexf"]
@@ -166,21 +205,26 @@ def test_page_and_command_line_export_the_same_figures(
         assert any("blau" in rows[0] for rows in page_cells.values())
 
 
-def test_exported_isolates_are_enrolled_people_without_a_tie(demo_db: str,
-                                                             tmp_path: Path) -> None:
+def test_exported_isolates_are_enrolled_people_without_a_tie(demo_db: str, tmp_path: Path) -> None:
     target = tmp_path / "q.xlsx"
-    assert main(["--database-url", demo_db, "network", "export", str(target)],
-                out=io.StringIO()) == 0
+    assert (
+        main(["--database-url", demo_db, "network", "export", str(target)], out=io.StringIO()) == 0
+    )
     book = pd.read_excel(target, sheet_name=None)
     windows = book["Windows"].set_index("window")
     engine = storage.create_db_engine(demo_db)
     with engine.connect() as connection:
         attended = pd.read_sql(
             "select a.participant_id, a.session_id, s.starts_at from attendance a "
-            "join sessions s on s.id = a.session_id where a.status = 'attended'", connection,
-            parse_dates=["starts_at"])
-        people = pd.read_sql("select id, enrolled_on, exited_on from participants", connection,
-                             parse_dates=["enrolled_on", "exited_on"])
+            "join sessions s on s.id = a.session_id where a.status = 'attended'",
+            connection,
+            parse_dates=["starts_at"],
+        )
+        people = pd.read_sql(
+            "select id, enrolled_on, exited_on from participants",
+            connection,
+            parse_dates=["enrolled_on", "exited_on"],
+        )
     engine.dispose()
     first = attended["starts_at"].min()
     quarter = pd.Period(first, freq="Q")
@@ -189,6 +233,8 @@ def test_exported_isolates_are_enrolled_people_without_a_tie(demo_db: str,
     inside = attended[(attended["starts_at"] >= start) & (attended["starts_at"] < end)]
     sizes = inside.groupby("session_id")["participant_id"].nunique()
     tied = set(inside[inside["session_id"].isin(sizes[sizes > 1].index)]["participant_id"])
-    enrolled = people[(people["enrolled_on"].isna() | (people["enrolled_on"] < end))
-                      & (people["exited_on"].isna() | (people["exited_on"] >= start))]
+    enrolled = people[
+        (people["enrolled_on"].isna() | (people["enrolled_on"] < end))
+        & (people["exited_on"].isna() | (people["exited_on"] >= start))
+    ]
     assert windows["isolates"].iloc[0] == len(set(enrolled["id"]) - tied)

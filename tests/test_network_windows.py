@@ -21,11 +21,16 @@ D = dt.date
 
 
 def test_sliding_waves_span_consecutive_waves() -> None:
-    waves = {"T2": (D(2023, 7, 1), D(2023, 9, 30)), "T0": (D(2022, 9, 1), D(2022, 12, 31)),
-             "T1": (D(2023, 1, 1), D(2023, 6, 30))}
+    waves = {
+        "T2": (D(2023, 7, 1), D(2023, 9, 30)),
+        "T0": (D(2022, 9, 1), D(2022, 12, 31)),
+        "T1": (D(2023, 1, 1), D(2023, 6, 30)),
+    }
     sliding = windows_from_waves(waves, mode="sliding", span=2)
     assert [(w.name, w.start, w.end) for w in sliding] == [
-        ("T1", D(2022, 9, 1), D(2023, 7, 1)), ("T2", D(2023, 1, 1), D(2023, 10, 1))]
+        ("T1", D(2022, 9, 1), D(2023, 7, 1)),
+        ("T2", D(2023, 1, 1), D(2023, 10, 1)),
+    ]
     assert windows_from_waves(waves, mode="sliding", span=4) == []
     separate = windows_from_waves(waves)
     assert [w.name for w in separate] == ["T0", "T1", "T2"]
@@ -42,13 +47,15 @@ def test_apply_mode_rejects_unknown_modes_and_spans() -> None:
 
 def test_data_span_reads_the_dates_of_each_layer() -> None:
     tables = {
-        "attendance": pd.DataFrame({"starts_at": pd.to_datetime(["2023-02-01 10:00",
-                                                                 "2023-05-01 18:00"])}),
+        "attendance": pd.DataFrame(
+            {"starts_at": pd.to_datetime(["2023-02-01 10:00", "2023-05-01 18:00"])}
+        ),
         "ties": pd.DataFrame({"observed_on": [D(2022, 10, 20), D(2023, 6, 15)]}),
         "facilitation": pd.DataFrame({"starts_at": pd.to_datetime(["2023-03-03"])}),
         "partners": pd.DataFrame({"starts_at": pd.to_datetime([])}),
-        "collaborations": pd.DataFrame({"occurred_on": [D(2022, 9, 5), D(2023, 4, 1)],
-                                        "kind": ["meeting", "referral"]}),
+        "collaborations": pd.DataFrame(
+            {"occurred_on": [D(2022, 9, 5), D(2023, 4, 1)], "kind": ["meeting", "referral"]}
+        ),
     }
     assert data_span(tables, "coattendance") == (D(2023, 2, 1), D(2023, 5, 1))
     assert data_span(tables, "reported") == (D(2022, 10, 20), D(2023, 6, 15))
@@ -60,7 +67,9 @@ def test_data_span_reads_the_dates_of_each_layer() -> None:
 
 def test_parse_wave_accepts_spaces_and_rejects_bad_dates() -> None:
     assert parse_wave(" Reception = 2022-09-01 .. 2022-12-31 ") == (
-        "Reception", (D(2022, 9, 1), D(2022, 12, 31)))
+        "Reception",
+        (D(2022, 9, 1), D(2022, 12, 31)),
+    )
     with pytest.raises(ValidationError):
         parse_wave("T0=2022-02-30..2022-03-31")
     with pytest.raises(ValidationError):

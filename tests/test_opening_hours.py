@@ -23,15 +23,13 @@ def day(offset: int) -> dt.date:
     return MONDAY + dt.timedelta(days=offset)
 
 
-
 # ------------------------------------------------------------------------ opening hours
 
 
 def test_parse_weekdays_and_saturday() -> None:
     hours = parse_opening_hours("Mo-Fr 09:00-21:00; Sa 10:00-14:00")
     assert hours is not None
-    assert [hours.day_intervals(d) for d in range(7)] == [
-        [(540, 1260)]] * 5 + [[(600, 840)], []]
+    assert [hours.day_intervals(d) for d in range(7)] == [[(540, 1260)]] * 5 + [[(600, 840)], []]
     assert not hours.always_open
 
 
@@ -45,7 +43,14 @@ def test_parse_day_list() -> None:
     hours = parse_opening_hours("Tu,Th 15:00-18:00")
     assert hours is not None
     assert [bool(hours.day_intervals(d)) for d in range(7)] == [
-        False, True, False, True, False, False, False]
+        False,
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_rules_add_up() -> None:
@@ -72,7 +77,14 @@ def test_parse_variants() -> None:
     weekend = parse_opening_hours("Fr-Mo 10:00-12:00")  # wraps over the weekend
     assert weekend is not None
     assert [bool(weekend.day_intervals(d)) for d in range(7)] == [
-        True, False, False, False, True, True, True]
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
     closed = parse_opening_hours("Mo-Sa 09:00-20:00; Sa off")
     assert closed is not None and closed.day_intervals(5) == []
     no_days = parse_opening_hours("10:00-12:00")  # no day selector: every day
@@ -83,8 +95,18 @@ def test_parse_variants() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "sunrise-sunset", "Mo-Fr", "Mo-Fr 25:00-26:00", "Xx 10:00-12:00",
-     "Mo-Fr 10:00-10:00", "by appointment", "Mo-Fr 09:60-12:00", "Jan-Mar Mo 10:00-12:00"],
+    [
+        "",
+        "   ",
+        "sunrise-sunset",
+        "Mo-Fr",
+        "Mo-Fr 25:00-26:00",
+        "Xx 10:00-12:00",
+        "Mo-Fr 10:00-10:00",
+        "by appointment",
+        "Mo-Fr 09:60-12:00",
+        "Jan-Mar Mo 10:00-12:00",
+    ],
 )
 def test_unparseable_hours_are_unknown(text: str) -> None:
     assert parse_opening_hours(text) is None

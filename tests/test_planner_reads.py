@@ -27,13 +27,37 @@ MONDAY = dt.datetime(2027, 3, 1, 10, 0)
 @pytest.fixture
 def ids(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as s:
-        room = Asset(name="Casal", category_code="civic_centre", x=430000, y=4581000,
-                     capacity=25, accessibility="accessible", source="t", source_id="C1", tags=[])
-        no_room = Asset(name="Plaça", category_code="library", x=430000, y=4581000,
-                        source="t", source_id="P1", tags=[])
-        closed = Asset(name="Antic casal", category_code="civic_centre", x=430000,
-                       y=4581000, capacity=10, is_active=False, source="t", source_id="C0",
-                       tags=[])
+        room = Asset(
+            name="Casal",
+            category_code="civic_centre",
+            x=430000,
+            y=4581000,
+            capacity=25,
+            accessibility="accessible",
+            source="t",
+            source_id="C1",
+            tags=[],
+        )
+        no_room = Asset(
+            name="Plaça",
+            category_code="library",
+            x=430000,
+            y=4581000,
+            source="t",
+            source_id="P1",
+            tags=[],
+        )
+        closed = Asset(
+            name="Antic casal",
+            category_code="civic_centre",
+            x=430000,
+            y=4581000,
+            capacity=10,
+            is_active=False,
+            source="t",
+            source_id="C0",
+            tags=[],
+        )
         sac = Service(code="SAC", name="Servei d'acció comunitària", sector="community_action")
         s.add_all([room, no_room, closed, sac])
         s.flush()
@@ -42,8 +66,14 @@ def ids(engine: Engine) -> dict[str, int]:
         s.add_all([pro, *people])
         s.flush()
         action = activities.create_action(s, actor=EDU, title="Cuina", typology="amunt_social")
-        return {"room": room.id, "sac": sac.id, "pro": pro.id, "B": people[0].id,
-                "A": people[1].id, "action": action.id}
+        return {
+            "room": room.id,
+            "sac": sac.id,
+            "pro": pro.id,
+            "B": people[0].id,
+            "A": people[1].id,
+            "action": action.id,
+        }
 
 
 def test_planner_choices_label_each_choice_by_id(engine: Engine, ids: dict[str, int]) -> None:
@@ -66,9 +96,17 @@ def test_cohort_is_the_latest_session_invitation_list(engine: Engine, ids: dict[
         assert activities.cohort(s, None) == []
         for offset, people in ((0, ["A", "B"]), (7, ["B"])):
             start = MONDAY + dt.timedelta(days=offset)
-            activities.plan_sessions(s, actor=EDU, plan=activities.SessionPlan(
-                action_id=ids["action"], type="workshop", title="Cuina", starts_at=start,
-                ends_at=start + dt.timedelta(hours=1),
-                participant_ids=[ids[p] for p in people]))
+            activities.plan_sessions(
+                s,
+                actor=EDU,
+                plan=activities.SessionPlan(
+                    action_id=ids["action"],
+                    type="workshop",
+                    title="Cuina",
+                    starts_at=start,
+                    ends_at=start + dt.timedelta(hours=1),
+                    participant_ids=[ids[p] for p in people],
+                ),
+            )
     with session_scope(engine) as s:
         assert activities.cohort(s, ids["action"]) == [ids["B"]]

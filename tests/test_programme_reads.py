@@ -31,8 +31,10 @@ def test_programme_frame_of_the_demo(demo_engine: Engine) -> None:
     assert all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in frame["date"])
     assert frame["start"].str.fullmatch(r"\d\d:\d\d").all()
     assert frame["end"].str.fullmatch(r"\d\d:\d\d").all()
-    starts = [dt.datetime.combine(d, dt.time.fromisoformat(s))
-              for d, s in zip(frame["date"], frame["start"], strict=True)]
+    starts = [
+        dt.datetime.combine(d, dt.time.fromisoformat(s))
+        for d, s in zip(frame["date"], frame["start"], strict=True)
+    ]
     assert starts == sorted(starts)
     assert set(frame["type"]) <= {t.value for t in SessionType}
     assert set(frame["status"]) <= {s.value for s in SessionStatus}

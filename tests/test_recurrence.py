@@ -24,15 +24,17 @@ def day(offset: int) -> dt.date:
     return MONDAY + dt.timedelta(days=offset)
 
 
-
 # --------------------------------------------------------------------------- occurrences
 
 
 def test_weekly_series_until_is_inclusive() -> None:
     slots = occurrences(at(MONDAY, 10), at(MONDAY, 12), until=dt.date(2025, 3, 31))
     assert [s.date() for s, _ in slots] == [
-        dt.date(2025, 3, 3), dt.date(2025, 3, 10), dt.date(2025, 3, 17),
-        dt.date(2025, 3, 24), dt.date(2025, 3, 31),
+        dt.date(2025, 3, 3),
+        dt.date(2025, 3, 10),
+        dt.date(2025, 3, 17),
+        dt.date(2025, 3, 24),
+        dt.date(2025, 3, 31),
     ]
     assert all(s.time() == dt.time(10) and e.time() == dt.time(12) for s, e in slots)
 
@@ -89,7 +91,6 @@ def test_occurrences_rejects_bad_input(
 ) -> None:
     with pytest.raises(ValidationError):
         occurrences(start, end, every_weeks=every_weeks, until=until)
-
 
 
 # ------------------------------------------------------------- RFC 5545 rule (dateutil)

@@ -26,7 +26,7 @@ def test_every_setting_has_help_and_is_documented_in_the_readme() -> None:
 
 def test_environment_overrides_file_which_overrides_default(tmp_path: Path) -> None:
     path = tmp_path / "community_map.toml"
-    path.write_text('small_count_threshold = 7\ndemo = true\n', encoding="utf-8")
+    path.write_text("small_count_threshold = 7\ndemo = true\n", encoding="utf-8")
     from_file = load_settings({}, settings_file=path)
     assert from_file.small_count_threshold == 7
     assert from_file.demo is True

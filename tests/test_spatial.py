@@ -16,7 +16,8 @@ LONLAT = np.array([[2.17, 41.387], [2.1744, 41.4036], [0.62, 41.617]])
 
 def _to(epsg: str) -> tuple[np.ndarray, np.ndarray]:
     x, y = Transformer.from_crs("EPSG:4326", epsg, always_xy=True).transform(
-        LONLAT[:, 0], LONLAT[:, 1])
+        LONLAT[:, 0], LONLAT[:, 1]
+    )
     return np.asarray(x), np.asarray(y)
 
 
@@ -48,8 +49,9 @@ def test_ed50_metres_cannot_be_told_from_etrs89() -> None:
         ([], [], 1.0, None),
     ],
 )
-def test_guess_crs_edge_cases(x: list[float], y: list[float], share: float,
-                              expected: str | None) -> None:
+def test_guess_crs_edge_cases(
+    x: list[float], y: list[float], share: float, expected: str | None
+) -> None:
     assert guess_crs(x, y, share=share) == expected
 
 
@@ -57,5 +59,7 @@ def test_inside_catalonia_and_unit_ids_for_points() -> None:
     units = gpd.GeoDataFrame({"id": [7, 8]}, geometry=[box(0, 0, 10, 10), box(5, 0, 20, 10)])
     ids = unit_ids_for_points(units, np.array([2.0, 7.0, 15.0, 30.0]), np.array([5.0] * 4))
     assert ids.tolist() == [7, 7, 8, -1]  # a point in two units goes to the first one
-    assert inside_catalonia(np.array([431_000.0, 0.0]),
-                            np.array([4_582_000.0, 0.0])).tolist() == [True, False]
+    assert inside_catalonia(np.array([431_000.0, 0.0]), np.array([4_582_000.0, 0.0])).tolist() == [
+        True,
+        False,
+    ]

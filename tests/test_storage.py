@@ -24,10 +24,12 @@ def test_sqlite_pragmas_are_set_on_every_connection(engine: Engine) -> None:
 
 def test_foreign_keys_are_enforced(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(Exception, match="FOREIGN KEY"):
-        conn.execute(text(
-            "INSERT INTO professionals (code, display_name, role, service_id, is_active) "
-            "VALUES ('P1', '', 'x', 999, 1)"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO professionals (code, display_name, role, service_id, is_active) "
+                "VALUES ('P1', '', 'x', 999, 1)"
+            )
+        )
         conn.commit()
 
 

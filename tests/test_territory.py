@@ -29,19 +29,29 @@ from tests.conftest import REAL_DATA, skip_or_fail
 
 # Small squares near Plaça de Catalunya, in lon/lat (EPSG:4326) and UTM 31N (EPSG:25831).
 LONLAT_SQUARES = [box(2.16 + 0.01 * i, 41.38, 2.17 + 0.01 * i, 41.39) for i in range(3)]
-UTM_SQUARES = [box(430_000 + 1000 * i, 4_580_000, 431_000 + 1000 * i, 4_581_000)
-               for i in range(3)]
-BOW_TIE = Polygon([(430_000, 4_580_000), (431_000, 4_581_000), (431_000, 4_580_000),
-                   (430_000, 4_581_000), (430_000, 4_580_000)])
+UTM_SQUARES = [box(430_000 + 1000 * i, 4_580_000, 431_000 + 1000 * i, 4_581_000) for i in range(3)]
+BOW_TIE = Polygon(
+    [
+        (430_000, 4_580_000),
+        (431_000, 4_581_000),
+        (431_000, 4_580_000),
+        (430_000, 4_581_000),
+        (430_000, 4_580_000),
+    ]
+)
 
 
-def _geojson(path: Path, features: list[tuple[dict[str, Any], Any]],
-             extra: dict[str, Any] | None = None) -> Path:
+def _geojson(
+    path: Path, features: list[tuple[dict[str, Any], Any]], extra: dict[str, Any] | None = None
+) -> Path:
     collection: dict[str, Any] = {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": props,
-             "geometry": None if geom is None else mapping(geom)}
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": None if geom is None else mapping(geom),
+            }
             for props, geom in features
         ],
     }
@@ -50,8 +60,9 @@ def _geojson(path: Path, features: list[tuple[dict[str, Any], Any]],
     return path
 
 
-def _csv(path: Path, header: list[str], rows: list[list[str]], *, sep: str = ",",
-         encoding: str = "utf-8") -> Path:
+def _csv(
+    path: Path, header: list[str], rows: list[list[str]], *, sep: str = ",", encoding: str = "utf-8"
+) -> Path:
     def quote(value: str) -> str:
         return '"' + value.replace('"', '""') + '"'
 
@@ -81,11 +92,14 @@ def _check_frame(result: BoundaryImport) -> gpd.GeoDataFrame:
 
 
 def test_geojson_lonlat_with_numeric_codes_is_padded_and_reprojected(tmp_path: Path) -> None:
-    path = _geojson(tmp_path / "barris.geojson", [
-        ({"code": 3, "name": "Tres", "population": 300}, LONLAT_SQUARES[2]),
-        ({"code": 1, "name": "U", "population": None}, LONLAT_SQUARES[0]),
-        ({"code": 2, "name": "Dos", "population": 200}, LONLAT_SQUARES[1]),
-    ])
+    path = _geojson(
+        tmp_path / "barris.geojson",
+        [
+            ({"code": 3, "name": "Tres", "population": 300}, LONLAT_SQUARES[2]),
+            ({"code": 1, "name": "U", "population": None}, LONLAT_SQUARES[0]),
+            ({"code": 2, "name": "Dos", "population": 200}, LONLAT_SQUARES[1]),
+        ],
+    )
     result = boundaries_from_file(path)
     frame = _check_frame(result)
     assert frame["code"].tolist() == ["01", "02", "03"]
@@ -104,8 +118,7 @@ def test_geojson_lonlat_with_numeric_codes_is_padded_and_reprojected(tmp_path: P
 
 
 def test_geojson_in_metres_without_crs_member_is_inferred_as_utm(tmp_path: Path) -> None:
-    path = _geojson(tmp_path / "utm.geojson",
-                    [({"code": "A", "name": "a"}, UTM_SQUARES[0])])
+    path = _geojson(tmp_path / "utm.geojson", [({"code": "A", "name": "a"}, UTM_SQUARES[0])])
     result = boundaries_from_file(path, kind="catchment")
     assert result.source_crs == "EPSG:25831"
     assert result.crs_inferred
@@ -116,9 +129,9 @@ def test_csv_wkt_in_utm_without_crs_is_inferred(tmp_path: Path) -> None:
     path = _csv(
         tmp_path / "àrees.csv",
         ["codi", "nom", "poblacio", "geometry"],
-        [["2", "Sant Martí", "1500", UTM_SQUARES[1].wkt],
-         ["1", "Gràcia", "", UTM_SQUARES[0].wkt]],
-        sep=";", encoding="latin-1",
+        [["2", "Sant Martí", "1500", UTM_SQUARES[1].wkt], ["1", "Gràcia", "", UTM_SQUARES[0].wkt]],
+        sep=";",
+        encoding="latin-1",
     )
     result = boundaries_from_file(path, kind="catchment")
     frame = _check_frame(result)
@@ -127,14 +140,14 @@ def test_csv_wkt_in_utm_without_crs_is_inferred(tmp_path: Path) -> None:
     assert pd.isna(frame["population"].iloc[0]) and frame["population"].iloc[1] == 1500
     assert result.source_crs == "EPSG:25831"
     assert result.crs_inferred
-    assert ("The file declares no coordinate system; EPSG:25831 was inferred from the "
-            "coordinates.") in result.messages
+    assert (
+        "The file declares no coordinate system; EPSG:25831 was inferred from the coordinates."
+    ) in result.messages
     assert frame.geometry.iloc[0].equals(UTM_SQUARES[0])
 
 
 def test_csv_with_given_crs_is_not_inferred(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "a.csv", ["code", "name", "wkt"],
-                [["01", "A", LONLAT_SQUARES[0].wkt]])
+    path = _csv(tmp_path / "a.csv", ["code", "name", "wkt"], [["01", "A", LONLAT_SQUARES[0].wkt]])
     result = boundaries_from_file(path, kind="catchment", crs="EPSG:4326")
     assert result.source_crs == "EPSG:4326"
     assert not result.crs_inferred
@@ -142,23 +155,31 @@ def test_csv_with_given_crs_is_not_inferred(tmp_path: Path) -> None:
 
 
 def test_csv_prefers_the_etrs89_column_and_finds_unnamed_wkt(tmp_path: Path) -> None:
-    both = _csv(tmp_path / "both.csv",
-                ["codi_barri", "nom_barri", "geometria_wgs84", "geometria_etrs89"],
-                [["1", "el Raval", LONLAT_SQUARES[0].wkt, UTM_SQUARES[0].wkt]])
+    both = _csv(
+        tmp_path / "both.csv",
+        ["codi_barri", "nom_barri", "geometria_wgs84", "geometria_etrs89"],
+        [["1", "el Raval", LONLAT_SQUARES[0].wkt, UTM_SQUARES[0].wkt]],
+    )
     result = boundaries_from_file(both)
     assert result.source_crs == "EPSG:25831" and not result.crs_inferred
     assert result.frame.geometry.iloc[0].equals(UTM_SQUARES[0])
 
-    unnamed = _csv(tmp_path / "unnamed.csv", ["code", "name", "shape"],
-                   [["1", "A", "SRID=25831;" + UTM_SQUARES[0].wkt]])
+    unnamed = _csv(
+        tmp_path / "unnamed.csv",
+        ["code", "name", "shape"],
+        [["1", "A", "SRID=25831;" + UTM_SQUARES[0].wkt]],
+    )
     result = boundaries_from_file(unnamed, kind="catchment")
     assert result.source_crs == "EPSG:25831" and not result.crs_inferred
 
 
 def test_bow_tie_polygon_is_repaired(tmp_path: Path) -> None:
     assert not BOW_TIE.is_valid
-    path = _csv(tmp_path / "bow.csv", ["code", "name", "geometry"],
-                [["01", "Bow tie", BOW_TIE.wkt], ["02", "Square", UTM_SQUARES[2].wkt]])
+    path = _csv(
+        tmp_path / "bow.csv",
+        ["code", "name", "geometry"],
+        [["01", "Bow tie", BOW_TIE.wkt], ["02", "Square", UTM_SQUARES[2].wkt]],
+    )
     result = boundaries_from_file(path, kind="catchment", crs="EPSG:25831")
     frame = _check_frame(result)
     assert result.repaired == 1
@@ -173,12 +194,23 @@ def test_topojson_hand_written_topology(tmp_path: Path) -> None:
     topology = {
         "type": "Topology",
         "transform": {"scale": [0.01, 0.01], "translate": [2.10, 41.35]},
-        "objects": {"barris": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "arcs": [[0, 1]],
-             "properties": {"BARRI": "01", "DISTRICTE": "01", "NOM": "Primer"}},
-            {"type": "Polygon", "arcs": [[-2, 2]],
-             "properties": {"BARRI": "02", "DISTRICTE": "02", "NOM": "Segon"}},
-        ]}},
+        "objects": {
+            "barris": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {
+                        "type": "Polygon",
+                        "arcs": [[0, 1]],
+                        "properties": {"BARRI": "01", "DISTRICTE": "01", "NOM": "Primer"},
+                    },
+                    {
+                        "type": "Polygon",
+                        "arcs": [[-2, 2]],
+                        "properties": {"BARRI": "02", "DISTRICTE": "02", "NOM": "Segon"},
+                    },
+                ],
+            }
+        },
         "arcs": [
             [[1, 1], [-1, 0], [0, -1], [1, 0]],  # (1,1) → (0,1) → (0,0) → (1,0)
             [[1, 0], [0, 1]],  # (1,0) → (1,1): the shared edge
@@ -204,9 +236,14 @@ def _write_gdal(frame: gpd.GeoDataFrame, path: Path, driver: str, **kwargs: Any)
 
 def test_geopackage_written_by_geopandas(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame(
-        {"codi_districte": [2, 1], "nom_districte": ["Eixample", "Ciutat Vella"],
-         "Homes": [10, 20], "Dones": [11, 22]},
-        geometry=UTM_SQUARES[:2], crs="EPSG:25831",
+        {
+            "codi_districte": [2, 1],
+            "nom_districte": ["Eixample", "Ciutat Vella"],
+            "Homes": [10, 20],
+            "Dones": [11, 22],
+        },
+        geometry=UTM_SQUARES[:2],
+        crs="EPSG:25831",
     )
     path = tmp_path / "districtes.gpkg"
     _write_gdal(frame, path, "GPKG", layer="districtes")
@@ -222,9 +259,11 @@ def test_geopackage_written_by_geopandas(tmp_path: Path) -> None:
 def test_geopackage_with_several_layers_needs_layer(tmp_path: Path) -> None:
     path = tmp_path / "two.gpkg"
     for name, squares in (("a", UTM_SQUARES[:1]), ("b", UTM_SQUARES[1:])):
-        frame = gpd.GeoDataFrame({"code": [f"{name}{i}" for i in range(len(squares))],
-                                  "name": ["x"] * len(squares)},
-                                 geometry=squares, crs="EPSG:25831")
+        frame = gpd.GeoDataFrame(
+            {"code": [f"{name}{i}" for i in range(len(squares))], "name": ["x"] * len(squares)},
+            geometry=squares,
+            crs="EPSG:25831",
+        )
         _write_gdal(frame, path, "GPKG", layer=name)
     error = _import_error(lambda: boundaries_from_file(path, kind="catchment"))
     assert "two.gpkg" in str(error) and "a, b" in error.reason and "layer=" in error.reason
@@ -246,9 +285,14 @@ def _zipped_shapefile(tmp_path: Path, frame: gpd.GeoDataFrame, name: str = "barr
 
 def test_zipped_shapefile_written_by_geopandas(tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame(
-        {"BARRI": ["02", "01"], "DISTRICTE": ["01", "01"], "NOM": ["el Barri Gòtic", "el Raval"],
-         "TIPUS_UA": ["BARRI", "BARRI"]},
-        geometry=LONLAT_SQUARES[:2], crs="EPSG:4326",
+        {
+            "BARRI": ["02", "01"],
+            "DISTRICTE": ["01", "01"],
+            "NOM": ["el Barri Gòtic", "el Raval"],
+            "TIPUS_UA": ["BARRI", "BARRI"],
+        },
+        geometry=LONLAT_SQUARES[:2],
+        crs="EPSG:4326",
     )
     path = _zipped_shapefile(tmp_path, frame)
     result = boundaries_from_file(path, display_name="upload.zip")
@@ -261,17 +305,23 @@ def test_zipped_shapefile_written_by_geopandas(tmp_path: Path) -> None:
 
 def test_cartobcn_columns_are_chosen_by_kind(tmp_path: Path) -> None:
     # CartoBCN barris have both BARRI and DISTRICTE; its district files have BARRI "-".
-    barris = _geojson(tmp_path / "barris.geojson", [
-        ({"DISTRICTE": "01", "BARRI": "01", "NOM": "el Raval"}, LONLAT_SQUARES[0]),
-        ({"DISTRICTE": "02", "BARRI": "05", "NOM": "el Fort Pienc"}, LONLAT_SQUARES[1]),
-    ])
+    barris = _geojson(
+        tmp_path / "barris.geojson",
+        [
+            ({"DISTRICTE": "01", "BARRI": "01", "NOM": "el Raval"}, LONLAT_SQUARES[0]),
+            ({"DISTRICTE": "02", "BARRI": "05", "NOM": "el Fort Pienc"}, LONLAT_SQUARES[1]),
+        ],
+    )
     out = boundaries_from_file(barris, kind="neighbourhood").frame
     assert out["code"].tolist() == ["01", "05"]
     assert out["parent_code"].tolist() == ["01", "02"]
-    districts = _geojson(tmp_path / "districtes.geojson", [
-        ({"DISTRICTE": "01", "BARRI": "-", "NOM": "Ciutat Vella"}, LONLAT_SQUARES[0]),
-        ({"DISTRICTE": "02", "BARRI": "-", "NOM": "Eixample"}, LONLAT_SQUARES[1]),
-    ])
+    districts = _geojson(
+        tmp_path / "districtes.geojson",
+        [
+            ({"DISTRICTE": "01", "BARRI": "-", "NOM": "Ciutat Vella"}, LONLAT_SQUARES[0]),
+            ({"DISTRICTE": "02", "BARRI": "-", "NOM": "Eixample"}, LONLAT_SQUARES[1]),
+        ],
+    )
     out = boundaries_from_file(districts, kind="district").frame
     assert out["code"].tolist() == ["01", "02"]
     assert out["name"].tolist() == ["Ciutat Vella", "Eixample"]
@@ -282,16 +332,34 @@ def test_cartobcn_columns_are_chosen_by_kind(tmp_path: Path) -> None:
 
 
 def test_udd_style_and_explicit_columns(tmp_path: Path) -> None:
-    path = _geojson(tmp_path / "udd.geojson", [
-        ({"Name": "x", "C_Barri": "05", "N_Barri": "el Fort Pienc", "C_Distri": "02",
-          "Homes": "15039", "Dones": "16924", "Habitants": "1"}, LONLAT_SQUARES[0]),
-    ])
+    path = _geojson(
+        tmp_path / "udd.geojson",
+        [
+            (
+                {
+                    "Name": "x",
+                    "C_Barri": "05",
+                    "N_Barri": "el Fort Pienc",
+                    "C_Distri": "02",
+                    "Homes": "15039",
+                    "Dones": "16924",
+                    "Habitants": "1",
+                },
+                LONLAT_SQUARES[0],
+            ),
+        ],
+    )
     out = boundaries_from_file(path).frame
     assert out.loc[0, ["code", "name", "parent_code"]].tolist() == ["05", "el Fort Pienc", "02"]
     assert out.loc[0, "population"] == 15039 + 16924
-    given = boundaries_from_file(path, kind="catchment", code_column="c_barri",
-                                 name_column="Name", parent_column="C_Distri",
-                                 population_column="Habitants").frame
+    given = boundaries_from_file(
+        path,
+        kind="catchment",
+        code_column="c_barri",
+        name_column="Name",
+        parent_column="C_Distri",
+        population_column="Habitants",
+    ).frame
     assert given.loc[0, ["code", "name", "parent_code"]].tolist() == ["05", "x", "02"]
     assert given.loc[0, "population"] == 1
 
@@ -316,8 +384,11 @@ def test_infer_crs(bounds: tuple[float, float, float, float], expected: str | No
 
 
 def test_crs_that_cannot_be_inferred_asks_for_it(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "local.csv", ["code", "name", "geometry"],
-                [["1", "A", box(1000, 1000, 2000, 2000).wkt]])
+    path = _csv(
+        tmp_path / "local.csv",
+        ["code", "name", "geometry"],
+        [["1", "A", box(1000, 1000, 2000, 2000).wkt]],
+    )
     error = _import_error(lambda: boundaries_from_file(path, kind="catchment"))
     assert error.path == "local.csv"
     assert "cannot be inferred" in error.reason
@@ -348,24 +419,30 @@ def test_wrong_declared_crs_names_the_fix_and_given_crs_rescues(tmp_path: Path) 
 
 
 def test_declared_crs_wins_over_a_plausible_given_one(tmp_path: Path) -> None:
-    path = _geojson(tmp_path / "a.geojson", [({"code": "1", "name": "A"}, UTM_SQUARES[0])],
-                    extra={"crs": {"type": "name",
-                                   "properties": {"name": "urn:ogc:def:crs:EPSG::25831"}}})
+    path = _geojson(
+        tmp_path / "a.geojson",
+        [({"code": "1", "name": "A"}, UTM_SQUARES[0])],
+        extra={"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25831"}}},
+    )
     result = boundaries_from_file(path, kind="catchment", crs="EPSG:4326")
     assert result.source_crs == "EPSG:25831" and not result.crs_inferred
     assert any("was not used" in m for m in result.messages)
 
 
 def test_given_crs_that_misplaces_the_file_is_an_error(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "utm.csv", ["code", "name", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt]])
+    path = _csv(
+        tmp_path / "utm.csv", ["code", "name", "geometry"], [["1", "A", UTM_SQUARES[0].wkt]]
+    )
     error = _import_error(lambda: boundaries_from_file(path, kind="catchment", crs="EPSG:4326"))
     assert "outside Catalonia" in error.reason and "EPSG:25831" in error.reason
 
 
 def test_declared_crs_elsewhere_is_an_error(tmp_path: Path) -> None:
-    madrid = gpd.GeoDataFrame({"code": ["1"], "name": ["Sol"]},
-                              geometry=[box(-3.71, 40.41, -3.70, 40.42)], crs="EPSG:4326")
+    madrid = gpd.GeoDataFrame(
+        {"code": ["1"], "name": ["Sol"]},
+        geometry=[box(-3.71, 40.41, -3.70, 40.42)],
+        crs="EPSG:4326",
+    )
     path = tmp_path / "madrid.gpkg"
     _write_gdal(madrid.to_crs("EPSG:25830"), path, "GPKG")
     error = _import_error(lambda: boundaries_from_file(path, kind="catchment"))
@@ -373,8 +450,7 @@ def test_declared_crs_elsewhere_is_an_error(tmp_path: Path) -> None:
 
 
 def test_unknown_crs_argument(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "a.csv", ["code", "name", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt]])
+    path = _csv(tmp_path / "a.csv", ["code", "name", "geometry"], [["1", "A", UTM_SQUARES[0].wkt]])
     error = _import_error(lambda: boundaries_from_file(path, kind="catchment", crs="EPSG:nope"))
     assert "EPSG:nope" in error.reason
 
@@ -383,32 +459,42 @@ def test_unknown_crs_argument(tmp_path: Path) -> None:
 
 
 def test_missing_code_and_name_columns_lists_columns(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "cols.csv", ["identificador", "etiqueta", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt]])
+    path = _csv(
+        tmp_path / "cols.csv",
+        ["identificador", "etiqueta", "geometry"],
+        [["1", "A", UTM_SQUARES[0].wkt]],
+    )
     error = _import_error(lambda: boundaries_from_file(path))
     assert error.path == "cols.csv"
     assert "identificador, etiqueta" in error.reason
     assert "code_column=" in error.reason and "name_column=" in error.reason
-    only_name = _csv(tmp_path / "name.csv", ["ident", "name", "geometry"],
-                     [["1", "A", UTM_SQUARES[0].wkt]])
+    only_name = _csv(
+        tmp_path / "name.csv", ["ident", "name", "geometry"], [["1", "A", UTM_SQUARES[0].wkt]]
+    )
     error = _import_error(lambda: boundaries_from_file(only_name))
     assert "code_column=" in error.reason and "name_column=" not in error.reason
-    ok = boundaries_from_file(path, kind="catchment", code_column="identificador",
-                              name_column="ETIQUETA")
+    ok = boundaries_from_file(
+        path, kind="catchment", code_column="identificador", name_column="ETIQUETA"
+    )
     assert ok.frame["name"].tolist() == ["A"]
 
 
 def test_given_column_that_does_not_exist(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "a.csv", ["code", "name", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt]])
+    path = _csv(tmp_path / "a.csv", ["code", "name", "geometry"], [["1", "A", UTM_SQUARES[0].wkt]])
     error = _import_error(lambda: boundaries_from_file(path, population_column="habitants"))
     assert "population_column" in error.reason and "habitants" in error.reason
 
 
 def test_duplicate_codes_name_both_rows(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "dup.csv", ["code", "name", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt], ["2", "B", UTM_SQUARES[1].wkt],
-                 ["01", "C", UTM_SQUARES[2].wkt]])
+    path = _csv(
+        tmp_path / "dup.csv",
+        ["code", "name", "geometry"],
+        [
+            ["1", "A", UTM_SQUARES[0].wkt],
+            ["2", "B", UTM_SQUARES[1].wkt],
+            ["01", "C", UTM_SQUARES[2].wkt],
+        ],
+    )
     error = _import_error(lambda: boundaries_from_file(path))
     assert error.row == 4 and error.column == "code"
     assert "'01'" in error.reason and "rows 2 and 4" in error.reason
@@ -440,8 +526,7 @@ def test_empty_files(tmp_path: Path) -> None:
     assert error.path == "none.geojson" and "no features" in error.reason
     header_only = tmp_path / "header.csv"
     header_only.write_text("code,name,geometry\n", encoding="utf-8")
-    assert "no features or rows" in _import_error(
-        lambda: boundaries_from_file(header_only)).reason
+    assert "no features or rows" in _import_error(lambda: boundaries_from_file(header_only)).reason
     missing = tmp_path / "missing.geojson"
     assert "does not exist" in _import_error(lambda: boundaries_from_file(missing)).reason
 
@@ -457,8 +542,9 @@ def test_empty_files(tmp_path: Path) -> None:
         ("nul.csv", b"co\x00\x00de\x00\x00,na\x00\x00me\x00\x00\n", "UTF-8"),
     ],
 )
-def test_unreadable_files_are_rephrased(tmp_path: Path, name: str, content: bytes,
-                                        needle: str) -> None:
+def test_unreadable_files_are_rephrased(
+    tmp_path: Path, name: str, content: bytes, needle: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     error = _import_error(lambda: boundaries_from_file(path, display_name=f"my {name}"))
@@ -475,37 +561,53 @@ def test_empty_zip_is_rephrased(tmp_path: Path) -> None:
 
 
 def test_utf16_csv_with_bom_is_read(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "u16.csv", ["code", "name", "geometry"],
-                [["1", "Sarrià", UTM_SQUARES[0].wkt]], encoding="utf-16")
+    path = _csv(
+        tmp_path / "u16.csv",
+        ["code", "name", "geometry"],
+        [["1", "Sarrià", UTM_SQUARES[0].wkt]],
+        encoding="utf-16",
+    )
     assert boundaries_from_file(path, kind="catchment").frame["name"].tolist() == ["Sarrià"]
 
 
 def test_missing_geometry_names_row_and_column(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "a.csv", ["code", "name", "geometria_etrs89"],
-                [["1", "A", UTM_SQUARES[0].wkt], ["2", "B", ""]])
+    path = _csv(
+        tmp_path / "a.csv",
+        ["code", "name", "geometria_etrs89"],
+        [["1", "A", UTM_SQUARES[0].wkt], ["2", "B", ""]],
+    )
     error = _import_error(lambda: boundaries_from_file(path))
     assert (error.row, error.column) == (3, "geometria_etrs89") and "missing" in error.reason
-    geojson = _geojson(tmp_path / "a.geojson", [({"code": "1", "name": "A"}, LONLAT_SQUARES[0]),
-                                                ({"code": "2", "name": "B"}, None)])
+    geojson = _geojson(
+        tmp_path / "a.geojson",
+        [({"code": "1", "name": "A"}, LONLAT_SQUARES[0]), ({"code": "2", "name": "B"}, None)],
+    )
     error = _import_error(lambda: boundaries_from_file(geojson))
     assert (error.row, error.column) == (2, "geometry")  # the 2nd feature
 
 
 def test_bad_wkt_and_non_polygons_name_the_row(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "a.csv", ["code", "name", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt], ["2", "B", "POLYGON ((1 2, 3"]])
+    path = _csv(
+        tmp_path / "a.csv",
+        ["code", "name", "geometry"],
+        [["1", "A", UTM_SQUARES[0].wkt], ["2", "B", "POLYGON ((1 2, 3"]],
+    )
     error = _import_error(lambda: boundaries_from_file(path))
     assert (error.row, error.column) == (3, "geometry") and "WKT" in error.reason
-    points = _geojson(tmp_path / "p.geojson", [({"code": "1", "name": "A"},
-                                                shapely.Point(2.17, 41.38))])
+    points = _geojson(
+        tmp_path / "p.geojson", [({"code": "1", "name": "A"}, shapely.Point(2.17, 41.38))]
+    )
     error = _import_error(lambda: boundaries_from_file(points))
     assert error.row == 1 and "Point" in error.reason
 
 
 def test_polygon_empty_after_repair_names_the_row(tmp_path: Path) -> None:
     flat = "POLYGON ((430000 4580000, 430500 4580500, 431000 4581000, 430000 4580000))"
-    path = _csv(tmp_path / "flat.csv", ["code", "name", "geometry"],
-                [["1", "A", UTM_SQUARES[0].wkt], ["2", "Flat", flat]])
+    path = _csv(
+        tmp_path / "flat.csv",
+        ["code", "name", "geometry"],
+        [["1", "A", UTM_SQUARES[0].wkt], ["2", "Flat", flat]],
+    )
     error = _import_error(lambda: boundaries_from_file(path, crs="EPSG:25831"))
     assert (error.row, error.column) == (3, "geometry") and "empty" in error.reason
     assert str(error).startswith("flat.csv, row 3, column 'geometry':")
@@ -520,14 +622,15 @@ def test_unknown_kind() -> None:
 
 
 def test_nest_in_parents_uses_the_representative_point() -> None:
-    parents = gpd.GeoDataFrame({"code": ["01", "02"]},
-                               geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)],
-                               crs="EPSG:25831")
+    parents = gpd.GeoDataFrame(
+        {"code": ["01", "02"]}, geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs="EPSG:25831"
+    )
     children = gpd.GeoDataFrame(
         {"code": ["a", "b", "c"]},
         # "a" overlaps parent 02 by half a unit; "c" lies outside both parents.
         geometry=[box(1, 1, 10.5, 9), box(12, 2, 18, 8), box(30, 30, 31, 31)],
-        crs="EPSG:25831", index=[10, 20, 30],
+        crs="EPSG:25831",
+        index=[10, 20, 30],
     )
     result = nest_in_parents(children, parents)
     assert result.name == "parent_code"
@@ -536,16 +639,16 @@ def test_nest_in_parents_uses_the_representative_point() -> None:
 
 
 def test_nest_in_parents_reprojects_and_prefers_the_largest_overlap() -> None:
-    parents = gpd.GeoDataFrame({"code": ["big", "small"]},
-                               geometry=[box(0, 0, 10, 10), box(4, 4, 6, 6)],
-                               crs="EPSG:25831")
+    parents = gpd.GeoDataFrame(
+        {"code": ["big", "small"]}, geometry=[box(0, 0, 10, 10), box(4, 4, 6, 6)], crs="EPSG:25831"
+    )
     # "small" overlaps "big": the child shares more area with "big".
     child = gpd.GeoDataFrame(geometry=[box(1, 1, 9, 9)], crs="EPSG:25831")
     assert nest_in_parents(child, parents).tolist() == ["big"]
-    lonlat_parents = gpd.GeoDataFrame({"code": ["01"]},
-                                      geometry=[UTM_SQUARES[0]], crs="EPSG:25831")
+    lonlat_parents = gpd.GeoDataFrame({"code": ["01"]}, geometry=[UTM_SQUARES[0]], crs="EPSG:25831")
     lonlat_children = gpd.GeoDataFrame(
-        geometry=[UTM_SQUARES[0].buffer(-100)], crs="EPSG:25831").to_crs("EPSG:4326")
+        geometry=[UTM_SQUARES[0].buffer(-100)], crs="EPSG:25831"
+    ).to_crs("EPSG:4326")
     assert nest_in_parents(lonlat_children, lonlat_parents).tolist() == ["01"]
     with pytest.raises(ValidationError):
         nest_in_parents(child, parents.rename(columns={"code": "id"}))
@@ -557,24 +660,48 @@ def test_nest_in_parents_reprojects_and_prefers_the_largest_overlap() -> None:
 def test_stored_units_reads_stored_units(engine: Engine) -> None:
     lonlat = gpd.GeoSeries([UTM_SQUARES[2]], crs="EPSG:25831").to_crs("EPSG:4326").iloc[0]
     with storage.session_scope(engine) as session:
-        district = TerritoryUnit(kind="district", code="01", name="Ciutat Vella",
-                                 geometry_wkt=box(429_000, 4_579_000, 433_000, 4_582_000).wkt,
-                                 srid=25831)
+        district = TerritoryUnit(
+            kind="district",
+            code="01",
+            name="Ciutat Vella",
+            geometry_wkt=box(429_000, 4_579_000, 433_000, 4_582_000).wkt,
+            srid=25831,
+        )
         session.add(district)
         session.flush()
-        session.add_all([
-            TerritoryUnit(kind="neighbourhood", code="02", name="el Barri Gòtic",
-                          parent_id=district.id, population=27_000,
-                          geometry_wkt=UTM_SQUARES[1].wkt, srid=25831),
-            TerritoryUnit(kind="neighbourhood", code="01", name="el Raval",
-                          parent_id=district.id, geometry_wkt=UTM_SQUARES[0].wkt, srid=25831),
-            TerritoryUnit(kind="neighbourhood", code="03", name="la Barceloneta",
-                          geometry_wkt=lonlat.wkt, srid=4326),
-            TerritoryUnit(kind="neighbourhood", code="04", name="no geometry"),
-        ])
+        session.add_all(
+            [
+                TerritoryUnit(
+                    kind="neighbourhood",
+                    code="02",
+                    name="el Barri Gòtic",
+                    parent_id=district.id,
+                    population=27_000,
+                    geometry_wkt=UTM_SQUARES[1].wkt,
+                    srid=25831,
+                ),
+                TerritoryUnit(
+                    kind="neighbourhood",
+                    code="01",
+                    name="el Raval",
+                    parent_id=district.id,
+                    geometry_wkt=UTM_SQUARES[0].wkt,
+                    srid=25831,
+                ),
+                TerritoryUnit(
+                    kind="neighbourhood",
+                    code="03",
+                    name="la Barceloneta",
+                    geometry_wkt=lonlat.wkt,
+                    srid=4326,
+                ),
+                TerritoryUnit(kind="neighbourhood", code="04", name="no geometry"),
+            ]
+        )
         session.flush()
-        hood_ids = {u.code: u.id for u in session.query(TerritoryUnit).filter_by(
-            kind="neighbourhood")}
+        hood_ids = {
+            u.code: u.id for u in session.query(TerritoryUnit).filter_by(kind="neighbourhood")
+        }
     with storage.session_scope(engine) as session:
         frame = stored_units(session, kind="neighbourhood")
         districts = stored_units(session, kind="district")
@@ -602,10 +729,20 @@ BOUNDARIES = REAL_DATA / "barcelona_boundaries"
 REAL_FILES: dict[str, tuple[str, int, str, bool, int]] = {
     "BarcelonaCiutat_Barris.csv": ("neighbourhood", 73, "EPSG:25831", False, 0),
     "BarcelonaCiutat_Districtes.csv": ("district", 10, "EPSG:25831", False, 0),
-    "bcngeodata_0301040100_Barris_UNITATS_ADM_shp.zip": ("neighbourhood", 73, "EPSG:25831",
-                                                         False, 0),
-    "bcngeodata_0301040100_Districtes_UNITATS_ADM_shp.zip": ("district", 10, "EPSG:25831",
-                                                             False, 0),
+    "bcngeodata_0301040100_Barris_UNITATS_ADM_shp.zip": (
+        "neighbourhood",
+        73,
+        "EPSG:25831",
+        False,
+        0,
+    ),
+    "bcngeodata_0301040100_Districtes_UNITATS_ADM_shp.zip": (
+        "district",
+        10,
+        "EPSG:25831",
+        False,
+        0,
+    ),
     "bcngeodata_barris.geojson": ("neighbourhood", 73, "EPSG:4326", False, 0),
     "bcngeodata_districtes.geojson": ("district", 10, "EPSG:4326", False, 0),
     "bcngeodata_barris.topo.json": ("neighbourhood", 73, "EPSG:4326", True, 9),
@@ -665,8 +802,7 @@ def test_real_terme_municipal_needs_columns(boundaries_dir: Path) -> None:
     path = boundaries_dir / TERME_MUNICIPAL
     error = _import_error(lambda: boundaries_from_file(path, kind="neighbourhood"))
     assert error.path == TERME_MUNICIPAL and "code_column=" in error.reason
-    result = boundaries_from_file(path, kind="catchment", code_column="TERME",
-                                  name_column="NOM")
+    result = boundaries_from_file(path, kind="catchment", code_column="TERME", name_column="NOM")
     frame = _check_frame(result)
     assert frame["code"].tolist() == ["080193"]
     assert frame["name"].tolist() == ["Barcelona"]
@@ -676,12 +812,21 @@ def test_real_terme_municipal_needs_columns(boundaries_dir: Path) -> None:
 @pytest.mark.realdata
 def test_real_csv_barris_nest_in_csv_districts(boundaries_dir: Path) -> None:
     barris = boundaries_from_file(boundaries_dir / "BarcelonaCiutat_Barris.csv").frame
-    districts = boundaries_from_file(boundaries_dir / "BarcelonaCiutat_Districtes.csv",
-                                     kind="district").frame
+    districts = boundaries_from_file(
+        boundaries_dir / "BarcelonaCiutat_Districtes.csv", kind="district"
+    ).frame
     nested = nest_in_parents(barris, districts)
     assert nested.notna().all()
     assert nested.value_counts().sort_index().to_dict() == {
-        "01": 4, "02": 6, "03": 8, "04": 3, "05": 6, "06": 5, "07": 11, "08": 13, "09": 7,
+        "01": 4,
+        "02": 6,
+        "03": 8,
+        "04": 3,
+        "05": 6,
+        "06": 5,
+        "07": 11,
+        "08": 13,
+        "09": 7,
         "10": 10,
     }
     assert nested.tolist() == barris["parent_code"].tolist()  # agrees with the file
@@ -690,7 +835,8 @@ def test_real_csv_barris_nest_in_csv_districts(boundaries_dir: Path) -> None:
 @pytest.mark.realdata
 def test_real_formats_agree(boundaries_dir: Path) -> None:
     shapefile = boundaries_from_file(
-        boundaries_dir / "bcngeodata_0301040100_Barris_UNITATS_ADM_shp.zip").frame
+        boundaries_dir / "bcngeodata_0301040100_Barris_UNITATS_ADM_shp.zip"
+    ).frame
     topo = boundaries_from_file(boundaries_dir / "bcngeodata_barris.topo.json").frame
     geojson = boundaries_from_file(boundaries_dir / "bcngeodata_barris.geojson").frame
     assert shapefile["name"].tolist() == geojson["name"].tolist() == topo["name"].tolist()
@@ -707,7 +853,8 @@ def test_real_formats_agree(boundaries_dir: Path) -> None:
     [("cp1252", b"", True), ("utf-16-le", b"\xff\xfe", False), ("utf-8", b"\xef\xbb\xbf", False)],
 )
 def test_boundary_csv_encodings_go_through_the_one_decoder(
-        tmp_path: Path, encoding: str, bom: bytes, warned: bool) -> None:
+    tmp_path: Path, encoding: str, bom: bytes, warned: bool
+) -> None:
     text = f'code,name,geometry\n1,Sant Martí,"{UTM_SQUARES[0].wkt}"\n'
     path = tmp_path / "barris.csv"
     path.write_bytes(bom + text.encode(encoding))

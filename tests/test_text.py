@@ -70,9 +70,20 @@ def test_replacement_characters_are_reported() -> None:
 
 @pytest.mark.parametrize(
     ("value", "missing"),
-    [(None, True), (float("nan"), True), (np.float32("nan"), True), (pd.NA, True),
-     (pd.NaT, True), (np.datetime64("NaT"), True), ("", False), ("nan", False), (0, False),
-     (0.0, False), ([], False), (pd.Timestamp("2025-01-01"), False)],
+    [
+        (None, True),
+        (float("nan"), True),
+        (np.float32("nan"), True),
+        (pd.NA, True),
+        (pd.NaT, True),
+        (np.datetime64("NaT"), True),
+        ("", False),
+        ("nan", False),
+        (0, False),
+        (0.0, False),
+        ([], False),
+        (pd.Timestamp("2025-01-01"), False),
+    ],
 )
 def test_is_missing(value: object, missing: bool) -> None:
     assert is_missing(value) is missing
@@ -80,6 +91,12 @@ def test_is_missing(value: object, missing: bool) -> None:
 
 def test_cell_text_and_fold() -> None:
     assert [cell_text(v) for v in (" a ", None, float("nan"), pd.NA, 12, 1.5)] == [
-        "a", "", "", "", "12", "1.5"]
+        "a",
+        "",
+        "",
+        "",
+        "12",
+        "1.5",
+    ]
     assert fold("Àngel Guimerà, Ñuñoa, l·l") == "Angel Guimera, Nunoa, l·l"
     assert fold("ÉS") == "ES"  # case is kept

@@ -28,8 +28,14 @@ def test_password_hashes_are_salted_and_verify() -> None:
 
 def test_add_user_writes_the_account_and_an_audit_entry(engine: Engine, admin: Actor) -> None:
     with session_scope(engine) as session:
-        services.add_user(session, actor=admin, username="Laia.P", password="a-long-secret",
-                          role="educator", display_name="Laia")
+        services.add_user(
+            session,
+            actor=admin,
+            username="Laia.P",
+            password="a-long-secret",
+            role="educator",
+            display_name="Laia",
+        )
     with session_scope(engine) as session:
         user = session.scalar(select(User))
         assert user is not None
@@ -59,24 +65,26 @@ def test_bad_accounts_are_refused_and_nothing_is_written(
 
 def test_duplicate_user_is_refused(engine: Engine, admin: Actor) -> None:
     with session_scope(engine) as session:
-        services.add_user(session, actor=admin, username="marc", password="a-long-secret",
-                          role="admin")
+        services.add_user(
+            session, actor=admin, username="marc", password="a-long-secret", role="admin"
+        )
     with pytest.raises(ValidationError, match="already exists"), session_scope(engine) as s:
-        services.add_user(s, actor=admin, username="MARC", password="a-long-secret",
-                          role="admin")
+        services.add_user(s, actor=admin, username="MARC", password="a-long-secret", role="admin")
 
 
 def test_only_admins_manage_users(engine: Engine) -> None:
     educator = Actor(username="edu", role=Role.EDUCATOR)
     with pytest.raises(PermissionDeniedError), session_scope(engine) as session:
-        services.add_user(session, actor=educator, username="x1", password="a-long-secret",
-                          role="admin")
+        services.add_user(
+            session, actor=educator, username="x1", password="a-long-secret", role="admin"
+        )
 
 
 def test_authenticate_and_audit_login(engine: Engine, admin: Actor) -> None:
     with session_scope(engine) as session:
-        services.add_user(session, actor=admin, username="nuria", password="a-long-secret",
-                          role="evaluator")
+        services.add_user(
+            session, actor=admin, username="nuria", password="a-long-secret", role="evaluator"
+        )
     with session_scope(engine) as session:
         actor = services.authenticate(session, "Nuria", "a-long-secret")
     assert actor.role is Role.EVALUATOR and actor.user_id is not None
@@ -99,8 +107,9 @@ def test_failed_login_is_audited_when_committed(engine: Engine, admin: Actor) ->
 
 def test_deactivated_user_cannot_log_in(engine: Engine, admin: Actor) -> None:
     with session_scope(engine) as session:
-        services.add_user(session, actor=admin, username="pau", password="a-long-secret",
-                          role="educator")
+        services.add_user(
+            session, actor=admin, username="pau", password="a-long-secret", role="educator"
+        )
         services.set_user_active(session, actor=admin, username="pau", active=False)
     with pytest.raises(AuthenticationError), session_scope(engine) as session:
         services.authenticate(session, "pau", "a-long-secret")
@@ -109,8 +118,17 @@ def test_deactivated_user_cannot_log_in(engine: Engine, admin: Actor) -> None:
 
 
 def test_bulk_create_is_one_audit_entry(engine: Engine, admin: Actor) -> None:
-    rows = [dict(kind="district", code=f"{i:02d}", name=f"D{i}", srid=25831, source="t",
-                 is_approximate=False) for i in range(1, 4)]
+    rows = [
+        dict(
+            kind="district",
+            code=f"{i:02d}",
+            name=f"D{i}",
+            srid=25831,
+            source="t",
+            is_approximate=False,
+        )
+        for i in range(1, 4)
+    ]
     with session_scope(engine) as session:
         assert services.bulk_create(session, actor=admin, model=TerritoryUnit, rows=rows) == 3
         assert services.data_version(session) == 1

@@ -28,9 +28,10 @@ def _free_port() -> int:
 def test_serve_from_an_installed_wheel(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True, text=True,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (wheel,) = wheels.glob("community_map-*.whl")
     # A fresh venv that takes the dependencies from this environment's site-packages (a .pth
@@ -39,12 +40,31 @@ def test_serve_from_an_installed_wheel(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path("
-                           "'purelib'))"], check=True, capture_output=True, text=True)
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     Path(site.stdout.strip(), "dependencies.pth").write_text(
-        sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-                    "--no-deps", str(wheel)], check=True, capture_output=True, text=True)
+        sysconfig.get_path("purelib") + "\n", encoding="utf-8"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -53,23 +73,34 @@ def test_serve_from_an_installed_wheel(tmp_path: Path) -> None:
     env["COMMUNITY_MAP_DATABASE_URL"] = f"sqlite:///{elsewhere / 'cm.db'}"
     where = subprocess.run(
         [str(python), "-c", "import community_map.ui.streamlit_app as m; print(m.__file__)"],
-        cwd=elsewhere, env=env, check=True, capture_output=True, text=True)
+        cwd=elsewhere,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert where.stdout.strip().startswith(str(env_dir)), where.stdout
     script = env_dir / "bin" / "community-map"
-    subprocess.run([str(script), "init"], cwd=elsewhere, env=env, check=True,
-                   capture_output=True, text=True)
+    subprocess.run(
+        [str(script), "init"], cwd=elsewhere, env=env, check=True, capture_output=True, text=True
+    )
 
     port = _free_port()
     server = subprocess.Popen(
         [str(script), "serve", "--headless", "--port", str(port), "--host", "127.0.0.1"],
-        cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        cwd=elsewhere,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as response:
                     assert response.read() == b"ok"
                     break
             except OSError:

@@ -117,7 +117,8 @@ def _week_event(item: Mapping[str, Any]) -> str:
     venue = _esc(item["venue"])
     venue_html = (
         f'<div class="cm-venue" style="font-size:.85em;color:#52606d;{strike}">{venue}</div>'
-        if venue else ""
+        if venue
+        else ""
     )
     css_class = "cm-event cm-cancelled" if cancelled else "cm-event"
     return (
@@ -209,13 +210,15 @@ def _month_line(item: Mapping[str, Any]) -> str:
     cancelled = _is_cancelled(item["status"])
     strike = "text-decoration:line-through;opacity:.65;" if cancelled else ""
     tooltip = " · ".join(
-        part for part in (
+        part
+        for part in (
             f"{_clock(item['starts_at'])}–{_clock(item['ends_at'])}",
             _text(item["title"]),
             _text(item["venue"]),
             label,
             _("Cancelled") if cancelled else "",
-        ) if part
+        )
+        if part
     )
     css_class = "cm-line cm-cancelled" if cancelled else "cm-line"
     return (

@@ -85,7 +85,6 @@ def _times(values: Sequence[Any]) -> pd.Series:
     return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)))
 
 
-
 def _as_ids(value: Any) -> list[int]:
     """Return a list-like cell (list, tuple, array, None) as unique ints in order."""
     if value is None or isinstance(value, str):
@@ -117,10 +116,12 @@ def _people(owner: np.ndarray, lists: Sequence[list[int]]) -> pd.DataFrame:
     """Explode per-row id lists into ``(owner, person)`` rows."""
     lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     flat = [p for x in lists for p in x]
-    return pd.DataFrame({
-        "owner": np.repeat(owner, lengths),
-        "person": pd.array(flat, dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "owner": np.repeat(owner, lengths),
+            "person": pd.array(flat, dtype="Int64"),
+        }
+    )
 
 
 def _overlapping(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -169,13 +170,15 @@ def _saved_sessions(
     def cells(name: str) -> list[Any]:
         return frame[name].tolist() if name in frame.columns else [None] * len(frame)
 
-    saved = pd.DataFrame({
-        "session_id": _id_series(cells("session_id")),
-        "title": [_text(t) for t in cells("title")],
-        "o_starts": _times(cells("starts_at")),
-        "o_ends": _times(cells("ends_at")),
-        "o_venue": _id_series(cells("venue_asset_id")),
-    })
+    saved = pd.DataFrame(
+        {
+            "session_id": _id_series(cells("session_id")),
+            "title": [_text(t) for t in cells("title")],
+            "o_starts": _times(cells("starts_at")),
+            "o_ends": _times(cells("ends_at")),
+            "o_venue": _id_series(cells("venue_asset_id")),
+        }
+    )
     mine = saved["session_id"].isin(own_ids).fillna(False).astype(bool)
     keep = ~mine & (saved["o_starts"] < end) & (saved["o_ends"] > start)
     saved = saved[keep.astype(bool)].reset_index(drop=True)
@@ -265,13 +268,15 @@ def find_conflicts(
 
     keys = cells("key")
     titles = [_text(t) for t in cells("title")]
-    plan = pd.DataFrame({
-        "row": np.arange(n),
-        "session_id": _id_series(cells("session_id")),
-        "starts_at": _times(cells("starts_at")),
-        "ends_at": _times(cells("ends_at")),
-        "venue": _id_series(cells("venue_asset_id")),
-    })
+    plan = pd.DataFrame(
+        {
+            "row": np.arange(n),
+            "session_id": _id_series(cells("session_id")),
+            "starts_at": _times(cells("starts_at")),
+            "ends_at": _times(cells("ends_at")),
+            "venue": _id_series(cells("venue_asset_id")),
+        }
+    )
     bad = np.flatnonzero(~(plan["ends_at"] > plan["starts_at"]).to_numpy())
     if len(bad):
         raise ValidationError(
@@ -287,13 +292,22 @@ def find_conflicts(
     own_ids = {int(i) for i in plan["session_id"].dropna()}
     saved = _saved_sessions(existing, own_ids, plan["starts_at"].min(), plan["ends_at"].max())
     n_saved = len(saved)
-    other = pd.concat([
-        saved,
-        pd.DataFrame({
-            "session_id": plan["session_id"], "title": titles, "o_starts": plan["starts_at"],
-            "o_ends": plan["ends_at"], "o_venue": plan["venue"], "o_row": plan["row"],
-        }),
-    ], ignore_index=True)
+    other = pd.concat(
+        [
+            saved,
+            pd.DataFrame(
+                {
+                    "session_id": plan["session_id"],
+                    "title": titles,
+                    "o_starts": plan["starts_at"],
+                    "o_ends": plan["ends_at"],
+                    "o_venue": plan["venue"],
+                    "o_row": plan["row"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     other["other"] = np.arange(len(other))
     venue_info = _venue_info(venues, plan["venue"].dropna().astype(int).unique())
     found: list[tuple[int, int, pd.Timestamp, Conflict]] = []
@@ -304,28 +318,41 @@ def find_conflicts(
             found.append((row, _KIND_ORDER[kind], pd.Timestamp.min, conflict))
             return
         o_row = int(other["o_row"].iat[o])
-        conflict = Conflict(kind, message, _as_int(other["session_id"].iat[o]), keys[row],
-                            keys[o_row] if o_row >= 0 else None)
+        conflict = Conflict(
+            kind,
+            message,
+            _as_int(other["session_id"].iat[o]),
+            keys[row],
+            keys[o_row] if o_row >= 0 else None,
+        )
         found.append((row, _KIND_ORDER[kind], other["o_starts"].iat[o], conflict))
 
     def about(o: int) -> dict[str, str]:
         starts, ends = other["o_starts"].iat[o], other["o_ends"].iat[o]
-        return {"title": other["title"].iat[o],
-                "when": _when(starts.to_pydatetime(), ends.to_pydatetime())}
+        return {
+            "title": other["title"].iat[o],
+            "when": _when(starts.to_pydatetime(), ends.to_pydatetime()),
+        }
 
     # Venue: merge on the venue, then keep the overlapping pairs.
     pairs = plan[plan["venue"].notna()].merge(
         other.loc[other["o_venue"].notna(), ["other", "o_venue", "o_starts", "o_ends", "o_row"]],
-        left_on="venue", right_on="o_venue",
+        left_on="venue",
+        right_on="o_venue",
     )
     for row, o, venue in _overlapping(pairs)[["row", "other", "venue"]].itertuples(
         index=False, name=None
     ):
         info = venue_info.get(int(venue))
         name = info.name if info is not None else f"#{int(venue)}"
-        add(int(row), ConflictKind.VENUE,
+        add(
+            int(row),
+            ConflictKind.VENUE,
             _("{venue} is already booked for “{title}” on {when}.").format(
-                venue=name, **about(int(o))), int(o))
+                venue=name, **about(int(o))
+            ),
+            int(o),
+        )
 
     # People: (row, person) pairs merged on the person with everyone else's.
     positions = pd.DataFrame({"session_id": saved["session_id"], "other": np.arange(n_saved)})
@@ -336,24 +363,27 @@ def find_conflicts(
         ConflictKind.PARTICIPANT: (invitations, "participant_id", "participant_code"),
     }
     for kind, (people_frame, id_column, code_column) in sources.items():
-        mine = _people(plan["row"].to_numpy(), people_lists[kind]).rename(
-            columns={"owner": "row"})
+        mine = _people(plan["row"].to_numpy(), people_lists[kind]).rename(columns={"owner": "row"})
         if mine.empty:
             continue
-        theirs = pd.DataFrame({"other": pd.Series([], dtype="int64"),
-                               "person": pd.array([], dtype="Int64")})
+        theirs = pd.DataFrame(
+            {"other": pd.Series([], dtype="int64"), "person": pd.array([], dtype="Int64")}
+        )
         if n_saved and len(people_frame):
             wanted = people_frame[people_frame[id_column].isin(set(mine["person"].astype(int)))]
-            theirs = pd.DataFrame({
-                "session_id": _id_series(wanted["session_id"].tolist()),
-                "person": _id_series(wanted[id_column].tolist()),
-            }).merge(positions, on="session_id")[["other", "person"]]
+            theirs = pd.DataFrame(
+                {
+                    "session_id": _id_series(wanted["session_id"].tolist()),
+                    "person": _id_series(wanted[id_column].tolist()),
+                }
+            ).merge(positions, on="session_id")[["other", "person"]]
         everyone = pd.concat(
             [theirs, pd.DataFrame({"other": mine["row"] + n_saved, "person": mine["person"]})],
             ignore_index=True,
         )
         pairs = _overlapping(
-            mine.merge(everyone, on="person").merge(plan_times, on="row")
+            mine.merge(everyone, on="person")
+            .merge(plan_times, on="row")
             .merge(other_times, on="other")
         )
         codes = _codes(people_frame, id_column, code_column)
@@ -361,13 +391,17 @@ def find_conflicts(
             people = sorted({int(p) for p in group["person"]})
             names = ", ".join(codes.get(p, f"#{p}") for p in people)
             if kind is ConflictKind.FACILITATOR:
-                text = ngettext("Facilitator {codes} already leads “{title}” on {when}.",
-                                "Facilitators {codes} already lead “{title}” on {when}.",
-                                len(people))
+                text = ngettext(
+                    "Facilitator {codes} already leads “{title}” on {when}.",
+                    "Facilitators {codes} already lead “{title}” on {when}.",
+                    len(people),
+                )
             else:
-                text = ngettext("Participant {codes} is already invited to “{title}” on {when}.",
-                                "Participants {codes} are already invited to “{title}” on "
-                                "{when}.", len(people))
+                text = ngettext(
+                    "Participant {codes} is already invited to “{title}” on {when}.",
+                    "Participants {codes} are already invited to “{title}” on {when}.",
+                    len(people),
+                )
             add(int(row), kind, text.format(codes=names, **about(int(o))), int(o))
 
     # Capacity and opening hours, row by row (a series has at most 200 rows).
@@ -381,14 +415,18 @@ def find_conflicts(
         venue_name = info.name if info is not None else ""
         message = None
         if room is not None and invited > room:
-            message = _("Capacity exceeded at {venue}: {invited} invited, the room holds "
-                        "{capacity}.").format(venue=venue_name, invited=invited, capacity=room)
+            message = _(
+                "Capacity exceeded at {venue}: {invited} invited, the room holds {capacity}."
+            ).format(venue=venue_name, invited=invited, capacity=room)
         elif room is not None and own is not None and own > room:
-            message = _("Capacity exceeded at {venue}: the session allows {count}, the room "
-                        "holds {capacity}.").format(venue=venue_name, count=own, capacity=room)
+            message = _(
+                "Capacity exceeded at {venue}: the session allows {count}, the room "
+                "holds {capacity}."
+            ).format(venue=venue_name, count=own, capacity=room)
         elif own is not None and invited > own:
-            message = _("Capacity exceeded: {invited} invited, the session allows "
-                        "{capacity}.").format(invited=invited, capacity=own)
+            message = _(
+                "Capacity exceeded: {invited} invited, the session allows {capacity}."
+            ).format(invited=invited, capacity=own)
         if message is not None:
             add(row, ConflictKind.CAPACITY, message)
         if info is None or venue is None:
@@ -399,11 +437,13 @@ def find_conflicts(
         starts = plan["starts_at"].iat[row].to_pydatetime()
         ends = plan["ends_at"].iat[row].to_pydatetime()
         if hours is not None and not is_open(hours, starts, ends):
-            add(row, ConflictKind.OPENING_HOURS,
-                _("“{title}” on {when} is outside the opening hours of {venue} ({hours}).")
-                .format(title=titles[row], when=_when(starts, ends), venue=venue_name,
-                        hours=hours.text))
+            add(
+                row,
+                ConflictKind.OPENING_HOURS,
+                _("“{title}” on {when} is outside the opening hours of {venue} ({hours}).").format(
+                    title=titles[row], when=_when(starts, ends), venue=venue_name, hours=hours.text
+                ),
+            )
 
     found.sort(key=lambda item: item[:3])
     return [item[3] for item in found]
-

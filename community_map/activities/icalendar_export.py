@@ -65,8 +65,7 @@ def _vtimezone() -> Any:
     return zone
 
 
-def session_uid(action_code: str, day: dt.date, start: dt.time, venue_code: str,
-                stype: str) -> str:
+def session_uid(action_code: str, day: dt.date, start: dt.time, venue_code: str, stype: str) -> str:
     """Return the stable iCalendar UID of a session (same values, same UID).
 
     Examples
@@ -96,8 +95,9 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
         start = _parse_time(record.get("start"))
         end = _parse_time(record.get("end"))
     except _InvalidValueError as exc:
-        raise ValidationError(_("Programme row {row}: {reason}").format(
-            row=position, reason=exc)) from None
+        raise ValidationError(
+            _("Programme row {row}: {reason}").format(row=position, reason=exc)
+        ) from None
     action = _text(record.get("action_code"))
     venue_code = _text(record.get("venue_code"))
     stype = _text(record.get("type"))
@@ -108,8 +108,11 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
         summary = _("Cancelled: {summary}").format(summary=summary)
     lines = [_("Type: {type}").format(type=type_label)]
     if action:
-        lines.append(_("Action: {code} {title}").format(
-            code=action, title=_text(record.get("action_title"))).strip())
+        lines.append(
+            _("Action: {code} {title}")
+            .format(code=action, title=_text(record.get("action_title")))
+            .strip()
+        )
     facilitators = _codes_text(record.get("facilitators"))
     if facilitators:
         lines.append(_("Facilitators: {codes}").format(codes=facilitators))
@@ -131,8 +134,13 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
         uid=session_uid(action, day, start, venue_code, stype),
         starts=dt.datetime.combine(day, start, tzinfo=zone),
         ends=dt.datetime.combine(day, end, tzinfo=zone),
-        content=(summary, _text(record.get("venue")) or venue_code, "\n".join(lines),
-                 type_label, "CANCELLED" if cancelled else "CONFIRMED"),
+        content=(
+            summary,
+            _text(record.get("venue")) or venue_code,
+            "\n".join(lines),
+            type_label,
+            "CANCELLED" if cancelled else "CONFIRMED",
+        ),
     )
 
 
@@ -149,11 +157,13 @@ def _weekly_interval(group: list[_Occurrence]) -> int | None:
     if days <= 0 or days % 7:
         return None
     interval = days // 7
-    if any(o.content != first.content or o.ends - o.starts != first.ends - first.starts
-           for o in group):
+    if any(
+        o.content != first.content or o.ends - o.starts != first.ends - first.starts for o in group
+    ):
         return None
-    expected = series_rule(first.starts.replace(tzinfo=None), every_weeks=interval,
-                           count=len(group))
+    expected = series_rule(
+        first.starts.replace(tzinfo=None), every_weeks=interval, count=len(group)
+    )
     if [o.starts.replace(tzinfo=None) for o in group] != list(expected):
         return None
     return interval
@@ -228,8 +238,10 @@ def programme_to_ical(
         calendar.add("x-wr-calname", calendar_name)
         calendar.add("x-wr-timezone", TIMEZONE)
         calendar.add_component(_vtimezone())
-        occurrences = [_occurrence(record, position, zone) for position, record
-                       in enumerate(programme.to_dict("records"), start=1)]
+        occurrences = [
+            _occurrence(record, position, zone)
+            for position, record in enumerate(programme.to_dict("records"), start=1)
+        ]
         series: dict[int, list[_Occurrence]] = {}
         for item in occurrences:
             if item.series is not None:
@@ -259,8 +271,7 @@ def programme_to_ical(
             event.add("dtstart", first.starts)
             event.add("dtend", first.ends)
             if interval is not None:
-                event.add("rrule", {"freq": "weekly", "interval": interval,
-                                    "count": len(group)})
+                event.add("rrule", {"freq": "weekly", "interval": interval, "count": len(group)})
             event.add("summary", summary)
             if location:
                 event.add("location", location)

@@ -57,13 +57,16 @@ class ImportProblem:
         """Return the problem as one line naming sheet, row and column."""
         if self.row is not None and self.column is not None:
             return _("sheet {sheet!r}, row {row}, column {column!r}: {reason}").format(
-                sheet=self.sheet, row=self.row, column=self.column, reason=self.reason)
+                sheet=self.sheet, row=self.row, column=self.column, reason=self.reason
+            )
         if self.row is not None:
             return _("sheet {sheet!r}, row {row}: {reason}").format(
-                sheet=self.sheet, row=self.row, reason=self.reason)
+                sheet=self.sheet, row=self.row, reason=self.reason
+            )
         if self.column is not None:
             return _("sheet {sheet!r}, column {column!r}: {reason}").format(
-                sheet=self.sheet, column=self.column, reason=self.reason)
+                sheet=self.sheet, column=self.column, reason=self.reason
+            )
         return _("sheet {sheet!r}: {reason}").format(sheet=self.sheet, reason=self.reason)
 
 
@@ -76,10 +79,13 @@ class ProgrammeImportError(ImportFileError):
     def __init__(self, problems: Sequence[ImportProblem], *, path: str) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        lines = [ngettext(
-            "The workbook has {count} problem; nothing was imported.",
-            "The workbook has {count} problems; nothing was imported.", count,
-        ).format(count=count)]
+        lines = [
+            ngettext(
+                "The workbook has {count} problem; nothing was imported.",
+                "The workbook has {count} problems; nothing was imported.",
+                count,
+            ).format(count=count)
+        ]
         lines += [f"- {p.describe()}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
         if count > MAX_LISTED_PROBLEMS:
             lines.append(_("… and {count} more.").format(count=count - MAX_LISTED_PROBLEMS))
@@ -141,14 +147,14 @@ class _Reader:
     keys: dict[SessionKey, int] = field(default_factory=dict)
     sessions: list[dict[str, Any]] = field(default_factory=list)
     attendance: list[dict[str, Any]] = field(default_factory=list)
-    seen_attendance: dict[tuple[SessionKey, str], tuple[str, int]] = field(
-        default_factory=dict)
+    seen_attendance: dict[tuple[SessionKey, str], tuple[str, int]] = field(default_factory=dict)
 
     def problem(self, sheet: str, row: int | None, column: str | None, reason: str) -> None:
         self.problems.append(ImportProblem(sheet, row, column, reason))
 
-    def parse(self, table: _Table, row: int, key: str,
-              parse: Callable[[Any], Any], value: Any) -> Any:
+    def parse(
+        self, table: _Table, row: int, key: str, parse: Callable[[Any], Any], value: Any
+    ) -> Any:
         """Parse one cell; on failure record a problem and return ``None``."""
         try:
             return parse(value)
@@ -156,8 +162,9 @@ class _Reader:
             self.problem(table.sheet, row, table.header(key), str(exc))
             return None
 
-    def known(self, table: _Table, row: int, key: str, kind: str, code: str,
-              reason: str) -> str | None:
+    def known(
+        self, table: _Table, row: int, key: str, kind: str, code: str, reason: str
+    ) -> str | None:
         resolved = self.codes[kind].resolve(code)
         if resolved is None:
             self.problem(table.sheet, row, table.header(key), reason.format(code=code))

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 
-__all__ = ["MINUTES_PER_DAY", "MINUTES_PER_WEEK", "OpeningHours", "is_open",
-           "parse_opening_hours"]
+__all__ = ["MINUTES_PER_DAY", "MINUTES_PER_WEEK", "OpeningHours", "is_open", "parse_opening_hours"]
 
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
@@ -231,7 +230,10 @@ def is_open(hours: OpeningHours, start: dt.datetime, end: dt.datetime) -> bool:
     length = (end - start).total_seconds() / 60
     if length > MINUTES_PER_WEEK:
         return False
-    extended = _merge([*hours.intervals, *((a + MINUTES_PER_WEEK, b + MINUTES_PER_WEEK)
-                                           for a, b in hours.intervals)])
+    extended = _merge(
+        [
+            *hours.intervals,
+            *((a + MINUTES_PER_WEEK, b + MINUTES_PER_WEEK) for a, b in hours.intervals),
+        ]
+    )
     return any(a <= offset and offset + length <= b for a, b in extended)
-

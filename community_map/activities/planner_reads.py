@@ -43,20 +43,45 @@ def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
     venues = session.execute(
         select(Asset.id, Asset.name, Asset.capacity, Asset.accessibility)
         .where(Asset.is_active.is_(True), Asset.capacity.is_not(None))
-        .order_by(Asset.name)).all()
+        .order_by(Asset.name)
+    ).all()
     return {
         "venues": {i: f"{n} · {c} · {accessibility_label(a)}" for i, n, c, a in venues},
         "venue_capacity": {i: int(c) for i, _n, c, _a in venues if c is not None},
-        "professionals": {i: label for i, label in session.execute(
-            select(Professional.id, Professional.code + " · " + Professional.display_name
-                   + " (" + Professional.role + ")").order_by(Professional.code)).all()},
-        "services": {i: name for i, name in session.execute(
-            select(Service.id, Service.name).order_by(Service.name)).all()},
-        "participants": {i: code for i, code in session.execute(
-            select(Participant.id, Participant.code).order_by(Participant.code)).all()},
-        "actions": {i: label for i, label in session.execute(
-            select(CommunityAction.id, CommunityAction.code + " · " + CommunityAction.title)
-            .order_by(CommunityAction.code.desc())).all()},
+        "professionals": {
+            i: label
+            for i, label in session.execute(
+                select(
+                    Professional.id,
+                    Professional.code
+                    + " · "
+                    + Professional.display_name
+                    + " ("
+                    + Professional.role
+                    + ")",
+                ).order_by(Professional.code)
+            ).all()
+        },
+        "services": {
+            i: name
+            for i, name in session.execute(
+                select(Service.id, Service.name).order_by(Service.name)
+            ).all()
+        },
+        "participants": {
+            i: code
+            for i, code in session.execute(
+                select(Participant.id, Participant.code).order_by(Participant.code)
+            ).all()
+        },
+        "actions": {
+            i: label
+            for i, label in session.execute(
+                select(
+                    CommunityAction.id, CommunityAction.code + " · " + CommunityAction.title
+                ).order_by(CommunityAction.code.desc())
+            ).all()
+        },
     }
 
 
@@ -72,9 +97,14 @@ def cohort(session: Session, action_id: int | None) -> list[int]:
     """
     if action_id is None:
         return []
-    latest = session.scalar(select(SessionRow.id).where(SessionRow.action_id == action_id)
-                            .order_by(SessionRow.starts_at.desc()).limit(1))
+    latest = session.scalar(
+        select(SessionRow.id)
+        .where(SessionRow.action_id == action_id)
+        .order_by(SessionRow.starts_at.desc())
+        .limit(1)
+    )
     if latest is None:
         return []
-    return list(session.scalars(select(Invitation.participant_id)
-                                .where(Invitation.session_id == latest)))
+    return list(
+        session.scalars(select(Invitation.participant_id).where(Invitation.session_id == latest))
+    )

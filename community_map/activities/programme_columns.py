@@ -43,20 +43,57 @@ __all__ = [
 ]
 
 PROGRAMME_COLUMNS = [
-    "action_code", "action_title", "type", "title", "date", "start", "end", "venue_code",
-    "venue", "facilitators", "partners", "capacity", "status", "cancel_reason", "notes",
+    "action_code",
+    "action_title",
+    "type",
+    "title",
+    "date",
+    "start",
+    "end",
+    "venue_code",
+    "venue",
+    "facilitators",
+    "partners",
+    "capacity",
+    "status",
+    "cancel_reason",
+    "notes",
 ]
 ATTENDANCE_COLUMNS = [
-    "action_code", "date", "start", "venue_code", "type", "participant_code", "status",
+    "action_code",
+    "date",
+    "start",
+    "venue_code",
+    "type",
+    "participant_code",
+    "status",
     "walk_in",
 ]
 SESSION_IMPORT_COLUMNS = [
-    "action_code", "type", "title", "starts_at", "ends_at", "venue_code", "facilitators",
-    "partners", "capacity", "status", "cancel_reason", "notes", "row",
+    "action_code",
+    "type",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue_code",
+    "facilitators",
+    "partners",
+    "capacity",
+    "status",
+    "cancel_reason",
+    "notes",
+    "row",
 ]
 ATTENDANCE_IMPORT_COLUMNS = [
-    "action_code", "starts_at", "venue_code", "type", "participant_code", "status", "walk_in",
-    "row", "sheet",
+    "action_code",
+    "starts_at",
+    "venue_code",
+    "type",
+    "participant_code",
+    "status",
+    "walk_in",
+    "row",
+    "sheet",
 ]
 
 MAX_LISTED_PROBLEMS = 20
@@ -108,84 +145,238 @@ _YES_NO_LABELS: dict[bool, str] = {True: N_("Yes"), False: N_("No")}
 # are matched after folding case and accents and dropping articles (see ``_norm``); the
 # catalogue translations of the labels above are recognised too.
 _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "action_code": ("codi accio", "codi de l'accio", "codigo accion", "codigo de la accion",
-                    "action code", "action id"),
-    "action_title": ("accio", "accion", "action", "titol de l'accio", "titulo de la accion",
-                     "action title", "nom de l'accio", "nombre de la accion"),
+    "action_code": (
+        "codi accio",
+        "codi de l'accio",
+        "codigo accion",
+        "codigo de la accion",
+        "action code",
+        "action id",
+    ),
+    "action_title": (
+        "accio",
+        "accion",
+        "action",
+        "titol de l'accio",
+        "titulo de la accion",
+        "action title",
+        "nom de l'accio",
+        "nombre de la accion",
+    ),
     "type": ("tipus", "tipo", "type", "tipus de sessio", "tipo de sesion", "session type"),
     "title": ("titol", "titulo", "title", "titol de la sessio", "titulo de la sesion"),
     "date": ("data", "fecha", "date", "dia", "day"),
-    "start": ("inici", "inicio", "start", "hora d'inici", "hora inici", "hora de inicio",
-              "hora inicio", "start time", "comença", "empieza"),
-    "end": ("fi", "final", "fin", "end", "hora de fi", "hora fi", "hora final", "hora de fin",
-            "hora fin", "end time", "acaba"),
-    "venue_code": ("codi espai", "codi de l'espai", "codi lloc", "codi del lloc",
-                   "codigo espacio", "codigo del espacio", "codigo lugar", "codigo del lugar",
-                   "venue code", "venue id"),
-    "venue": ("espai", "lloc", "espacio", "lugar", "venue", "location", "ubicacio",
-              "ubicacion"),
-    "facilitators": ("dinamitzadors", "dinamitzadores", "facilitadors", "professionals",
-                     "dinamizadores", "facilitadores", "profesionales", "facilitators",
-                     "codis professionals", "codigos profesionales"),
-    "partners": ("serveis col·laboradors", "col·laboradors", "entitats col·laboradores",
-                 "servicios colaboradores", "colaboradores", "entidades colaboradoras",
-                 "partners", "partner services", "services"),
-    "capacity": ("aforament", "capacitat", "places", "aforo", "capacidad", "plazas",
-                 "capacity"),
+    "start": (
+        "inici",
+        "inicio",
+        "start",
+        "hora d'inici",
+        "hora inici",
+        "hora de inicio",
+        "hora inicio",
+        "start time",
+        "comença",
+        "empieza",
+    ),
+    "end": (
+        "fi",
+        "final",
+        "fin",
+        "end",
+        "hora de fi",
+        "hora fi",
+        "hora final",
+        "hora de fin",
+        "hora fin",
+        "end time",
+        "acaba",
+    ),
+    "venue_code": (
+        "codi espai",
+        "codi de l'espai",
+        "codi lloc",
+        "codi del lloc",
+        "codigo espacio",
+        "codigo del espacio",
+        "codigo lugar",
+        "codigo del lugar",
+        "venue code",
+        "venue id",
+    ),
+    "venue": ("espai", "lloc", "espacio", "lugar", "venue", "location", "ubicacio", "ubicacion"),
+    "facilitators": (
+        "dinamitzadors",
+        "dinamitzadores",
+        "facilitadors",
+        "professionals",
+        "dinamizadores",
+        "facilitadores",
+        "profesionales",
+        "facilitators",
+        "codis professionals",
+        "codigos profesionales",
+    ),
+    "partners": (
+        "serveis col·laboradors",
+        "col·laboradors",
+        "entitats col·laboradores",
+        "servicios colaboradores",
+        "colaboradores",
+        "entidades colaboradoras",
+        "partners",
+        "partner services",
+        "services",
+    ),
+    "capacity": ("aforament", "capacitat", "places", "aforo", "capacidad", "plazas", "capacity"),
     "status": ("estat", "estado", "status", "state"),
-    "cancel_reason": ("motiu de cancel·lacio", "motiu cancel·lacio",
-                      "motiu de la cancel·lacio", "motivo de cancelacion",
-                      "motivo cancelacion", "motivo de la cancelacion", "cancellation reason",
-                      "cancel reason"),
-    "notes": ("notes", "observacions", "notas", "observaciones", "comentaris", "comentarios",
-              "comments"),
-    "participant_code": ("codi participant", "codi de participant", "codi persona",
-                         "participant", "participante", "codigo participante",
-                         "codigo de participante", "participant code", "persona"),
-    "walk_in": ("sense inscripcio", "espontani", "espontania", "sin inscripcion",
-                "espontaneo", "espontanea", "walk in", "walkin"),
+    "cancel_reason": (
+        "motiu de cancel·lacio",
+        "motiu cancel·lacio",
+        "motiu de la cancel·lacio",
+        "motivo de cancelacion",
+        "motivo cancelacion",
+        "motivo de la cancelacion",
+        "cancellation reason",
+        "cancel reason",
+    ),
+    "notes": (
+        "notes",
+        "observacions",
+        "notas",
+        "observaciones",
+        "comentaris",
+        "comentarios",
+        "comments",
+    ),
+    "participant_code": (
+        "codi participant",
+        "codi de participant",
+        "codi persona",
+        "participant",
+        "participante",
+        "codigo participante",
+        "codigo de participante",
+        "participant code",
+        "persona",
+    ),
+    "walk_in": (
+        "sense inscripcio",
+        "espontani",
+        "espontania",
+        "sin inscripcion",
+        "espontaneo",
+        "espontanea",
+        "walk in",
+        "walkin",
+    ),
 }
 
 _SHEET_ALIASES: dict[str, tuple[str, ...]] = {
-    "programme": ("programme", "program", "programa", "programacio", "programacion",
-                  "sessions", "sesiones"),
+    "programme": (
+        "programme",
+        "program",
+        "programa",
+        "programacio",
+        "programacion",
+        "sessions",
+        "sesiones",
+    ),
     "attendance": ("attendance", "assistencia", "asistencia", "assistencies", "asistencias"),
-    "instructions": ("instructions", "instruccions", "instrucciones", "help", "ajuda",
-                     "ayuda", LISTS_SHEET),
+    "instructions": (
+        "instructions",
+        "instruccions",
+        "instrucciones",
+        "help",
+        "ajuda",
+        "ayuda",
+        LISTS_SHEET,
+    ),
 }
 
 _TYPE_ALIASES: dict[SessionType, tuple[str, ...]] = {
-    SessionType.GROUP_DYNAMIC: ("dinamica grupal", "dinamica de grup", "dinamica de grupo",
-                                "group dynamics"),
+    SessionType.GROUP_DYNAMIC: (
+        "dinamica grupal",
+        "dinamica de grup",
+        "dinamica de grupo",
+        "group dynamics",
+    ),
     SessionType.WORKSHOP: ("taller",),
-    SessionType.CULTURAL_OUTING: ("sortida cultural", "salida cultural", "sortida", "salida",
-                                  "outing"),
-    SessionType.LEADERSHIP: ("lideratge", "lideratge comunitari", "liderazgo",
-                             "liderazgo comunitario", "community leadership"),
-    SessionType.INFORMATIVE_GROUP: ("grup informatiu", "grupo informativo",
-                                    "sessio informativa", "sesion informativa"),
+    SessionType.CULTURAL_OUTING: (
+        "sortida cultural",
+        "salida cultural",
+        "sortida",
+        "salida",
+        "outing",
+    ),
+    SessionType.LEADERSHIP: (
+        "lideratge",
+        "lideratge comunitari",
+        "liderazgo",
+        "liderazgo comunitario",
+        "community leadership",
+    ),
+    SessionType.INFORMATIVE_GROUP: (
+        "grup informatiu",
+        "grupo informativo",
+        "sessio informativa",
+        "sesion informativa",
+    ),
     SessionType.COLLECTIVE_ADVICE: ("assessorament col·lectiu", "asesoramiento colectivo"),
-    SessionType.COORDINATION_MEETING: ("reunio de coordinacio", "reunion de coordinacion",
-                                       "coordinacio", "coordinacion", "coordination",
-                                       "coordination meeting"),
+    SessionType.COORDINATION_MEETING: (
+        "reunio de coordinacio",
+        "reunion de coordinacion",
+        "coordinacio",
+        "coordinacion",
+        "coordination",
+        "coordination meeting",
+    ),
     SessionType.OTHER: ("altres", "altre", "otros", "otro", "other"),
 }
 
 _SESSION_STATUS_ALIASES: dict[SessionStatus, tuple[str, ...]] = {
-    SessionStatus.PLANNED: ("prevista", "previst", "planificada", "programada", "pendent",
-                            "pendiente", "scheduled"),
+    SessionStatus.PLANNED: (
+        "prevista",
+        "previst",
+        "planificada",
+        "programada",
+        "pendent",
+        "pendiente",
+        "scheduled",
+    ),
     SessionStatus.HELD: ("realitzada", "feta", "celebrada", "realizada", "hecha", "done"),
     SessionStatus.CANCELLED: ("cancel·lada", "anul·lada", "cancelada", "anulada", "canceled"),
 }
 
 _ATTENDANCE_STATUS_ALIASES: dict[AttendanceStatus, tuple[str, ...]] = {
-    AttendanceStatus.ATTENDED: ("assisteix", "ha assistit", "assistit", "present", "presente",
-                                "asiste", "asistio", "ha asistido"),
-    AttendanceStatus.ABSENT: ("absent", "no assisteix", "no ha assistit", "ausente",
-                              "no asiste", "no asistio", "no ha asistido"),
-    AttendanceStatus.EXCUSED: ("justificada", "justificat", "excusat", "excusada",
-                               "absencia justificada", "ausencia justificada", "justificado",
-                               "excusado"),
+    AttendanceStatus.ATTENDED: (
+        "assisteix",
+        "ha assistit",
+        "assistit",
+        "present",
+        "presente",
+        "asiste",
+        "asistio",
+        "ha asistido",
+    ),
+    AttendanceStatus.ABSENT: (
+        "absent",
+        "no assisteix",
+        "no ha assistit",
+        "ausente",
+        "no asiste",
+        "no asistio",
+        "no ha asistido",
+    ),
+    AttendanceStatus.EXCUSED: (
+        "justificada",
+        "justificat",
+        "excusat",
+        "excusada",
+        "absencia justificada",
+        "ausencia justificada",
+        "justificado",
+        "excusado",
+    ),
 }
 
 _YES_NO_ALIASES: dict[bool, tuple[str, ...]] = {
@@ -204,10 +395,8 @@ SessionKey = tuple[str, dt.date, dt.time, str, str]
 """A session's identity in a workbook: action code, date, start, venue code, type."""
 
 
-
 def _hhmm(value: dt.datetime | dt.time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
-
 
 
 def _translations(label: str) -> set[str]:
@@ -315,9 +504,7 @@ def _parse_time(value: object) -> dt.time:
     if isinstance(value, dt.time):
         return _round_to_minute(value)
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
-        return _round_to_minute(
-            (dt.datetime.min + dt.timedelta(days=float(value))).time()
-        )
+        return _round_to_minute((dt.datetime.min + dt.timedelta(days=float(value))).time())
     text = _text(value)
     match = _TIME_TEXT.match(text)
     if not match:
@@ -326,9 +513,7 @@ def _parse_time(value: object) -> dt.time:
         )
     hour, minute, second = (int(g) if g else 0 for g in match.groups())
     if hour > 23 or minute > 59 or second > 59:
-        raise _InvalidValueError(
-            _("{value!r} is an impossible time.").format(value=text)
-        )
+        raise _InvalidValueError(_("{value!r} is an impossible time.").format(value=text))
     return _round_to_minute(dt.time(hour, minute, second))
 
 
@@ -343,7 +528,8 @@ def _parse_capacity(value: object) -> int | None:
     if number is None or not number.is_integer() or number < 0:
         raise _InvalidValueError(
             _("The capacity {value!r} is not a whole number of 0 or more.").format(
-                value=_text(value))
+                value=_text(value)
+            )
         )
     return int(number)
 
@@ -355,7 +541,8 @@ def _parse_choice(value: object, table: dict[str, Any], allowed: Sequence[str]) 
     if found is None:
         raise _InvalidValueError(
             _("Unknown value {value!r}; use one of: {allowed}.").format(
-                value=_text(value), allowed=", ".join(allowed))
+                value=_text(value), allowed=", ".join(allowed)
+            )
         )
     return found
 
@@ -386,31 +573,41 @@ class _Codes:
 
 
 def _type_choice(value: Any) -> SessionType:
-    return SessionType(_parse_choice(value, _lookups().types,
-                                     [_(label) for label in SESSION_TYPE_LABELS.values()]))
+    return SessionType(
+        _parse_choice(value, _lookups().types, [_(label) for label in SESSION_TYPE_LABELS.values()])
+    )
 
 
 def _session_status_choice(value: Any) -> SessionStatus:
     if _is_blank(value):
         return SessionStatus.PLANNED
-    return SessionStatus(_parse_choice(
-        value, _lookups().session_statuses,
-        [_(label) for label in SESSION_STATUS_LABELS.values()]))
+    return SessionStatus(
+        _parse_choice(
+            value,
+            _lookups().session_statuses,
+            [_(label) for label in SESSION_STATUS_LABELS.values()],
+        )
+    )
 
 
 def _attendance_status_choice(value: Any) -> AttendanceStatus:
     if _is_blank(value):
         raise _InvalidValueError(_("The attendance status is missing."))
-    return AttendanceStatus(_parse_choice(
-        value, _lookups().attendance_statuses,
-        [_(label) for label in ATTENDANCE_STATUS_LABELS.values()]))
+    return AttendanceStatus(
+        _parse_choice(
+            value,
+            _lookups().attendance_statuses,
+            [_(label) for label in ATTENDANCE_STATUS_LABELS.values()],
+        )
+    )
 
 
 def _yes_no(value: Any) -> bool:
     if _is_blank(value):
         return False
-    return bool(_parse_choice(value, _lookups().yes_no,
-                              [_(label) for label in _YES_NO_LABELS.values()]))
+    return bool(
+        _parse_choice(value, _lookups().yes_no, [_(label) for label in _YES_NO_LABELS.values()])
+    )
 
 
 def _required(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -418,6 +615,7 @@ def _required(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         if _is_blank(value):
             raise _InvalidValueError(_("The value is missing."))
         return parse(value)
+
     return wrapped
 
 

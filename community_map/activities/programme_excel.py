@@ -61,6 +61,7 @@ __all__ = [
 _EXTRA_VALIDATED_ROWS = 1000
 """Empty rows below the data that still get the drop-down lists."""
 
+
 def _cell_value(value: object) -> object:
     if _is_blank(value):
         return None
@@ -101,9 +102,7 @@ class _ListsSheet:
         self.sheet[f"{column}1"] = title
         for index, option in enumerate(options, start=2):
             self.sheet[f"{column}{index}"] = option
-        self.ranges[name] = (
-            f"={self.sheet.title}!${column}$2:${column}${len(options) + 1}"
-        )
+        self.ranges[name] = f"={self.sheet.title}!${column}$2:${column}${len(options) + 1}"
         return self.ranges[name]
 
 
@@ -113,15 +112,21 @@ def _lists_sheet(workbook: Workbook) -> _ListsSheet:
     lists = _ListsSheet(sheet)
     lists.add("type", _("Type"), [_(label) for label in SESSION_TYPE_LABELS.values()])
     lists.add("status", _("Status"), [_(label) for label in SESSION_STATUS_LABELS.values()])
-    lists.add("attendance_status", _("Attendance"),
-              [_(label) for label in ATTENDANCE_STATUS_LABELS.values()])
+    lists.add(
+        "attendance_status",
+        _("Attendance"),
+        [_(label) for label in ATTENDANCE_STATUS_LABELS.values()],
+    )
     lists.add("walk_in", _("Walk-in"), [_(label) for label in _YES_NO_LABELS.values()])
     return lists
 
 
 def _list_validation(formula: str, column: str, last_row: int) -> DataValidation:
     validation = DataValidation(
-        type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
         errorTitle=_("Value not in the list"),
         error=_("Choose a value from the drop-down list."),
     )
@@ -151,8 +156,7 @@ def _write_table_sheet(
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         widths = [len(str(sheet.cell(1, index).value))]
-        for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index,
-                                       max_col=index):
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index, max_col=index):
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
             if column == "date":
@@ -160,9 +164,13 @@ def _write_table_sheet(
             elif column in {"start", "end"}:
                 cell.number_format = TIME_FORMAT
             if len(widths) <= 500:
-                widths.append(len(DATE_FORMAT) if column == "date" else
-                              len(TIME_FORMAT) if column in {"start", "end"} else
-                              len(str(cell.value or "")))
+                widths.append(
+                    len(DATE_FORMAT)
+                    if column == "date"
+                    else len(TIME_FORMAT)
+                    if column in {"start", "end"}
+                    else len(str(cell.value or ""))
+                )
         width = min(50, max(9, max(widths) + 2))
         sheet.column_dimensions[letter].width = width
         if column in choices:
@@ -171,8 +179,12 @@ def _write_table_sheet(
             )
         elif column == "capacity":
             whole = DataValidation(
-                type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                showErrorMessage=True, errorTitle=_("Not a whole number"),
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=_("Not a whole number"),
                 error=_("Write a whole number of 0 or more."),
             )
             whole.add(f"{letter}2:{letter}{last_row}")
@@ -185,18 +197,25 @@ def _programme_rows(programme: pd.DataFrame) -> Iterable[list[object]]:
     missing = [c for c in PROGRAMME_COLUMNS if c not in programme.columns]
     if missing:
         raise ValidationError(
-            _("The programme table lacks the columns {columns}.").format(
-                columns=", ".join(missing))
+            _("The programme table lacks the columns {columns}.").format(columns=", ".join(missing))
         )
     for record in programme[PROGRAMME_COLUMNS].to_dict("records"):
         yield [
-            _text(record["action_code"]), _text(record["action_title"]),
-            _type_label(record["type"]), _text(record["title"]), _excel_date(record["date"]),
-            _excel_time(record["start"]), _excel_time(record["end"]),
-            _text(record["venue_code"]), _text(record["venue"]),
-            _codes_text(record["facilitators"]), _codes_text(record["partners"]),
-            _cell_value(record["capacity"]), _session_status_label(record["status"]),
-            _text(record["cancel_reason"]), _text(record["notes"]),
+            _text(record["action_code"]),
+            _text(record["action_title"]),
+            _type_label(record["type"]),
+            _text(record["title"]),
+            _excel_date(record["date"]),
+            _excel_time(record["start"]),
+            _excel_time(record["end"]),
+            _text(record["venue_code"]),
+            _text(record["venue"]),
+            _codes_text(record["facilitators"]),
+            _codes_text(record["partners"]),
+            _cell_value(record["capacity"]),
+            _session_status_label(record["status"]),
+            _text(record["cancel_reason"]),
+            _text(record["notes"]),
         ]
 
 
@@ -205,14 +224,18 @@ def _attendance_rows(attendance: pd.DataFrame) -> Iterable[list[object]]:
     if missing:
         raise ValidationError(
             _("The attendance table lacks the columns {columns}.").format(
-                columns=", ".join(missing))
+                columns=", ".join(missing)
+            )
         )
     for record in attendance[ATTENDANCE_COLUMNS].to_dict("records"):
         walk_in = record["walk_in"]
         yield [
-            _text(record["action_code"]), _excel_date(record["date"]),
-            _excel_time(record["start"]), _text(record["venue_code"]),
-            _type_label(record["type"]), _text(record["participant_code"]),
+            _text(record["action_code"]),
+            _excel_date(record["date"]),
+            _excel_time(record["start"]),
+            _text(record["venue_code"]),
+            _type_label(record["type"]),
+            _text(record["participant_code"]),
             _attendance_status_label(record["status"]),
             None if _is_blank(walk_in) else _(_YES_NO_LABELS[bool(walk_in)]),
         ]
@@ -227,20 +250,43 @@ def _write_instructions(workbook: Workbook) -> None:
     lines: list[list[object]] = [
         [_("How to fill in this workbook")],
         [],
-        [_("Write one row per session in the sheet {sheet}. Required columns: "
-           "{columns}.").format(sheet=programme_name, columns=required)],
+        [
+            _(
+                "Write one row per session in the sheet {sheet}. Required columns: {columns}."
+            ).format(sheet=programme_name, columns=required)
+        ],
         [_("Write dates as dd/mm/yyyy (text or Excel dates) and times as HH:MM.")],
-        [_("Choose the type and the status from the drop-down lists; codes and labels in "
-           "Catalan, Spanish or English are accepted too. An empty status means planned.")],
-        [_("Codes of actions, venues, facilitators, partner services and participants must "
-           "exist in community_map. Separate several facilitators or partner services with "
-           "a semicolon (;).")],
-        [_("Column headers may be in Catalan, Spanish or English. The action and venue "
-           "names are only shown for reference: the codes count.")],
-        [_("A session is identified by its action code, date, start, venue code and type; "
-           "two rows may not share all five.")],
-        [_("Nothing is imported if any row has a problem: the message lists every problem "
-           "with its sheet, row and column.")],
+        [
+            _(
+                "Choose the type and the status from the drop-down lists; codes and labels in "
+                "Catalan, Spanish or English are accepted too. An empty status means planned."
+            )
+        ],
+        [
+            _(
+                "Codes of actions, venues, facilitators, partner services and participants must "
+                "exist in community_map. Separate several facilitators or partner services with "
+                "a semicolon (;)."
+            )
+        ],
+        [
+            _(
+                "Column headers may be in Catalan, Spanish or English. The action and venue "
+                "names are only shown for reference: the codes count."
+            )
+        ],
+        [
+            _(
+                "A session is identified by its action code, date, start, venue code and type; "
+                "two rows may not share all five."
+            )
+        ],
+        [
+            _(
+                "Nothing is imported if any row has a problem: the message lists every problem "
+                "with its sheet, row and column."
+            )
+        ],
         [],
         [_("Example row of the sheet {sheet}:").format(sheet=programme_name)],
     ]
@@ -251,12 +297,25 @@ def _write_instructions(workbook: Workbook) -> None:
     example_date = dt.date(2025, 3, 4)
     example_time = dt.time(17, 0)
     sheet.append([_(_HEADER_LABELS[c]) for c in PROGRAMME_COLUMNS])
-    sheet.append([
-        "ACT-001", _("Cooking together"), _(SESSION_TYPE_LABELS[SessionType.WORKSHOP]),
-        _("Seasonal recipes"), example_date, example_time, dt.time(19, 0), "EQ-0001",
-        _("Neighbourhood civic centre"), "PRO-001; PRO-002", "SRV-001", 20,
-        _(SESSION_STATUS_LABELS[SessionStatus.PLANNED]), "", "",
-    ])
+    sheet.append(
+        [
+            "ACT-001",
+            _("Cooking together"),
+            _(SESSION_TYPE_LABELS[SessionType.WORKSHOP]),
+            _("Seasonal recipes"),
+            example_date,
+            example_time,
+            dt.time(19, 0),
+            "EQ-0001",
+            _("Neighbourhood civic centre"),
+            "PRO-001; PRO-002",
+            "SRV-001",
+            20,
+            _(SESSION_STATUS_LABELS[SessionStatus.PLANNED]),
+            "",
+            "",
+        ]
+    )
     for cell in sheet[header_row]:
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
@@ -266,15 +325,24 @@ def _write_instructions(workbook: Workbook) -> None:
 
     more: list[list[object]] = [
         [],
-        [_("Attendance: fill in the sheet {sheet} (one row per participant and session), or "
-           "add one sheet per session, with any name, laid out exactly like this:").format(
-            sheet=attendance_name)],
-        [_("Column A holds the labels and column B the values. The type may be left empty "
-           "when only one session matches the other values. The participant table starts "
-           "at the row whose first cell is {label!r}; walk-in may be left empty (No).").format(
-            label=_(_HEADER_LABELS["participant_code"]))],
-        [_("Each attendance row must refer to a session of the sheet {sheet}.").format(
-            sheet=programme_name)],
+        [
+            _(
+                "Attendance: fill in the sheet {sheet} (one row per participant and session), or "
+                "add one sheet per session, with any name, laid out exactly like this:"
+            ).format(sheet=attendance_name)
+        ],
+        [
+            _(
+                "Column A holds the labels and column B the values. The type may be left empty "
+                "when only one session matches the other values. The participant table starts "
+                "at the row whose first cell is {label!r}; walk-in may be left empty (No)."
+            ).format(label=_(_HEADER_LABELS["participant_code"]))
+        ],
+        [
+            _("Each attendance row must refer to a session of the sheet {sheet}.").format(
+                sheet=programme_name
+            )
+        ],
         [],
     ]
     for line in more:
@@ -288,10 +356,12 @@ def _write_instructions(workbook: Workbook) -> None:
         [_(_HEADER_LABELS["type"]), _(SESSION_TYPE_LABELS[SessionType.WORKSHOP])],
         [],
         [_(_HEADER_LABELS[c]) for c in ("participant_code", "status", "walk_in")],
-        ["P-0001", _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.ATTENDED]),
-         _(_YES_NO_LABELS[False])],
-        ["P-0002", _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.EXCUSED]),
-         _(_YES_NO_LABELS[False])],
+        [
+            "P-0001",
+            _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.ATTENDED]),
+            _(_YES_NO_LABELS[False]),
+        ],
+        ["P-0002", _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.EXCUSED]), _(_YES_NO_LABELS[False])],
     ]
     for line in block:
         sheet.append(line)
@@ -341,12 +411,19 @@ def programme_to_excel(
         assert sheet is not None
         sheet.title = _(_SHEET_LABELS["programme"])[:31]
         lists = _lists_sheet(workbook)
-        _write_table_sheet(sheet, PROGRAMME_COLUMNS, _programme_rows(programme), lists=lists,
-                           choices={"type": "type", "status": "status"})
+        _write_table_sheet(
+            sheet,
+            PROGRAMME_COLUMNS,
+            _programme_rows(programme),
+            lists=lists,
+            choices={"type": "type", "status": "status"},
+        )
         attendance_sheet = workbook.create_sheet(_(_SHEET_LABELS["attendance"])[:31], 1)
         _write_table_sheet(
-            attendance_sheet, ATTENDANCE_COLUMNS,
-            _attendance_rows(attendance) if attendance is not None else [], lists=lists,
+            attendance_sheet,
+            ATTENDANCE_COLUMNS,
+            _attendance_rows(attendance) if attendance is not None else [],
+            lists=lists,
             choices={"type": "type", "status": "attendance_status", "walk_in": "walk_in"},
         )
         _write_instructions(workbook)
@@ -381,7 +458,7 @@ def programme_template_excel(*, language: str = "en") -> bytes:
     (['Programa', 'Asistencia', 'Instrucciones', 'lists'], 1)
     """
     return programme_to_excel(
-        pd.DataFrame(columns=PROGRAMME_COLUMNS), pd.DataFrame(columns=ATTENDANCE_COLUMNS),
+        pd.DataFrame(columns=PROGRAMME_COLUMNS),
+        pd.DataFrame(columns=ATTENDANCE_COLUMNS),
         language=language,
     )
-

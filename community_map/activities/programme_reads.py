@@ -37,6 +37,7 @@ __all__ = [
     "programme_frame",
 ]
 
+
 def _session_ids(
     *,
     start: dt.date | None,
@@ -56,7 +57,6 @@ def _session_ids(
     if session_ids is not None:
         query = query.where(SessionRow.id.in_(list(session_ids)))
     return query
-
 
 
 def programme_frame(
@@ -96,10 +96,20 @@ def programme_frame(
     ids = _session_ids(start=start, end=end, action_ids=action_ids, session_ids=session_ids)
     rows = session.execute(
         select(
-            SessionRow.id, CommunityAction.code, CommunityAction.title, SessionRow.type,
-            SessionRow.title, SessionRow.starts_at, SessionRow.ends_at, Asset.source_id,
-            Asset.name, SessionRow.capacity, SessionRow.status, SessionRow.cancel_reason,
-            SessionRow.notes, SessionRow.series_id,
+            SessionRow.id,
+            CommunityAction.code,
+            CommunityAction.title,
+            SessionRow.type,
+            SessionRow.title,
+            SessionRow.starts_at,
+            SessionRow.ends_at,
+            Asset.source_id,
+            Asset.name,
+            SessionRow.capacity,
+            SessionRow.status,
+            SessionRow.cancel_reason,
+            SessionRow.notes,
+            SessionRow.series_id,
         )
         .outerjoin(CommunityAction, CommunityAction.id == SessionRow.action_id)
         .outerjoin(Asset, Asset.id == SessionRow.venue_asset_id)
@@ -121,31 +131,49 @@ def programme_frame(
         partners.setdefault(session_id, []).append(code)
 
     records = []
-    for (sid, action_code, action_title, stype, title, starts_at, ends_at, venue_code,
-         venue, capacity, status, cancel_reason, notes, series_id) in rows:
-        records.append({
-            "action_code": action_code or "",
-            "action_title": action_title or "",
-            "type": stype,
-            "title": title or "",
-            "date": starts_at.date(),
-            "start": _hhmm(starts_at),
-            "end": _hhmm(ends_at),
-            "venue_code": venue_code or "",
-            "venue": venue or "",
-            "facilitators": "; ".join(sorted(facilitators.get(sid, []))),
-            "partners": "; ".join(sorted(partners.get(sid, []))),
-            "capacity": capacity,
-            "status": status,
-            "cancel_reason": cancel_reason or "",
-            "notes": notes or "",
-            "session_id": sid,
-            "series_id": series_id,
-            "_sort": (starts_at, action_code or "", venue_code or "", stype, sid),
-        })
+    for (
+        sid,
+        action_code,
+        action_title,
+        stype,
+        title,
+        starts_at,
+        ends_at,
+        venue_code,
+        venue,
+        capacity,
+        status,
+        cancel_reason,
+        notes,
+        series_id,
+    ) in rows:
+        records.append(
+            {
+                "action_code": action_code or "",
+                "action_title": action_title or "",
+                "type": stype,
+                "title": title or "",
+                "date": starts_at.date(),
+                "start": _hhmm(starts_at),
+                "end": _hhmm(ends_at),
+                "venue_code": venue_code or "",
+                "venue": venue or "",
+                "facilitators": "; ".join(sorted(facilitators.get(sid, []))),
+                "partners": "; ".join(sorted(partners.get(sid, []))),
+                "capacity": capacity,
+                "status": status,
+                "cancel_reason": cancel_reason or "",
+                "notes": notes or "",
+                "session_id": sid,
+                "series_id": series_id,
+                "_sort": (starts_at, action_code or "", venue_code or "", stype, sid),
+            }
+        )
     records.sort(key=lambda r: r["_sort"])
-    frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_sort"} for r in records],
-                         columns=[*PROGRAMME_COLUMNS, "session_id", "series_id"])
+    frame = pd.DataFrame(
+        [{k: v for k, v in r.items() if k != "_sort"} for r in records],
+        columns=[*PROGRAMME_COLUMNS, "session_id", "series_id"],
+    )
     frame["session_id"] = frame["session_id"].astype("int64")
     frame["series_id"] = pd.array(
         [None if pd.isna(v) else int(v) for v in frame["series_id"]], dtype="Int64"
@@ -187,8 +215,14 @@ def attendance_long_frame(
     ids = _session_ids(start=start, end=end, action_ids=action_ids, session_ids=session_ids)
     rows = session.execute(
         select(
-            CommunityAction.code, SessionRow.starts_at, Asset.source_id, SessionRow.type,
-            Participant.code, Attendance.status, Attendance.walk_in, SessionRow.id,
+            CommunityAction.code,
+            SessionRow.starts_at,
+            Asset.source_id,
+            SessionRow.type,
+            Participant.code,
+            Attendance.status,
+            Attendance.walk_in,
+            SessionRow.id,
         )
         .join(SessionRow, SessionRow.id == Attendance.session_id)
         .join(Participant, Participant.id == Attendance.participant_id)
@@ -209,8 +243,9 @@ def attendance_long_frame(
                 "status": status,
                 "walk_in": bool(walk_in),
             }
-            for action_code, starts_at, venue_code, stype, participant, status, walk_in, _sid
-            in ordered
+            for (action_code, starts_at, venue_code, stype, participant, status, walk_in, _sid) in (
+                ordered
+            )
         ],
         columns=ATTENDANCE_COLUMNS,
     )

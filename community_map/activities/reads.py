@@ -85,9 +85,14 @@ def attendance_frame(session: Session, *, attended_only: bool = False) -> pd.Dat
     """
     query = (
         select(
-            Attendance.session_id, Attendance.participant_id, Attendance.status,
-            Attendance.walk_in, SessionRow.type, SessionRow.starts_at,
-            SessionRow.status.label("session_status"), SessionRow.action_id,
+            Attendance.session_id,
+            Attendance.participant_id,
+            Attendance.status,
+            Attendance.walk_in,
+            SessionRow.type,
+            SessionRow.starts_at,
+            SessionRow.status.label("session_status"),
+            SessionRow.action_id,
         )
         .join(SessionRow, SessionRow.id == Attendance.session_id)
         .order_by(Attendance.session_id, Attendance.participant_id)
@@ -104,9 +109,9 @@ def sessions_held_count(session: Session) -> int:
     """Return the number of sessions whose status is *held*."""
     return int(
         session.scalar(
-            select(func.count()).select_from(SessionRow).where(
-                SessionRow.status == SessionStatus.HELD.value
-            )
+            select(func.count())
+            .select_from(SessionRow)
+            .where(SessionRow.status == SessionStatus.HELD.value)
         )
         or 0
     )
@@ -133,13 +138,26 @@ def sessions_frame(
     ``version``, ``invited``, ``attended``, ``conflict_note``.
     """
     query = (
-        select(SessionRow.id.label("session_id"), SessionRow.action_id,
-               CommunityAction.code.label("action_code"), CommunityAction.title.label("action"),
-               SessionRow.series_id, SessionRow.type, SessionRow.title, SessionRow.starts_at,
-               SessionRow.ends_at, SessionRow.venue_asset_id.label("venue_id"),
-               Asset.name.label("venue"), SessionRow.capacity, SessionRow.status,
-               SessionRow.finalised, SessionRow.version, SessionRow.conflict_note,
-               CommunityAction.lead_service_id, Asset.neighbourhood_id)
+        select(
+            SessionRow.id.label("session_id"),
+            SessionRow.action_id,
+            CommunityAction.code.label("action_code"),
+            CommunityAction.title.label("action"),
+            SessionRow.series_id,
+            SessionRow.type,
+            SessionRow.title,
+            SessionRow.starts_at,
+            SessionRow.ends_at,
+            SessionRow.venue_asset_id.label("venue_id"),
+            Asset.name.label("venue"),
+            SessionRow.capacity,
+            SessionRow.status,
+            SessionRow.finalised,
+            SessionRow.version,
+            SessionRow.conflict_note,
+            CommunityAction.lead_service_id,
+            Asset.neighbourhood_id,
+        )
         .outerjoin(CommunityAction, SessionRow.action_id == CommunityAction.id)
         .outerjoin(Asset, SessionRow.venue_asset_id == Asset.id)
         .order_by(SessionRow.starts_at, SessionRow.id)
@@ -152,43 +170,73 @@ def sessions_frame(
         query = query.where(SessionRow.type.in_(types))
     if action_ids := list(action_ids):
         query = query.where(SessionRow.action_id.in_(action_ids))
-    frame = pd.DataFrame(session.execute(query).mappings().all(),
-                         columns=[c.name for c in query.selected_columns])
+    frame = pd.DataFrame(
+        session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns]
+    )
     ids = frame["session_id"].tolist()
-    facilitators = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, SessionFacilitator.professional_id,
-               Professional.service_id)
-        .join(Professional, Professional.id == SessionFacilitator.professional_id)
-        .where(SessionFacilitator.session_id.in_(ids))).all(),
-        columns=["session_id", "professional_id", "service_id"])
+    facilitators = pd.DataFrame(
+        session.execute(
+            select(
+                SessionFacilitator.session_id,
+                SessionFacilitator.professional_id,
+                Professional.service_id,
+            )
+            .join(Professional, Professional.id == SessionFacilitator.professional_id)
+            .where(SessionFacilitator.session_id.in_(ids))
+        ).all(),
+        columns=["session_id", "professional_id", "service_id"],
+    )
     if facilitator_ids := set(facilitator_ids):
-        keep = set(facilitators.loc[facilitators.professional_id.isin(facilitator_ids),
-                                    "session_id"])
+        keep = set(
+            facilitators.loc[facilitators.professional_id.isin(facilitator_ids), "session_id"]
+        )
         frame = frame[frame["session_id"].isin(keep)]
     if service_ids := set(service_ids):
-        partners = pd.DataFrame(session.execute(
-            select(SessionPartner.session_id, SessionPartner.service_id)
-            .where(SessionPartner.session_id.in_(ids))).all(), columns=["session_id", "service_id"])
-        keep = (set(facilitators.loc[facilitators.service_id.isin(service_ids), "session_id"])
-                | set(partners.loc[partners.service_id.isin(service_ids), "session_id"])
-                | set(frame.loc[frame.lead_service_id.isin(service_ids), "session_id"]))
+        partners = pd.DataFrame(
+            session.execute(
+                select(SessionPartner.session_id, SessionPartner.service_id).where(
+                    SessionPartner.session_id.in_(ids)
+                )
+            ).all(),
+            columns=["session_id", "service_id"],
+        )
+        keep = (
+            set(facilitators.loc[facilitators.service_id.isin(service_ids), "session_id"])
+            | set(partners.loc[partners.service_id.isin(service_ids), "session_id"])
+            | set(frame.loc[frame.lead_service_id.isin(service_ids), "session_id"])
+        )
         frame = frame[frame["session_id"].isin(keep)]
     if neighbourhood_ids := set(neighbourhood_ids):
-        targets = pd.DataFrame(session.execute(select(
-            ActionNeighbourhood.action_id, ActionNeighbourhood.territory_unit_id)).all(),
-            columns=["action_id", "unit"])
+        targets = pd.DataFrame(
+            session.execute(
+                select(ActionNeighbourhood.action_id, ActionNeighbourhood.territory_unit_id)
+            ).all(),
+            columns=["action_id", "unit"],
+        )
         actions = set(targets.loc[targets.unit.isin(neighbourhood_ids), "action_id"])
-        frame = frame[frame.neighbourhood_id.isin(neighbourhood_ids)
-                      | frame.action_id.isin(actions)]
-    invited = dict(session.execute(select(Invitation.session_id, func.count())
-                                   .where(Invitation.session_id.in_(ids))
-                                   .group_by(Invitation.session_id)).all())
-    attended = dict(session.execute(select(Attendance.session_id, func.count())
-                                    .where(Attendance.session_id.in_(ids),
-                                           Attendance.status == AttendanceStatus.ATTENDED.value)
-                                    .group_by(Attendance.session_id)).all())
-    frame = frame.assign(invited=frame.session_id.map(invited).fillna(0).astype(int),
-                         attended=frame.session_id.map(attended).fillna(0).astype(int))
+        frame = frame[
+            frame.neighbourhood_id.isin(neighbourhood_ids) | frame.action_id.isin(actions)
+        ]
+    invited = dict(
+        session.execute(
+            select(Invitation.session_id, func.count())
+            .where(Invitation.session_id.in_(ids))
+            .group_by(Invitation.session_id)
+        ).all()
+    )
+    attended = dict(
+        session.execute(
+            select(Attendance.session_id, func.count())
+            .where(
+                Attendance.session_id.in_(ids), Attendance.status == AttendanceStatus.ATTENDED.value
+            )
+            .group_by(Attendance.session_id)
+        ).all()
+    )
+    frame = frame.assign(
+        invited=frame.session_id.map(invited).fillna(0).astype(int),
+        attended=frame.session_id.map(attended).fillna(0).astype(int),
+    )
     return frame.drop(columns=["lead_service_id", "neighbourhood_id"]).reset_index(drop=True)
 
 
@@ -200,35 +248,50 @@ def register_frame(
     Columns ``participant_id``, ``code`` (pseudonymous), ``alias`` (only with
     ``show_aliases``), ``invited``, ``walk_in``, ``status`` (None until marked).
     """
-    invited = set(session.scalars(select(Invitation.participant_id)
-                                  .where(Invitation.session_id == session_id)))
-    marks = {a.participant_id: a for a in session.scalars(
-        select(Attendance).where(Attendance.session_id == session_id))}
+    invited = set(
+        session.scalars(
+            select(Invitation.participant_id).where(Invitation.session_id == session_id)
+        )
+    )
+    marks = {
+        a.participant_id: a
+        for a in session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+    }
     ids = sorted(invited | set(marks))
     people = {p.id: p for p in session.scalars(select(Participant).where(Participant.id.in_(ids)))}
-    rows = [{"participant_id": pid, "code": people[pid].code,
-             "alias": (people[pid].alias or "") if show_aliases else "",
-             "invited": pid in invited, "walk_in": bool(marks[pid].walk_in) if pid in marks
-             else False, "status": marks[pid].status if pid in marks else None}
-            for pid in ids]
-    frame = pd.DataFrame(rows, columns=["participant_id", "code", "alias", "invited", "walk_in",
-                                        "status"])
+    rows = [
+        {
+            "participant_id": pid,
+            "code": people[pid].code,
+            "alias": (people[pid].alias or "") if show_aliases else "",
+            "invited": pid in invited,
+            "walk_in": bool(marks[pid].walk_in) if pid in marks else False,
+            "status": marks[pid].status if pid in marks else None,
+        }
+        for pid in ids
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["participant_id", "code", "alias", "invited", "walk_in", "status"]
+    )
     frame["status"] = frame["status"].astype(object)
     frame.loc[frame["status"].isna(), "status"] = None
     return frame.sort_values("code").reset_index(drop=True)
 
 
-def attendance_rates(session: Session, *, series_id: int | None = None,
-                     action_id: int | None = None) -> pd.DataFrame:
+def attendance_rates(
+    session: Session, *, series_id: int | None = None, action_id: int | None = None
+) -> pd.DataFrame:
     """Return, per participant, sessions recorded, attended and the attendance rate.
 
     Over a series (``series_id``) or a whole community action (``action_id``); only
     sessions that are not cancelled count.
     """
-    query = (select(Participant.code, Attendance.status)
-             .join(Attendance, Attendance.participant_id == Participant.id)
-             .join(SessionRow, SessionRow.id == Attendance.session_id)
-             .where(SessionRow.status != SessionStatus.CANCELLED.value))
+    query = (
+        select(Participant.code, Attendance.status)
+        .join(Attendance, Attendance.participant_id == Participant.id)
+        .join(SessionRow, SessionRow.id == Attendance.session_id)
+        .where(SessionRow.status != SessionStatus.CANCELLED.value)
+    )
     if series_id is not None:
         query = query.where(SessionRow.series_id == series_id)
     elif action_id is not None:
@@ -251,21 +314,44 @@ def itinerary(session: Session, code: str) -> pd.DataFrame:
     """
     person = session.scalar(select(Participant).where(Participant.code == code.strip().upper()))
     if person is None:
-        raise NotFoundError(_("There is no participant with the code {code!r}.").format(
-            code=code.strip()))
-    marks = dict(session.execute(select(Attendance.session_id, Attendance.status)
-                                 .where(Attendance.participant_id == person.id)).all())
-    walk = set(session.scalars(select(Attendance.session_id).where(
-        Attendance.participant_id == person.id, Attendance.walk_in.is_(True))))
-    invited = set(session.scalars(select(Invitation.session_id)
-                                  .where(Invitation.participant_id == person.id)))
+        raise NotFoundError(
+            _("There is no participant with the code {code!r}.").format(code=code.strip())
+        )
+    marks = dict(
+        session.execute(
+            select(Attendance.session_id, Attendance.status).where(
+                Attendance.participant_id == person.id
+            )
+        ).all()
+    )
+    walk = set(
+        session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.participant_id == person.id, Attendance.walk_in.is_(True)
+            )
+        )
+    )
+    invited = set(
+        session.scalars(select(Invitation.session_id).where(Invitation.participant_id == person.id))
+    )
     ids = sorted(set(marks) | invited)
     frame = sessions_frame(session)
     frame = frame[frame.session_id.isin(ids)].copy()
     frame["status"] = frame.session_id.map(lambda s: marks.get(s, "invited"))
     frame["walk_in"] = frame.session_id.isin(walk)
-    return frame[["session_id", "starts_at", "type", "title", "action_code", "action", "venue",
-                  "status", "walk_in"]].reset_index(drop=True)
+    return frame[
+        [
+            "session_id",
+            "starts_at",
+            "type",
+            "title",
+            "action_code",
+            "action",
+            "venue",
+            "status",
+            "walk_in",
+        ]
+    ].reset_index(drop=True)
 
 
 def sign_in_sheet_html(session: Session, session_id: int, *, language: str = "en") -> str:
@@ -285,7 +371,9 @@ def sign_in_sheet_html(session: Session, session_id: int, *, language: str = "en
     esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(code)}</td><td></td><td class='box'>☐</td><td class='box'>☐</td>"
-        f"<td class='box'>☐</td></tr>" for code in register["code"])
+        f"<td class='box'>☐</td></tr>"
+        for code in register["code"]
+    )
     rows += "<tr><td>&nbsp;</td><td></td><td></td><td></td><td></td></tr>" * 5
     heading = esc(f"{info['title']} · {info['starts_at']:%d/%m/%Y %H:%M}-{info['ends_at']:%H:%M}")
     return f"""<!doctype html><html lang="{esc(language)}"><head><meta charset="utf-8">
@@ -295,8 +383,8 @@ th, td {{ border: 1px solid #333; padding: 0.6em; text-align: left; }}
 td.box {{ text-align: center; font-size: 1.3em; }} @media print {{ button {{ display: none; }} }}
 </style></head><body>
 <h1>{esc(_("Sign-in sheet"))}</h1>
-<p><b>{heading}</b><br>{esc(_("Venue"))}: {esc(str(info['venue'] or ''))}<br>
-{esc(_("Community action"))}: {esc(str(info['action_code'] or ''))} {esc(str(info['action'] or ''))}
+<p><b>{heading}</b><br>{esc(_("Venue"))}: {esc(str(info["venue"] or ""))}<br>
+{esc(_("Community action"))}: {esc(str(info["action_code"] or ""))} {esc(str(info["action"] or ""))}
 <br>{esc(_("Session"))}: {session_id}</p>
 <table><thead><tr><th>{esc(_("Participant code"))}</th><th>{esc(_("Signature"))}</th>
 <th>{esc(_("Attended"))}</th><th>{esc(_("Absent"))}</th><th>{esc(_("Excused"))}</th></tr></thead>
@@ -310,15 +398,26 @@ def actions_frame(session: Session) -> pd.DataFrame:
     from community_map.models import Service
 
     rows = session.execute(
-        select(CommunityAction.id, CommunityAction.code, CommunityAction.title,
-               CommunityAction.typology, CommunityAction.phase, CommunityAction.objectives,
-               Service.name.label("lead"))
+        select(
+            CommunityAction.id,
+            CommunityAction.code,
+            CommunityAction.title,
+            CommunityAction.typology,
+            CommunityAction.phase,
+            CommunityAction.objectives,
+            Service.name.label("lead"),
+        )
         .outerjoin(Service, Service.id == CommunityAction.lead_service_id)
-        .order_by(CommunityAction.code.desc())).all()
-    frame = pd.DataFrame(rows, columns=["id", "code", "title", "typology", "phase",
-                                        "objectives", "lead"])
-    counts = dict(session.execute(select(SessionRow.action_id, func.count())
-                                  .group_by(SessionRow.action_id)).all())
+        .order_by(CommunityAction.code.desc())
+    ).all()
+    frame = pd.DataFrame(
+        rows, columns=["id", "code", "title", "typology", "phase", "objectives", "lead"]
+    )
+    counts = dict(
+        session.execute(
+            select(SessionRow.action_id, func.count()).group_by(SessionRow.action_id)
+        ).all()
+    )
     frame["sessions"] = frame["id"].map(counts).fillna(0).astype(int)
     return frame
 
@@ -327,7 +426,9 @@ def phase_history(session: Session, action_id: int) -> pd.DataFrame:
     """Return an action's phases in order, with the date each began and its note."""
     from community_map.models import ActionPhase
 
-    rows = session.execute(select(ActionPhase.phase, ActionPhase.started_on, ActionPhase.note)
-                           .where(ActionPhase.action_id == action_id)
-                           .order_by(ActionPhase.started_on, ActionPhase.id)).all()
+    rows = session.execute(
+        select(ActionPhase.phase, ActionPhase.started_on, ActionPhase.note)
+        .where(ActionPhase.action_id == action_id)
+        .order_by(ActionPhase.started_on, ActionPhase.id)
+    ).all()
     return pd.DataFrame(rows, columns=["phase", "started_on", "note"])

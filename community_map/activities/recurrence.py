@@ -108,9 +108,7 @@ def occurrences(
         raise ValidationError(_("The session must end after it starts."))
     if isinstance(every_weeks, bool) or not isinstance(every_weeks, int) or every_weeks < 1:
         raise ValidationError(
-            _("A series repeats every 1 week or more, not every {value}.").format(
-                value=every_weeks
-            )
+            _("A series repeats every 1 week or more, not every {value}.").format(value=every_weeks)
         )
     if until < start.date():
         raise ValidationError(
@@ -129,4 +127,3 @@ def occurrences(
         )
     duration = end - start
     return [(first, first + duration) for first in starts]
-

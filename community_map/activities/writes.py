@@ -121,25 +121,47 @@ def create_action(
         raise ValidationError(_("The community action needs a title."))
     if typology not in {t.value for t in Typology}:
         raise ValidationError(_("Unknown typology {value!r}.").format(value=typology))
-    action = CommunityAction(code=_next_code(session), title=title, typology=typology,
-                             objectives=objectives.strip(), lead_service_id=lead_service_id,
-                             phase=Phase.FIRST_CONTACT.value)
+    action = CommunityAction(
+        code=_next_code(session),
+        title=title,
+        typology=typology,
+        objectives=objectives.strip(),
+        lead_service_id=lead_service_id,
+        phase=Phase.FIRST_CONTACT.value,
+    )
     session.add(action)
     session.flush()
-    session.add(ActionPhase(action_id=action.id, phase=Phase.FIRST_CONTACT.value,
-                            started_on=started_on or dt.date.today(), note=""))
+    session.add(
+        ActionPhase(
+            action_id=action.id,
+            phase=Phase.FIRST_CONTACT.value,
+            started_on=started_on or dt.date.today(),
+            note="",
+        )
+    )
     for unit_id in set(neighbourhood_ids):
         session.add(ActionNeighbourhood(action_id=action.id, territory_unit_id=unit_id))
     for member in motor_group:
         session.add(MotorGroupMember(action_id=action.id, **dict(member)))
     session.flush()
-    services.record(session, actor, "create", "community_actions", action.id,
-                    after={"code": action.code, "title": title, "typology": typology})
+    services.record(
+        session,
+        actor,
+        "create",
+        "community_actions",
+        action.id,
+        after={"code": action.code, "title": title, "typology": typology},
+    )
     return action
 
 
 def add_phase(
-    session: Session, *, actor: Actor, action_id: int, phase: str, started_on: dt.date,
+    session: Session,
+    *,
+    actor: Actor,
+    action_id: int,
+    phase: str,
+    started_on: dt.date,
     note: str = "",
 ) -> CommunityAction:
     """Move an action to ``phase`` from ``started_on``; the history keeps every phase."""
@@ -149,20 +171,30 @@ def add_phase(
         raise NotFoundError(_("There is no community action {id}.").format(id=action_id))
     if phase not in {p.value for p in Phase}:
         raise ValidationError(_("Unknown phase {value!r}.").format(value=phase))
-    last = session.scalar(select(func.max(ActionPhase.started_on))
-                          .where(ActionPhase.action_id == action_id))
+    last = session.scalar(
+        select(func.max(ActionPhase.started_on)).where(ActionPhase.action_id == action_id)
+    )
     if last is not None and started_on < last:
         raise ValidationError(
             _("The new phase cannot start before the current one ({date}).").format(
-                date=last.strftime("%d/%m/%Y")))
+                date=last.strftime("%d/%m/%Y")
+            )
+        )
     before = action.phase
-    session.add(ActionPhase(action_id=action_id, phase=phase, started_on=started_on,
-                            note=note.strip()))
+    session.add(
+        ActionPhase(action_id=action_id, phase=phase, started_on=started_on, note=note.strip())
+    )
     action.phase = phase
     session.flush()
-    services.record(session, actor, "update", "community_actions", action_id,
-                    before={"phase": before}, after={"phase": phase,
-                                                     "started_on": started_on.isoformat()})
+    services.record(
+        session,
+        actor,
+        "update",
+        "community_actions",
+        action_id,
+        before={"phase": before},
+        after={"phase": phase, "started_on": started_on.isoformat()},
+    )
     return action
 
 
@@ -183,8 +215,9 @@ def _occurrences(plan: SessionPlan) -> list[tuple[dt.datetime, dt.datetime]]:
     if plan.every_weeks:
         if plan.until is None:
             raise ValidationError(_("A recurring session needs an end date for the series."))
-        return occurrences(plan.starts_at, plan.ends_at, every_weeks=plan.every_weeks,
-                           until=plan.until)
+        return occurrences(
+            plan.starts_at, plan.ends_at, every_weeks=plan.every_weeks, until=plan.until
+        )
     return [(plan.starts_at, plan.ends_at)]
 
 
@@ -210,26 +243,47 @@ def plan_sessions(
         raise ConflictError(conflicts)
     series_id = None
     if len(slots) > 1:
-        series = SessionSeries(action_id=plan.action_id, interval_weeks=plan.every_weeks or 1,
-                               until=plan.until)
+        series = SessionSeries(
+            action_id=plan.action_id, interval_weeks=plan.every_weeks or 1, until=plan.until
+        )
         session.add(series)
         session.flush()
         series_id = series.id
     created = []
     for start, end in slots:
-        row = SessionRow(action_id=plan.action_id, series_id=series_id, type=plan.type,
-                         title=plan.title.strip(), starts_at=start, ends_at=end,
-                         venue_asset_id=plan.venue_asset_id, capacity=plan.capacity,
-                         status=SessionStatus.PLANNED.value, notes=plan.notes.strip(),
-                         conflict_note=note if conflicts else "", finalised=False)
+        row = SessionRow(
+            action_id=plan.action_id,
+            series_id=series_id,
+            type=plan.type,
+            title=plan.title.strip(),
+            starts_at=start,
+            ends_at=end,
+            venue_asset_id=plan.venue_asset_id,
+            capacity=plan.capacity,
+            status=SessionStatus.PLANNED.value,
+            notes=plan.notes.strip(),
+            conflict_note=note if conflicts else "",
+            finalised=False,
+        )
         session.add(row)
         session.flush()
         _set_people(session, row.id, plan)
         created.append(row)
-    services.record(session, actor, "create", "sessions", created[0].id,
-                    after={"count": len(created), "series_id": series_id,
-                           "title": plan.title, "first": slots[0][0].isoformat(),
-                           "conflicts": len(conflicts), "conflict_note": note})
+    services.record(
+        session,
+        actor,
+        "create",
+        "sessions",
+        created[0].id,
+        after={
+            "count": len(created),
+            "series_id": series_id,
+            "title": plan.title,
+            "first": slots[0][0].isoformat(),
+            "conflicts": len(conflicts),
+            "conflict_note": note,
+        },
+    )
     return created
 
 
@@ -256,8 +310,11 @@ def _load(session: Session, session_id: int, version: int | None) -> SessionRow:
         raise NotFoundError(_("There is no session {id}.").format(id=session_id))
     if version is not None and row.version != version:
         raise ValidationError(
-            _("Someone else changed this session since you opened it; reload it and make your "
-              "change again. Nothing was saved."))
+            _(
+                "Someone else changed this session since you opened it; reload it and make your "
+                "change again. Nothing was saved."
+            )
+        )
     return row
 
 
@@ -280,26 +337,42 @@ def update_sessions(
     _check_plan(session, plan)
     first = _load(session, session_id, version)
     if first.finalised:
-        raise ValidationError(_("This session's register is finalised; a coordinator must "
-                                "reopen it before it can be changed."))
+        raise ValidationError(
+            _(
+                "This session's register is finalised; a coordinator must "
+                "reopen it before it can be changed."
+            )
+        )
     targets = [first]
     if scope == "following" and first.series_id is not None:
-        targets = list(session.scalars(
-            select(SessionRow).where(SessionRow.series_id == first.series_id,
-                                     SessionRow.starts_at >= first.starts_at,
-                                     SessionRow.finalised.is_(False))
-            .order_by(SessionRow.starts_at)))
+        targets = list(
+            session.scalars(
+                select(SessionRow)
+                .where(
+                    SessionRow.series_id == first.series_id,
+                    SessionRow.starts_at >= first.starts_at,
+                    SessionRow.finalised.is_(False),
+                )
+                .order_by(SessionRow.starts_at)
+            )
+        )
     shift_start = plan.starts_at - first.starts_at
     duration = plan.ends_at - plan.starts_at
-    plans = [(t.id, _moved(plan, t.starts_at + shift_start,
-                           t.starts_at + shift_start + duration)) for t in targets]
+    plans = [
+        (t.id, _moved(plan, t.starts_at + shift_start, t.starts_at + shift_start + duration))
+        for t in targets
+    ]
     conflicts = check_conflicts(session, plans)
     note = (save_anyway_note or "").strip()
     if conflicts and not note:
         raise ConflictError(conflicts)
     for row, (_sid, moved) in zip(targets, plans, strict=True):
-        before = {"title": row.title, "starts_at": row.starts_at.isoformat(),
-                  "venue_asset_id": row.venue_asset_id, "type": row.type}
+        before = {
+            "title": row.title,
+            "starts_at": row.starts_at.isoformat(),
+            "venue_asset_id": row.venue_asset_id,
+            "type": row.type,
+        }
         row.type, row.title = moved.type, moved.title.strip()
         row.starts_at, row.ends_at = moved.starts_at, moved.ends_at
         row.venue_asset_id, row.capacity = moved.venue_asset_id, moved.capacity
@@ -307,14 +380,30 @@ def update_sessions(
         row.conflict_note = note if conflicts else ""
         _set_people(session, row.id, moved)
         session.flush()
-        services.record(session, actor, "update", "sessions", row.id, before=before,
-                        after={"title": row.title, "starts_at": row.starts_at.isoformat(),
-                               "venue_asset_id": row.venue_asset_id, "type": row.type})
+        services.record(
+            session,
+            actor,
+            "update",
+            "sessions",
+            row.id,
+            before=before,
+            after={
+                "title": row.title,
+                "starts_at": row.starts_at.isoformat(),
+                "venue_asset_id": row.venue_asset_id,
+                "type": row.type,
+            },
+        )
     return targets
 
 
 def cancel_sessions(
-    session: Session, *, actor: Actor, session_id: int, version: int, reason: str,
+    session: Session,
+    *,
+    actor: Actor,
+    session_id: int,
+    version: int,
+    reason: str,
     scope: str = "one",
 ) -> int:
     """Cancel one session or it and the rest of its series, with a reason; audited."""
@@ -324,14 +413,26 @@ def cancel_sessions(
     first = _load(session, session_id, version)
     targets = [first]
     if scope == "following" and first.series_id is not None:
-        targets = list(session.scalars(select(SessionRow).where(
-            SessionRow.series_id == first.series_id, SessionRow.starts_at >= first.starts_at,
-            SessionRow.finalised.is_(False))))
+        targets = list(
+            session.scalars(
+                select(SessionRow).where(
+                    SessionRow.series_id == first.series_id,
+                    SessionRow.starts_at >= first.starts_at,
+                    SessionRow.finalised.is_(False),
+                )
+            )
+        )
     for row in targets:
         row.status = SessionStatus.CANCELLED.value
         row.cancel_reason = reason.strip()
-        services.record(session, actor, "update", "sessions", row.id,
-                        after={"status": "cancelled", "cancel_reason": reason.strip()})
+        services.record(
+            session,
+            actor,
+            "update",
+            "sessions",
+            row.id,
+            after={"status": "cancelled", "cancel_reason": reason.strip()},
+        )
     session.flush()
     return len(targets)
 
@@ -339,30 +440,43 @@ def cancel_sessions(
 def _register_open(session: Session, session_id: int) -> SessionRow:
     row = _load(session, session_id, None)
     if row.finalised:
-        raise ValidationError(_("This session's register is finalised; a coordinator can "
-                                "reopen it."))
+        raise ValidationError(
+            _("This session's register is finalised; a coordinator can reopen it.")
+        )
     if row.status == SessionStatus.CANCELLED.value:
         raise ValidationError(_("This session was cancelled; it has no register."))
     return row
 
 
 def mark_attendance(
-    session: Session, *, actor: Actor, session_id: int, marks: Mapping[int, str],
+    session: Session,
+    *,
+    actor: Actor,
+    session_id: int,
+    marks: Mapping[int, str],
 ) -> int:
     """Record attended / absent / excused for participants of a session; audited."""
     require(actor, Permission.TAKE_ATTENDANCE)
     _register_open(session, session_id)
     allowed = {s.value for s in AttendanceStatus}
-    existing = {a.participant_id: a for a in session.scalars(
-        select(Attendance).where(Attendance.session_id == session_id))}
+    existing = {
+        a.participant_id: a
+        for a in session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+    }
     changed = {}
     for participant_id, status in marks.items():
         if status not in allowed:
             raise ValidationError(_("Unknown attendance status {value!r}.").format(value=status))
         row = existing.get(int(participant_id))
         if row is None:
-            session.add(Attendance(session_id=session_id, participant_id=int(participant_id),
-                                   status=status, walk_in=False))
+            session.add(
+                Attendance(
+                    session_id=session_id,
+                    participant_id=int(participant_id),
+                    status=status,
+                    walk_in=False,
+                )
+            )
             changed[str(participant_id)] = status
         elif row.status != status:
             changed[str(participant_id)] = status
@@ -379,37 +493,69 @@ def add_walk_in(session: Session, *, actor: Actor, session_id: int, code: str) -
     _register_open(session, session_id)
     person = session.scalar(select(Participant).where(Participant.code == code.strip().upper()))
     if person is None:
-        raise NotFoundError(_("There is no participant with the code {code!r}; check it on "
-                              "the participant's card.").format(code=code.strip()))
-    row = session.scalar(select(Attendance).where(Attendance.session_id == session_id,
-                                                  Attendance.participant_id == person.id))
+        raise NotFoundError(
+            _(
+                "There is no participant with the code {code!r}; check it on "
+                "the participant's card."
+            ).format(code=code.strip())
+        )
+    row = session.scalar(
+        select(Attendance).where(
+            Attendance.session_id == session_id, Attendance.participant_id == person.id
+        )
+    )
     if row is None:
-        session.add(Attendance(session_id=session_id, participant_id=person.id,
-                               status=AttendanceStatus.ATTENDED.value, walk_in=True))
+        session.add(
+            Attendance(
+                session_id=session_id,
+                participant_id=person.id,
+                status=AttendanceStatus.ATTENDED.value,
+                walk_in=True,
+            )
+        )
     else:
         row.status = AttendanceStatus.ATTENDED.value
     session.flush()
-    services.record(session, actor, "create", "attendance", session_id,
-                    after={str(person.id): "attended", "walk_in": True})
+    services.record(
+        session,
+        actor,
+        "create",
+        "attendance",
+        session_id,
+        after={str(person.id): "attended", "walk_in": True},
+    )
     return person
 
 
 def absent_until(
-    session: Session, *, actor: Actor, session_id: int, participant_id: int,
-    until: dt.date, status: str = AttendanceStatus.EXCUSED.value,
+    session: Session,
+    *,
+    actor: Actor,
+    session_id: int,
+    participant_id: int,
+    until: dt.date,
+    status: str = AttendanceStatus.EXCUSED.value,
 ) -> int:
     """Mark a participant absent (or excused) in this and the following sessions of its
     series (or action) up to ``until``; finalised registers are left alone."""
     require(actor, Permission.TAKE_ATTENDANCE)
     first = _load(session, session_id, None)
-    group = (SessionRow.series_id == first.series_id if first.series_id is not None
-             else SessionRow.action_id == first.action_id if first.action_id is not None
-             else SessionRow.id == first.id)
-    targets = session.scalars(select(SessionRow.id).where(
-        group, SessionRow.starts_at >= first.starts_at,
-        SessionRow.starts_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()),
-        SessionRow.finalised.is_(False),
-        SessionRow.status != SessionStatus.CANCELLED.value)).all()
+    group = (
+        SessionRow.series_id == first.series_id
+        if first.series_id is not None
+        else SessionRow.action_id == first.action_id
+        if first.action_id is not None
+        else SessionRow.id == first.id
+    )
+    targets = session.scalars(
+        select(SessionRow.id).where(
+            group,
+            SessionRow.starts_at >= first.starts_at,
+            SessionRow.starts_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()),
+            SessionRow.finalised.is_(False),
+            SessionRow.status != SessionStatus.CANCELLED.value,
+        )
+    ).all()
     for sid in targets:
         mark_attendance(session, actor=actor, session_id=sid, marks={participant_id: status})
     return len(targets)
@@ -422,8 +568,14 @@ def finalise_session(session: Session, *, actor: Actor, session_id: int) -> Sess
     row.finalised = True
     row.status = SessionStatus.HELD.value
     session.flush()
-    services.record(session, actor, "update", "sessions", session_id,
-                    after={"finalised": True, "status": "held"})
+    services.record(
+        session,
+        actor,
+        "update",
+        "sessions",
+        session_id,
+        after={"finalised": True, "status": "held"},
+    )
     return row
 
 
@@ -433,8 +585,15 @@ def reopen_session(session: Session, *, actor: Actor, session_id: int) -> Sessio
     row = _load(session, session_id, None)
     row.finalised = False
     session.flush()
-    services.record(session, actor, "update", "sessions", session_id,
-                    before={"finalised": True}, after={"finalised": False})
+    services.record(
+        session,
+        actor,
+        "update",
+        "sessions",
+        session_id,
+        before={"finalised": True},
+        after={"finalised": False},
+    )
     return row
 
 
@@ -461,14 +620,21 @@ def import_programme(session: Session, *, actor: Actor, programme: Any) -> dict[
         action_id = ids["action"].get(row.action_code) if row.action_code else None
         venue_id = ids["venue"].get(row.venue_code) if row.venue_code else None
         starts = row.starts_at.to_pydatetime()
-        existing = session.scalar(select(SessionRow).where(
-            SessionRow.action_id.is_(None) if action_id is None
-            else SessionRow.action_id == action_id,
-            SessionRow.starts_at == starts, SessionRow.type == row.type,
-            SessionRow.venue_asset_id.is_(None) if venue_id is None
-            else SessionRow.venue_asset_id == venue_id))
-        target = existing or SessionRow(action_id=action_id, venue_asset_id=venue_id,
-                                        type=row.type, starts_at=starts)
+        existing = session.scalar(
+            select(SessionRow).where(
+                SessionRow.action_id.is_(None)
+                if action_id is None
+                else SessionRow.action_id == action_id,
+                SessionRow.starts_at == starts,
+                SessionRow.type == row.type,
+                SessionRow.venue_asset_id.is_(None)
+                if venue_id is None
+                else SessionRow.venue_asset_id == venue_id,
+            )
+        )
+        target = existing or SessionRow(
+            action_id=action_id, venue_asset_id=venue_id, type=row.type, starts_at=starts
+        )
         target.title = row.title
         target.ends_at = row.ends_at.to_pydatetime()
         target.capacity = None if pd.isna(row.capacity) else int(row.capacity)
@@ -491,17 +657,30 @@ def import_programme(session: Session, *, actor: Actor, programme: Any) -> dict[
         by_key[(row.action_code, row.starts_at, row.venue_code, row.type)] = target.id
     marks = 0
     for key, group in programme.attendance.groupby(
-            ["action_code", "starts_at", "venue_code", "type"], sort=False):
+        ["action_code", "starts_at", "venue_code", "type"], sort=False
+    ):
         session_id = by_key[key]
         session.execute(delete(Attendance).where(Attendance.session_id == session_id))
         for row in group.itertuples(index=False):
             person = ids["person"][row.participant_code]
-            session.add(Attendance(session_id=session_id, participant_id=person,
-                                   status=row.status, walk_in=bool(row.walk_in)))
+            session.add(
+                Attendance(
+                    session_id=session_id,
+                    participant_id=person,
+                    status=row.status,
+                    walk_in=bool(row.walk_in),
+                )
+            )
             if not row.walk_in and session.get(Invitation, (session_id, person)) is None:
                 session.add(Invitation(session_id=session_id, participant_id=person))
             marks += 1
     session.flush()
-    services.record(session, actor, "import", "sessions", None,
-                    after={"created": created, "updated": updated, "attendance": marks})
+    services.record(
+        session,
+        actor,
+        "import",
+        "sessions",
+        None,
+        after={"created": created, "updated": updated, "attendance": marks},
+    )
     return {"created": created, "updated": updated, "attendance": marks}

@@ -87,9 +87,11 @@ def _ensure_empty(session: Session) -> None:
         count = session.scalar(select(func.count()).select_from(model)) or 0
         if count:
             raise ValidationError(
-                _("The database already holds data ({n} rows in {table}). Demo data goes into "
-                  "an empty database: give another database URL, for example "
-                  "sqlite:///community_map_demo.db.").format(n=count, table=model.__tablename__)
+                _(
+                    "The database already holds data ({n} rows in {table}). Demo data goes into "
+                    "an empty database: give another database URL, for example "
+                    "sqlite:///community_map_demo.db."
+                ).format(n=count, table=model.__tablename__)
             )
 
 
@@ -159,17 +161,29 @@ def generate_demo(
             report(0.8 + 0.15 * i / len(order), _("Writing {table}").format(table=table.name))
             rows = builder.rows[model]
             for start in range(0, len(rows), 20_000):
-                services.bulk_create(session, actor=actor, model=model,
-                                     rows=rows[start:start + 20_000], note="demo")
+                services.bulk_create(
+                    session,
+                    actor=actor,
+                    model=model,
+                    rows=rows[start : start + 20_000],
+                    note="demo",
+                )
             counts[table.name] = len(rows)
         _sync_sequences(session)
         for username, password, role in DEMO_ACCOUNTS:
-            services.add_user(session, actor=actor, username=username, password=password,
-                              role=role, display_name=_names.DEMO_DISPLAY_NAMES[username],
-                              service_id=None)
+            services.add_user(
+                session,
+                actor=actor,
+                username=username,
+                password=password,
+                role=role,
+                display_name=_names.DEMO_DISPLAY_NAMES[username],
+                service_id=None,
+            )
         counts["users"] = len(DEMO_ACCOUNTS)
-        services.record(session, actor, "create", DEMO_MARKER, scale,
-                        after={"seed": seed, "scale": scale})
+        services.record(
+            session, actor, "create", DEMO_MARKER, scale, after={"seed": seed, "scale": scale}
+        )
     report(1.0, _("Done"))
     return counts
 
@@ -180,7 +194,9 @@ def _sync_sequences(session: Session) -> None:
         return
     for table in Base.metadata.sorted_tables:
         if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
-            session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-            ))
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )

@@ -44,41 +44,103 @@ __all__ = [
 CK = CollaborationKind
 
 PEOPLE = (
-    "Mercè Rodoreda", "Pau Casals", "Joan Miró", "Montserrat Roig", "Clara Campoamor",
-    "Frederica Montseny", "Salvador Espriu", "Maria Aurèlia Capmany", "Jacint Verdaguer",
-    "Àngel Guimerà", "Rosa Sensat", "Ildefons Cerdà", "Teresa Pàmies", "Josep Trueta",
-    "Caterina Albert", "Joan Maragall", "Anna Murià", "Carme Serrallonga", "Neus Català",
-    "Enric Granados", "Francesc Ferrer i Guàrdia", "Dolors Aleu", "Lola Anglada",
-    "Josep Pla", "Maria Montessori", "Pere Calders", "Remedios Varo", "Victòria dels Àngels",
+    "Mercè Rodoreda",
+    "Pau Casals",
+    "Joan Miró",
+    "Montserrat Roig",
+    "Clara Campoamor",
+    "Frederica Montseny",
+    "Salvador Espriu",
+    "Maria Aurèlia Capmany",
+    "Jacint Verdaguer",
+    "Àngel Guimerà",
+    "Rosa Sensat",
+    "Ildefons Cerdà",
+    "Teresa Pàmies",
+    "Josep Trueta",
+    "Caterina Albert",
+    "Joan Maragall",
+    "Anna Murià",
+    "Carme Serrallonga",
+    "Neus Català",
+    "Enric Granados",
+    "Francesc Ferrer i Guàrdia",
+    "Dolors Aleu",
+    "Lola Anglada",
+    "Josep Pla",
+    "Maria Montessori",
+    "Pere Calders",
+    "Remedios Varo",
+    "Victòria dels Àngels",
 )
 
 ASSOCIATION_KINDS = (
-    "Associació de Veïns i Veïnes", "Associació Cultural", "Associació de Dones",
-    "Associació Juvenil", "Casal d'Entitats", "Associació de Famílies", "Associació Intercultural",
-    "Club Esportiu", "Coral", "Banc del Temps", "Xarxa d'Intercanvi", "Associació de Comerciants",
+    "Associació de Veïns i Veïnes",
+    "Associació Cultural",
+    "Associació de Dones",
+    "Associació Juvenil",
+    "Casal d'Entitats",
+    "Associació de Famílies",
+    "Associació Intercultural",
+    "Club Esportiu",
+    "Coral",
+    "Banc del Temps",
+    "Xarxa d'Intercanvi",
+    "Associació de Comerciants",
 )
 
 STREETS = (
-    "Carrer de Sants", "Carrer Gran de Gràcia", "Passeig de Sant Joan", "Carrer de Mallorca",
-    "Carrer de Pujades", "Rambla del Raval", "Carrer de Provença", "Via Júlia",
-    "Passeig de Fabra i Puig", "Carrer Gran de Sant Andreu", "Carrer del Taulat",
-    "Rambla del Poblenou", "Carrer de Numància", "Carrer de Còrsega", "Carrer d'Aragó",
-    "Avinguda Meridiana", "Carrer de la Marina", "Carrer de Ganduxer", "Carrer Major de Sarrià",
-    "Passeig de la Vall d'Hebron", "Carrer de Cartagena", "Carrer de Sant Antoni Maria Claret",
-    "Carrer de Viladomat", "Carrer de Blai", "Carrer de la Riera Blanca",
+    "Carrer de Sants",
+    "Carrer Gran de Gràcia",
+    "Passeig de Sant Joan",
+    "Carrer de Mallorca",
+    "Carrer de Pujades",
+    "Rambla del Raval",
+    "Carrer de Provença",
+    "Via Júlia",
+    "Passeig de Fabra i Puig",
+    "Carrer Gran de Sant Andreu",
+    "Carrer del Taulat",
+    "Rambla del Poblenou",
+    "Carrer de Numància",
+    "Carrer de Còrsega",
+    "Carrer d'Aragó",
+    "Avinguda Meridiana",
+    "Carrer de la Marina",
+    "Carrer de Ganduxer",
+    "Carrer Major de Sarrià",
+    "Passeig de la Vall d'Hebron",
+    "Carrer de Cartagena",
+    "Carrer de Sant Antoni Maria Claret",
+    "Carrer de Viladomat",
+    "Carrer de Blai",
+    "Carrer de la Riera Blanca",
 )
 
 # share of each category among generated assets (social services centres come apart)
 CATEGORY_SHARE: dict[str, float] = {
-    "association": 0.26, "school": 0.16, "park": 0.09, "civic_centre": 0.07,
-    "library": 0.055, "health_centre": 0.075, "market": 0.05, "elderly_centre": 0.075,
-    "youth_centre": 0.04, "sports_centre": 0.05, "cultural_centre": 0.045,
-    "community_garden": 0.02, "employment_service": 0.01,
+    "association": 0.26,
+    "school": 0.16,
+    "park": 0.09,
+    "civic_centre": 0.07,
+    "library": 0.055,
+    "health_centre": 0.075,
+    "market": 0.05,
+    "elderly_centre": 0.075,
+    "youth_centre": 0.04,
+    "sports_centre": 0.05,
+    "cultural_centre": 0.045,
+    "community_garden": 0.02,
+    "employment_service": 0.01,
 }
 
 CAPACITY: dict[str, tuple[int, int]] = {
-    "civic_centre": (25, 120), "library": (15, 60), "elderly_centre": (15, 60),
-    "youth_centre": (15, 50), "cultural_centre": (40, 300), "sports_centre": (20, 100),
+    "civic_centre": (25, 120),
+    "library": (15, 60),
+    "elderly_centre": (15, 60),
+    "youth_centre": (15, 50),
+    "cultural_centre": (40, 300),
+    "sports_centre": (20, 100),
     "association": (10, 40),
 }
 
@@ -149,13 +211,25 @@ def asset_name(category: str, neighbourhood: str, index: int, rng: np.random.Gen
 
 
 AMUNT_SERVICES: tuple[tuple[str, str, str, str], ...] = (
-    ("IMSS-AMUNT", "Equip d'atenció social Amunt! (IMSS)", Sector.SOCIAL_CARE.value,
-     "Institut Municipal de Serveis Socials"),
-    ("SAC", "Servei d'Acció Comunitària (SAC)", Sector.COMMUNITY_ACTION.value,
-     "Ajuntament de Barcelona"),
+    (
+        "IMSS-AMUNT",
+        "Equip d'atenció social Amunt! (IMSS)",
+        Sector.SOCIAL_CARE.value,
+        "Institut Municipal de Serveis Socials",
+    ),
+    (
+        "SAC",
+        "Servei d'Acció Comunitària (SAC)",
+        Sector.COMMUNITY_ACTION.value,
+        "Ajuntament de Barcelona",
+    ),
     ("BA", "Barcelona Activa – orientació laboral", Sector.EMPLOYMENT.value, "Barcelona Activa"),
-    ("CEB", "Consorci d'Educació de Barcelona (CEB)", Sector.EDUCATION.value,
-     "Consorci d'Educació de Barcelona"),
+    (
+        "CEB",
+        "Consorci d'Educació de Barcelona (CEB)",
+        Sector.EDUCATION.value,
+        "Consorci d'Educació de Barcelona",
+    ),
     ("ECAS", "Làbora – ECAS", Sector.THIRD_SECTOR.value, "Programa Làbora"),
     ("FEICAT", "Làbora – FEICAT", Sector.THIRD_SECTOR.value, "Programa Làbora"),
     ("CREU-ROJA", "Làbora – Creu Roja", Sector.THIRD_SECTOR.value, "Programa Làbora"),
@@ -180,8 +254,13 @@ AMUNT_STAFF: tuple[tuple[str, str, int], ...] = (
 # community action; Barcelona Activa close to Làbora, less to CEB; CEB and community
 # action poorly connected.
 COLLABORATION_PATTERN: tuple[tuple[str, str, int, tuple[int, ...], tuple[CK, ...]], ...] = (
-    ("IMSS-AMUNT", "BA", 120, (3, 3, 4, 4, 2), (CK.JOINT_CASE, CK.REFERRAL,
-                                                CK.COORDINATION_MEETING, CK.INFORMATION_EXCHANGE)),
+    (
+        "IMSS-AMUNT",
+        "BA",
+        120,
+        (3, 3, 4, 4, 2),
+        (CK.JOINT_CASE, CK.REFERRAL, CK.COORDINATION_MEETING, CK.INFORMATION_EXCHANGE),
+    ),
     ("IMSS-AMUNT", "SAC", 55, (2, 3, 3), (CK.REFERRAL, CK.JOINT_CASE, CK.CO_LED_ACTIVITY)),
     ("BA", "ECAS", 22, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
     ("BA", "FEICAT", 20, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
@@ -206,48 +285,90 @@ class ActionPlan(NamedTuple):
 
 ST = SessionType
 ACTION_PLANS: tuple[ActionPlan, ...] = (
-    ActionPlan("Dinàmiques de grup: teixint xarxa", Typology.AMUNT_COMMUNITY.value,
-               "Reforçar els vincles socials i trencar l'aïllament.",
-               (ST.GROUP_DYNAMIC, ST.GROUP_DYNAMIC, ST.WORKSHOP, ST.CULTURAL_OUTING)),
-    ActionPlan("Sortides culturals: coneixem la ciutat", Typology.AMUNT_COMMUNITY.value,
-               "Conèixer el territori i els seus equipaments; arrelament.",
-               (ST.CULTURAL_OUTING, ST.GROUP_DYNAMIC)),
-    ActionPlan("Sessions de lideratge comunitari", Typology.AMUNT_COMMUNITY.value,
-               "Capacitat d'autoorganització col·lectiva.",
-               (ST.LEADERSHIP, ST.GROUP_DYNAMIC, ST.LEADERSHIP, ST.CULTURAL_OUTING)),
-    ActionPlan("Taller de competències digitals", Typology.AMUNT_TRAINING.value,
-               "Autonomia en tràmits i recerca de feina en línia.", (ST.WORKSHOP,)),
-    ActionPlan("Cura i benestar emocional", Typology.AMUNT_SOCIAL.value,
-               "Millorar el benestar emocional i la xarxa de suport.",
-               (ST.GROUP_DYNAMIC, ST.WORKSHOP)),
-    ActionPlan("Recerca de feina en grup", Typology.AMUNT_EMPLOYMENT.value,
-               "Suport mutu en la recerca de feina.", (ST.WORKSHOP, ST.COLLECTIVE_ADVICE)),
-    ActionPlan("Espai de conversa", Typology.CONVERSATION_SPACE.value,
-               "Un espai estable per parlar i fer comunitat.",
-               (ST.GROUP_DYNAMIC, ST.GROUP_DYNAMIC, ST.CULTURAL_OUTING)),
-    ActionPlan("Escoltar individualment, respondre col·lectivament",
-               Typology.LISTEN_RESPOND.value,
-               "Respondre en grup a necessitats detectades en l'atenció individual.",
-               (ST.GROUP_DYNAMIC, ST.COLLECTIVE_ADVICE)),
-    ActionPlan("Centre acollidor", Typology.WELCOMING_CENTRE.value,
-               "Acollir les persones nouvingudes al barri i al centre.",
-               (ST.GROUP_DYNAMIC, ST.WORKSHOP, ST.CULTURAL_OUTING)),
-    ActionPlan("Servei obert al barri", Typology.OPEN_SERVICE.value,
-               "Apropar el centre de serveis socials al veïnat.",
-               (ST.WORKSHOP, ST.COLLECTIVE_ADVICE, ST.LEADERSHIP)),
-    ActionPlan("Construcció col·lectiva entre centres", Typology.COLLECTIVE_CONSTRUCTION.value,
-               "Dissenyar amb altres centres i entitats una resposta comuna.",
-               (ST.LEADERSHIP, ST.WORKSHOP)),
+    ActionPlan(
+        "Dinàmiques de grup: teixint xarxa",
+        Typology.AMUNT_COMMUNITY.value,
+        "Reforçar els vincles socials i trencar l'aïllament.",
+        (ST.GROUP_DYNAMIC, ST.GROUP_DYNAMIC, ST.WORKSHOP, ST.CULTURAL_OUTING),
+    ),
+    ActionPlan(
+        "Sortides culturals: coneixem la ciutat",
+        Typology.AMUNT_COMMUNITY.value,
+        "Conèixer el territori i els seus equipaments; arrelament.",
+        (ST.CULTURAL_OUTING, ST.GROUP_DYNAMIC),
+    ),
+    ActionPlan(
+        "Sessions de lideratge comunitari",
+        Typology.AMUNT_COMMUNITY.value,
+        "Capacitat d'autoorganització col·lectiva.",
+        (ST.LEADERSHIP, ST.GROUP_DYNAMIC, ST.LEADERSHIP, ST.CULTURAL_OUTING),
+    ),
+    ActionPlan(
+        "Taller de competències digitals",
+        Typology.AMUNT_TRAINING.value,
+        "Autonomia en tràmits i recerca de feina en línia.",
+        (ST.WORKSHOP,),
+    ),
+    ActionPlan(
+        "Cura i benestar emocional",
+        Typology.AMUNT_SOCIAL.value,
+        "Millorar el benestar emocional i la xarxa de suport.",
+        (ST.GROUP_DYNAMIC, ST.WORKSHOP),
+    ),
+    ActionPlan(
+        "Recerca de feina en grup",
+        Typology.AMUNT_EMPLOYMENT.value,
+        "Suport mutu en la recerca de feina.",
+        (ST.WORKSHOP, ST.COLLECTIVE_ADVICE),
+    ),
+    ActionPlan(
+        "Espai de conversa",
+        Typology.CONVERSATION_SPACE.value,
+        "Un espai estable per parlar i fer comunitat.",
+        (ST.GROUP_DYNAMIC, ST.GROUP_DYNAMIC, ST.CULTURAL_OUTING),
+    ),
+    ActionPlan(
+        "Escoltar individualment, respondre col·lectivament",
+        Typology.LISTEN_RESPOND.value,
+        "Respondre en grup a necessitats detectades en l'atenció individual.",
+        (ST.GROUP_DYNAMIC, ST.COLLECTIVE_ADVICE),
+    ),
+    ActionPlan(
+        "Centre acollidor",
+        Typology.WELCOMING_CENTRE.value,
+        "Acollir les persones nouvingudes al barri i al centre.",
+        (ST.GROUP_DYNAMIC, ST.WORKSHOP, ST.CULTURAL_OUTING),
+    ),
+    ActionPlan(
+        "Servei obert al barri",
+        Typology.OPEN_SERVICE.value,
+        "Apropar el centre de serveis socials al veïnat.",
+        (ST.WORKSHOP, ST.COLLECTIVE_ADVICE, ST.LEADERSHIP),
+    ),
+    ActionPlan(
+        "Construcció col·lectiva entre centres",
+        Typology.COLLECTIVE_CONSTRUCTION.value,
+        "Dissenyar amb altres centres i entitats una resposta comuna.",
+        (ST.LEADERSHIP, ST.WORKSHOP),
+    ),
 )
 
 ENTITIES = (
-    "Associació de Veïns i Veïnes del barri", "Banc del Temps", "Pla Comunitari",
-    "Fundació Comtal", "Càritas parroquial", "Xarxa de Suport Mutu", "Casal de Joves",
+    "Associació de Veïns i Veïnes del barri",
+    "Banc del Temps",
+    "Pla Comunitari",
+    "Fundació Comtal",
+    "Càritas parroquial",
+    "Xarxa de Suport Mutu",
+    "Casal de Joves",
 )
 
 CANCEL_REASONS = (
-    "Poca inscripció", "Sala no disponible", "Baixa de la persona dinamitzadora",
-    "Vaga de transport", "Alerta per calor",
+    "Poca inscripció",
+    "Sala no disponible",
+    "Baixa de la persona dinamitzadora",
+    "Vaga de transport",
+    "Alerta per calor",
 )
 
 COORDINATION_TITLE = "Espai de seguiment permanent Amunt!"
@@ -256,26 +377,71 @@ INFORMATIVE_TITLE = "Sessió informativa grupal Amunt!"
 # Mean SSM-Cat levels at reception (Amunt!, 581 people): lowest in finances, community
 # participation, work and training and social relations; then time use and housing.
 SSM_RECEPTION_MEANS: dict[str, float] = {
-    "finances": 1.9, "community_participation": 2.2, "work_training": 2.3,
-    "social_network": 2.4, "time_use": 2.8, "housing": 2.9, "domestic_relations": 3.5,
-    "mental_health": 3.2, "physical_health": 3.4, "substance_use": 4.3, "basic_adl": 4.5,
-    "instrumental_adl": 4.0, "justice": 4.4,
+    "finances": 1.9,
+    "community_participation": 2.2,
+    "work_training": 2.3,
+    "social_network": 2.4,
+    "time_use": 2.8,
+    "housing": 2.9,
+    "domestic_relations": 3.5,
+    "mental_health": 3.2,
+    "physical_health": 3.4,
+    "substance_use": 4.3,
+    "basic_adl": 4.5,
+    "instrumental_adl": 4.0,
+    "justice": 4.4,
 }
 
 FIRST_NAMES = (
-    "Laia", "Jordi", "Marta", "Pau", "Núria", "Oriol", "Anna", "Marc", "Carla", "Sergi",
-    "Fàtima", "Youssef", "Lucía", "Javier", "Aina", "Pol", "Mireia", "Ahmed", "Rosa", "Xavier",
+    "Laia",
+    "Jordi",
+    "Marta",
+    "Pau",
+    "Núria",
+    "Oriol",
+    "Anna",
+    "Marc",
+    "Carla",
+    "Sergi",
+    "Fàtima",
+    "Youssef",
+    "Lucía",
+    "Javier",
+    "Aina",
+    "Pol",
+    "Mireia",
+    "Ahmed",
+    "Rosa",
+    "Xavier",
 )
 SURNAMES = (
-    "Puig", "Soler", "Vidal", "Ferrer", "Serra", "Font", "Roca", "Martí", "Costa", "Pujol",
-    "Garcia", "López", "Sánchez", "El Amrani", "Riera", "Casals", "Bosch", "Vila",
+    "Puig",
+    "Soler",
+    "Vidal",
+    "Ferrer",
+    "Serra",
+    "Font",
+    "Roca",
+    "Martí",
+    "Costa",
+    "Pujol",
+    "Garcia",
+    "López",
+    "Sánchez",
+    "El Amrani",
+    "Riera",
+    "Casals",
+    "Bosch",
+    "Vila",
 )
 
 
 def staff_name(rng: np.random.Generator) -> str:
     """Return an invented professional's name (staff, not participants)."""
-    return (f"{FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]} "
-            f"{SURNAMES[int(rng.integers(len(SURNAMES)))]}")
+    return (
+        f"{FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]} "
+        f"{SURNAMES[int(rng.integers(len(SURNAMES)))]}"
+    )
 
 
 _CODE_ALPHABET = np.array(list("ACDEFGHJKLMNPQRTUVWXY3479"))

@@ -76,9 +76,9 @@ def home_figures(session: Session, *, actor: Actor, threshold: int = 5) -> list[
         ),
         "actions": session.scalar(select(func.count()).select_from(CommunityAction)),
         "sessions_held": session.scalar(
-            select(func.count()).select_from(SessionRow).where(
-                SessionRow.status == SessionStatus.HELD.value
-            )
+            select(func.count())
+            .select_from(SessionRow)
+            .where(SessionRow.status == SessionStatus.HELD.value)
         ),
         "participants_reached": _participants_reached(session),
         "services": session.scalar(
@@ -90,8 +90,10 @@ def home_figures(session: Session, *, actor: Actor, threshold: int = 5) -> list[
     for key, label in FIGURE_LABELS.items():
         value = int(values[key] or 0)
         people = key == "participants_reached"
-        shown = suppressed(value, threshold=threshold) if people and not exact else (
-            suppressed(value, threshold=1)
+        shown = (
+            suppressed(value, threshold=threshold)
+            if people and not exact
+            else (suppressed(value, threshold=1))
         )
         figures.append(Figure(key, _(label), value, shown))
     return figures
@@ -159,8 +161,8 @@ def boundaries_are_approximate(session: Session) -> bool:
     """Return whether any stored boundary is an approximate (demo) one."""
     return bool(
         session.scalar(
-            select(func.count()).select_from(TerritoryUnit).where(
-                TerritoryUnit.is_approximate.is_(True)
-            )
+            select(func.count())
+            .select_from(TerritoryUnit)
+            .where(TerritoryUnit.is_approximate.is_(True))
         )
     )

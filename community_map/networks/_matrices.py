@@ -18,8 +18,6 @@ from scipy import sparse
 __all__ = ["Matrices", "edge_arrays", "group_codes", "isolated", "matrices", "undirected_graph"]
 
 
-
-
 @dataclass(frozen=True)
 class Matrices:
     nodes: list[Hashable]
@@ -119,5 +117,3 @@ def isolated(G: nx.Graph, nodes: Iterable[Hashable]) -> np.ndarray:
         return G.is_directed() and any(other != node for other in G.pred[node])
 
     return np.array([not tied(node) for node in nodes], dtype=bool)
-
-

@@ -40,8 +40,10 @@ def _incidence(attendance: pd.DataFrame) -> tuple[sparse.csr_matrix, pd.Index, p
     missing = {"participant_id", "session_id"} - set(attendance.columns)
     if missing:
         raise ValidationError(
-            _("The attendance table lacks the column(s) {cols}; it needs participant_id and "
-              "session_id.").format(cols=", ".join(sorted(missing)))
+            _(
+                "The attendance table lacks the column(s) {cols}; it needs participant_id and "
+                "session_id."
+            ).format(cols=", ".join(sorted(missing)))
         )
     pairs = attendance[["participant_id", "session_id"]].drop_duplicates()
     p_codes, participants = pd.factorize(pairs["participant_id"], sort=True)
@@ -135,9 +137,14 @@ def participant_networks(
     ``attendance`` has ``participant_id``, ``session_id`` and ``starts_at`` columns and
     holds only rows of people who attended.
     """
-    return networks_by_window({"attendance": attendance}, windows, layer="coattendance",
-                              weighting=weighting, min_shared=min_shared,
-                              max_session_size=max_session_size)
+    return networks_by_window(
+        {"attendance": attendance},
+        windows,
+        layer="coattendance",
+        weighting=weighting,
+        min_shared=min_shared,
+        max_session_size=max_session_size,
+    )
 
 
 def graph_from_reported_ties(
@@ -198,14 +205,17 @@ def service_network(
     weighted by intensity, 1 awareness to 4 integration (``collaborations``:
     ``from_service``, ``to_service``, ``occurred_on``, ``intensity``).
     """
+
     def _in(frame: pd.DataFrame, column: str) -> pd.DataFrame:
         return frame if window is None else frame[window.contains(frame[column])]
 
     G = nx.Graph()
     fac = _in(facilitation, "starts_at")[["session_id", "service"]].drop_duplicates()
     par = _in(partners, "starts_at")[["session_id", "service"]].drop_duplicates()
-    for frame, kind in ((fac.merge(fac, on="session_id"), "co_facilitation"),
-                        (fac.merge(par, on="session_id"), "partnership")):
+    for frame, kind in (
+        (fac.merge(fac, on="session_id"), "co_facilitation"),
+        (fac.merge(par, on="session_id"), "partnership"),
+    ):
         pairs = frame[frame["service_x"] != frame["service_y"]]
         if kind == "co_facilitation":
             pairs = pairs[pairs["service_x"] < pairs["service_y"]]
@@ -255,8 +265,9 @@ def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
     """Return the participants enrolled at some time during ``window``."""
     enrolled = pd.to_datetime(people["enrolled_on"])
     exited = pd.to_datetime(people["exited_on"])
-    mask = ((enrolled.isna() | (enrolled < pd.Timestamp(window.end)))
-            & (exited.isna() | (exited >= pd.Timestamp(window.start))))
+    mask = (enrolled.isna() | (enrolled < pd.Timestamp(window.end))) & (
+        exited.isna() | (exited >= pd.Timestamp(window.start))
+    )
     enrolled_ids: list[object] = people.index[mask].tolist()
     return enrolled_ids
 
@@ -283,18 +294,25 @@ def networks_by_window(
     or ``referrals`` (directed, between services).
     """
     if layer not in LAYERS:
-        raise ValidationError(_("Unknown network {name!r}; choose one of: {known}.").format(
-            name=layer, known=", ".join(LAYERS)))
+        raise ValidationError(
+            _("Unknown network {name!r}; choose one of: {known}.").format(
+                name=layer, known=", ".join(LAYERS)
+            )
+        )
     graphs: dict[str, nx.Graph] = {}
     for w in windows:
         if layer == "services":
-            graphs[w.name] = service_network(tables["facilitation"], tables["partners"],
-                                             tables["collaborations"], window=w)
+            graphs[w.name] = service_network(
+                tables["facilitation"], tables["partners"], tables["collaborations"], window=w
+            )
             continue
         if layer == "professionals":
             graphs[w.name] = service_network(
-                tables["facilitation_professionals"], tables["partners"].iloc[0:0],
-                tables["collaborations_professionals"], window=w)
+                tables["facilitation_professionals"],
+                tables["partners"].iloc[0:0],
+                tables["collaborations_professionals"],
+                window=w,
+            )
             continue
         if layer == "referrals":
             graphs[w.name] = referral_network(tables["collaborations"], window=w)
@@ -302,9 +320,17 @@ def networks_by_window(
         parts = []
         if layer in ("coattendance", "both"):
             att = tables["attendance"][w.contains(tables["attendance"]["starts_at"])]
-            parts.append(("coattendance", graph_from_attendance(
-                att, weighting=weighting, min_shared=min_shared,
-                max_session_size=max_session_size)))
+            parts.append(
+                (
+                    "coattendance",
+                    graph_from_attendance(
+                        att,
+                        weighting=weighting,
+                        min_shared=min_shared,
+                        max_session_size=max_session_size,
+                    ),
+                )
+            )
         if layer in ("reported", "both"):
             parts.append(("reported", graph_from_reported_ties(tables["ties"], window=w)))
         graphs[w.name] = combine_layers(*parts)

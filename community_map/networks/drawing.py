@@ -18,8 +18,20 @@ from community_map.networks.layout import stable_layout
 
 __all__ = ["PALETTE", "DrawnNetwork", "capped", "network_html", "stable_layout"]
 
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf", "#b5172f", "#005f73")
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#b5172f",
+    "#005f73",
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +43,7 @@ class DrawnNetwork:
     left_out: int
 
 
-def capped(G: nx.Graph, *, max_nodes: int, ego: object | None = None,
-           radius: int = 2) -> nx.Graph:
+def capped(G: nx.Graph, *, max_nodes: int, ego: object | None = None, radius: int = 2) -> nx.Graph:
     """Return the ego network of ``ego`` (within ``radius``) or the ``max_nodes`` nodes of
     highest weighted degree."""
     if ego is not None and ego in G:
@@ -64,8 +75,13 @@ def network_html(
     Returns the page and how many nodes were left out by the cap (ego view or top-k).
     """
     shown_graph = capped(G, max_nodes=max_nodes, ego=ego)
-    net = Network(height=height, width="100%", directed=G.is_directed(),
-                  cdn_resources="remote", notebook=False)
+    net = Network(
+        height=height,
+        width="100%",
+        directed=G.is_directed(),
+        cdn_resources="remote",
+        notebook=False,
+    )
     net.toggle_physics(False)
     categories = sorted({str(v) for v in (groups or {}).values()})
     colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
@@ -79,15 +95,28 @@ def network_html(
             str(node),
             label=html.escape(str((labels or {}).get(node, node))),
             title=html.escape(str((titles or {}).get(node, node))),
-            x=x, y=y, fixed=True, physics=False, size=size,
+            x=x,
+            y=y,
+            fixed=True,
+            physics=False,
+            size=size,
             color=colour.get(group, "#555555"),
         )
     for u, v, data in shown_graph.edges(data=True):
         weight = float(data.get("weight", 1.0))
-        net.add_edge(str(u), str(v), value=weight, title=html.escape(f"{weight:g}"),
-                     physics=False, color="#99999988")
-    net.set_options('{"physics": {"enabled": false}, "interaction": {"hover": true}, '
-                    '"edges": {"smooth": false}}')
+        net.add_edge(
+            str(u),
+            str(v),
+            value=weight,
+            title=html.escape(f"{weight:g}"),
+            physics=False,
+            color="#99999988",
+        )
+    net.set_options(
+        '{"physics": {"enabled": false}, "interaction": {"hover": true}, '
+        '"edges": {"smooth": false}}'
+    )
     page = net.generate_html(notebook=False)
-    return DrawnNetwork(page, shown_graph.number_of_nodes(),
-                        G.number_of_nodes() - shown_graph.number_of_nodes())
+    return DrawnNetwork(
+        page, shown_graph.number_of_nodes(), G.number_of_nodes() - shown_graph.number_of_nodes()
+    )

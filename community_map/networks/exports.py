@@ -146,8 +146,11 @@ def _node_ids(nodes: Iterable[Hashable]) -> dict[Hashable, str]:
         text = str(node)
         if text in seen and seen[text] != node:
             raise ValidationError(
-                _("Two nodes, {a!r} and {b!r}, have the same id as text; give them "
-                  "different ids before exporting.").format(a=seen[text], b=node))
+                _(
+                    "Two nodes, {a!r} and {b!r}, have the same id as text; give them "
+                    "different ids before exporting."
+                ).format(a=seen[text], b=node)
+            )
         seen[text] = node
         ids[node] = text
     return ids
@@ -236,22 +239,27 @@ def graphs_to_gexf(
     bounds: list[tuple[dt.date, dt.date]] = []
     for position, (name, (start, end, _graph)) in enumerate(ordered):
         if end <= start:
-            raise ValidationError(
-                _("Window {name} ends before it starts.").format(name=name))
+            raise ValidationError(_("Window {name} ends before it starts.").format(name=name))
         shown_from = start
         if position:
             previous_name, (_ps, previous_end, _pg) = ordered[position - 1]
             if end <= previous_end:
                 raise ValidationError(
-                    _("Window {b} ends no later than window {a}; a timeline needs windows "
-                      "that end one after another.").format(a=previous_name, b=name))
+                    _(
+                        "Window {b} ends no later than window {a}; a timeline needs windows "
+                        "that end one after another."
+                    ).format(a=previous_name, b=name)
+                )
             shown_from = max(start, previous_end)
         bounds.append((shown_from, end - dt.timedelta(days=1)))
     directed = {G.is_directed() for _name, (_s, _e, G) in ordered}
     if len(directed) > 1:
         raise ValidationError(
-            _("Some windows hold directed networks and others undirected ones; export "
-              "networks of one kind."))
+            _(
+                "Some windows hold directed networks and others undirected ones; export "
+                "networks of one kind."
+            )
+        )
     is_directed = directed == {True}
 
     ids = _node_ids(node for _name, (_s, _e, G) in ordered for node in G.nodes)
@@ -278,8 +286,9 @@ def graphs_to_gexf(
 
     attribute_rows: dict[str, dict[str, Any]] = {}
     if node_attributes is not None:
-        for index, row in zip(node_attributes.index, node_attributes.to_dict("records"),
-                              strict=True):
+        for index, row in zip(
+            node_attributes.index, node_attributes.to_dict("records"), strict=True
+        ):
             attribute_rows[str(index)] = row
     labels: dict[str, str] = {}
     for text in node_windows:
@@ -287,18 +296,22 @@ def graphs_to_gexf(
         label = row_label if not _is_missing(row_label) else graph_labels.get(text, text)
         labels[text] = str(_plain(label))
     node_order = list(node_windows)
-    columns = _coerced_columns([attribute_rows.get(text, {}) for text in node_order],
-                               skip=("label",))
+    columns = _coerced_columns(
+        [attribute_rows.get(text, {}) for text in node_order], skip=("label",)
+    )
 
     def spell_dates(first: int, last: int) -> dict[str, str]:
         return {"start": bounds[first][0].isoformat(), "end": bounds[last][1].isoformat()}
 
     ET.register_namespace("", GEXF_NAMESPACE)
     ns = f"{{{GEXF_NAMESPACE}}}"
-    root = ET.Element(f"{ns}gexf", {
-        "version": "1.3",
-        f"{{{XSI_NAMESPACE}}}schemaLocation": GEXF_SCHEMA_LOCATION,
-    })
+    root = ET.Element(
+        f"{ns}gexf",
+        {
+            "version": "1.3",
+            f"{{{XSI_NAMESPACE}}}schemaLocation": GEXF_SCHEMA_LOCATION,
+        },
+    )
     meta = ET.SubElement(root, f"{ns}meta")
     ET.SubElement(meta, f"{ns}creator").text = "community_map"
     graph_attrs = {
@@ -315,37 +328,52 @@ def graphs_to_gexf(
     attribute_ids: dict[str, str] = {}
     for number, (name, values) in enumerate(columns.items()):
         attribute_ids[name] = str(number)
-        ET.SubElement(node_decl, f"{ns}attribute", {
-            "id": str(number), "title": _xml_text(name),
-            "type": _GEXF_TYPES[_common_type(values.values())],
-        })
+        ET.SubElement(
+            node_decl,
+            f"{ns}attribute",
+            {
+                "id": str(number),
+                "title": _xml_text(name),
+                "type": _GEXF_TYPES[_common_type(values.values())],
+            },
+        )
     edge_decl = ET.SubElement(graph, f"{ns}attributes", {"class": "edge", "mode": "dynamic"})
-    ET.SubElement(edge_decl, f"{ns}attribute",
-                  {"id": "weight", "title": "weight", "type": "double"})
+    ET.SubElement(
+        edge_decl, f"{ns}attribute", {"id": "weight", "title": "weight", "type": "double"}
+    )
 
     nodes = ET.SubElement(graph, f"{ns}nodes")
     for position, text in enumerate(node_order):
-        node = ET.SubElement(nodes, f"{ns}node",
-                             {"id": _xml_text(text), "label": _xml_text(labels[text])})
+        node = ET.SubElement(
+            nodes, f"{ns}node", {"id": _xml_text(text), "label": _xml_text(labels[text])}
+        )
         present = [(name, col[position]) for name, col in columns.items() if position in col]
         if present:
             attvalues = ET.SubElement(node, f"{ns}attvalues")
             for name, attr_value in present:
-                ET.SubElement(attvalues, f"{ns}attvalue",
-                              {"for": attribute_ids[name], "value": _gexf_value(attr_value)})
+                ET.SubElement(
+                    attvalues,
+                    f"{ns}attvalue",
+                    {"for": attribute_ids[name], "value": _gexf_value(attr_value)},
+                )
         spells = ET.SubElement(node, f"{ns}spells")
         for first, last in _spells(node_windows[text]):
             ET.SubElement(spells, f"{ns}spell", spell_dates(first, last))
 
     edges = ET.SubElement(graph, f"{ns}edges")
     for number, ((source, target), entries) in enumerate(edge_windows.items()):
-        edge = ET.SubElement(edges, f"{ns}edge", {
-            "id": str(number), "source": _xml_text(source), "target": _xml_text(target)})
+        edge = ET.SubElement(
+            edges,
+            f"{ns}edge",
+            {"id": str(number), "source": _xml_text(source), "target": _xml_text(target)},
+        )
         attvalues = ET.SubElement(edge, f"{ns}attvalues")
         for position, weight in entries:
-            ET.SubElement(attvalues, f"{ns}attvalue",
-                          {"for": "weight", "value": repr(weight),
-                           **spell_dates(position, position)})
+            ET.SubElement(
+                attvalues,
+                f"{ns}attvalue",
+                {"for": "weight", "value": repr(weight), **spell_dates(position, position)},
+            )
         spells = ET.SubElement(edge, f"{ns}spells")
         for first, last in _spells([position for position, _w in entries]):
             ET.SubElement(spells, f"{ns}spell", spell_dates(first, last))
@@ -367,13 +395,18 @@ def _plain_graph(G: nx.Graph) -> nx.Graph:
     nodes = list(G.nodes(data=True))
     node_columns = _coerced_columns([data for _n, data in nodes])
     for position, (node, _data) in enumerate(nodes):
-        H.add_node(ids[node], **{name: col[position] for name, col in node_columns.items()
-                                 if position in col})
+        H.add_node(
+            ids[node],
+            **{name: col[position] for name, col in node_columns.items() if position in col},
+        )
     edges = list(G.edges(data=True))
     edge_columns = _coerced_columns([data for _u, _v, data in edges])
     for position, (u, v, _data) in enumerate(edges):
-        H.add_edge(ids[u], ids[v], **{name: col[position] for name, col in edge_columns.items()
-                                      if position in col})
+        H.add_edge(
+            ids[u],
+            ids[v],
+            **{name: col[position] for name, col in edge_columns.items() if position in col},
+        )
     return H
 
 
@@ -418,15 +451,23 @@ def graph_to_csv(G: nx.Graph) -> tuple[bytes, bytes]:
         ``(nodes_csv, edges_csv)``.
     """
     H = _plain_graph(G)
-    node_rows = [{"id": node, **{k: v for k, v in data.items() if k != "id"}}
-                 for node, data in H.nodes(data=True)]
+    node_rows = [
+        {"id": node, **{k: v for k, v in data.items() if k != "id"}}
+        for node, data in H.nodes(data=True)
+    ]
     nodes = pd.DataFrame(node_rows, columns=_union_columns(["id"], node_rows))
-    edge_rows = [{"source": u, "target": v, "weight": data.get("weight", 1.0),
-                  **{k: val for k, val in data.items()
-                     if k not in {"source", "target", "weight"}}}
-                 for u, v, data in H.edges(data=True)]
-    edges = pd.DataFrame(edge_rows,
-                         columns=_union_columns(["source", "target", "weight"], edge_rows))
+    edge_rows = [
+        {
+            "source": u,
+            "target": v,
+            "weight": data.get("weight", 1.0),
+            **{k: val for k, val in data.items() if k not in {"source", "target", "weight"}},
+        }
+        for u, v, data in H.edges(data=True)
+    ]
+    edges = pd.DataFrame(
+        edge_rows, columns=_union_columns(["source", "target", "weight"], edge_rows)
+    )
     return _csv_bytes(nodes), _csv_bytes(edges)
 
 
@@ -463,7 +504,7 @@ def sheet_name(name: object, taken: Iterable[str] = ()) -> str:
     while candidate.casefold() in used:
         number += 1
         suffix = f" ({number})"
-        candidate = text[:_SHEET_MAX - len(suffix)].rstrip().rstrip("'") + suffix
+        candidate = text[: _SHEET_MAX - len(suffix)].rstrip().rstrip("'") + suffix
     return candidate
 
 
@@ -496,8 +537,13 @@ def _write_sheet(sheet: Worksheet, table: pd.DataFrame) -> None:
             if isinstance(cell.value, float):
                 cell.number_format = "0.000"
             if len(widths) <= 500:
-                widths.append(len(f"{cell.value:.3f}" if isinstance(cell.value, float)
-                                  else str("" if cell.value is None else cell.value)))
+                widths.append(
+                    len(
+                        f"{cell.value:.3f}"
+                        if isinstance(cell.value, float)
+                        else str("" if cell.value is None else cell.value)
+                    )
+                )
         width = min(60, max(8, max(widths) + 2))
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

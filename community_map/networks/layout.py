@@ -9,8 +9,9 @@ import networkx as nx
 __all__ = ["stable_layout"]
 
 
-def stable_layout(graphs: Iterable[nx.Graph], *, seed: int = 7,
-                  scale: float = 900.0) -> dict[Hashable, tuple[float, float]]:
+def stable_layout(
+    graphs: Iterable[nx.Graph], *, seed: int = 7, scale: float = 900.0
+) -> dict[Hashable, tuple[float, float]]:
     """Return one position per node of the union of ``graphs`` (same place in every window).
 
     Examples

@@ -132,8 +132,9 @@ def _igraph(net: Matrices) -> Any:
     return graph
 
 
-def _louvain_labels(H: nx.Graph, nodes: list[Hashable], seed: int,
-                    net: Matrices | None = None) -> np.ndarray:
+def _louvain_labels(
+    H: nx.Graph, nodes: list[Hashable], seed: int, net: Matrices | None = None
+) -> np.ndarray:
     """Louvain community of each node, numbered from the largest community.
 
     With python-igraph installed, its C implementation (multilevel, seeded) is used:
@@ -150,8 +151,7 @@ def _louvain_labels(H: nx.Graph, nodes: list[Hashable], seed: int,
             igraph = None
         if igraph is not None:
             igraph.set_random_number_generator(random.Random(seed))
-            membership = np.asarray(
-                _igraph(net).community_multilevel(weights="weight").membership)
+            membership = np.asarray(_igraph(net).community_multilevel(weights="weight").membership)
             found = [np.flatnonzero(membership == c) for c in np.unique(membership)]
             members = sorted(found, key=lambda m: (-len(m), int(m.min())))
             for label, positions in enumerate(members):
@@ -230,8 +230,9 @@ def _raw_betweenness(net: Matrices, sources: np.ndarray) -> np.ndarray:
         return np.zeros(net.n)
     graph = _igraph(net)
     # igraph counts each unordered pair once; Brandes' accumulation counts it from both ends
-    return 2.0 * np.asarray(graph.betweenness(sources=sources.tolist(), directed=False,
-                                              weights=None), dtype=float)
+    return 2.0 * np.asarray(
+        graph.betweenness(sources=sources.tolist(), directed=False, weights=None), dtype=float
+    )
 
 
 def _betweenness(net: Matrices, exact_max: int, samples: int, seed: int) -> tuple[np.ndarray, int]:
@@ -324,7 +325,8 @@ def _warning(n: int, tied: int) -> str:
 # node_metrics so that a window's table and its per-node table cost one computation.
 # Keyed weakly on the graph object, with its size, so a changed graph is recomputed.
 _SHARED: weakref.WeakKeyDictionary[nx.Graph, dict[tuple[Any, ...], Any]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 _T = TypeVar("_T")
 
 
@@ -367,9 +369,11 @@ def _window_metrics(
     pairs = degree * (degree - 1.0)
     transitivity = float(tri2.sum() / pairs.sum()) if tri2.sum() > 0 else 0.0
 
-    between, k = _shared(G, ("betweenness", betweenness_exact_max, betweenness_samples, seed),
-                         lambda: _betweenness(net, betweenness_exact_max, betweenness_samples,
-                                              seed))
+    between, k = _shared(
+        G,
+        ("betweenness", betweenness_exact_max, betweenness_samples, seed),
+        lambda: _betweenness(net, betweenness_exact_max, betweenness_samples, seed),
+    )
     labels = _shared(G, ("louvain", seed), lambda: _louvain_labels(H, net.nodes, seed, net))
     codes = group_codes(net.nodes, group) if group is not None else None
     reciprocity = NAN
@@ -522,9 +526,11 @@ def node_metrics(
     net = _shared(G, ("network",), lambda: matrices(G))
     degree = net.degree
     H = undirected_graph(G, net)
-    between, _k = _shared(G, ("betweenness", betweenness_exact_max, betweenness_samples, seed),
-                          lambda: _betweenness(net, betweenness_exact_max, betweenness_samples,
-                                               seed))
+    between, _k = _shared(
+        G,
+        ("betweenness", betweenness_exact_max, betweenness_samples, seed),
+        lambda: _betweenness(net, betweenness_exact_max, betweenness_samples, seed),
+    )
     blau = np.full(net.n, NAN)
     if group is not None and net.n:
         codes = group_codes(net.nodes, group)
@@ -546,8 +552,9 @@ def node_metrics(
             "betweenness": between,
             "eigenvector": _eigenvector(net),
             "clustering": _clustering(_triangles_twice(net), degree),
-            "community": _shared(G, ("louvain", seed),
-                                 lambda: _louvain_labels(H, net.nodes, seed, net)),
+            "community": _shared(
+                G, ("louvain", seed), lambda: _louvain_labels(H, net.nodes, seed, net)
+            ),
             "blau": blau,
         },
         index=pd.Index(net.nodes, name="node", tupleize_cols=False),

@@ -33,70 +33,131 @@ def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
     ``people`` is indexed by participant id with the pseudonymous ``code``, ``gender``,
     ``age_band``, ``neighbourhood`` and ``district`` (names) and the enrolment dates.
     """
-    attendance = pd.DataFrame(session.execute(
-        select(Attendance.participant_id, Attendance.session_id, SessionRow.starts_at)
-        .join(SessionRow, SessionRow.id == Attendance.session_id)
-        .where(Attendance.status == AttendanceStatus.ATTENDED.value)).all(),
-        columns=["participant_id", "session_id", "starts_at"])
-    ties = pd.DataFrame(session.execute(
-        select(ReportedTie.from_participant_id, ReportedTie.to_participant_id,
-               ReportedTie.observed_on, ReportedTie.wave)).all(),
-        columns=["from_participant_id", "to_participant_id", "observed_on", "wave"])
+    attendance = pd.DataFrame(
+        session.execute(
+            select(Attendance.participant_id, Attendance.session_id, SessionRow.starts_at)
+            .join(SessionRow, SessionRow.id == Attendance.session_id)
+            .where(Attendance.status == AttendanceStatus.ATTENDED.value)
+        ).all(),
+        columns=["participant_id", "session_id", "starts_at"],
+    )
+    ties = pd.DataFrame(
+        session.execute(
+            select(
+                ReportedTie.from_participant_id,
+                ReportedTie.to_participant_id,
+                ReportedTie.observed_on,
+                ReportedTie.wave,
+            )
+        ).all(),
+        columns=["from_participant_id", "to_participant_id", "observed_on", "wave"],
+    )
     hood, district = aliased(TerritoryUnit), aliased(TerritoryUnit)
-    people = pd.DataFrame(session.execute(
-        select(Participant.id, Participant.code, Participant.gender, Participant.age_band,
-               hood.name, district.name, Participant.enrolled_on, Participant.exited_on)
-        .outerjoin(hood, hood.id == Participant.neighbourhood_id)
-        .outerjoin(district, district.id == hood.parent_id)).all(),
-        columns=["id", "code", "gender", "age_band", "neighbourhood", "district",
-                 "enrolled_on", "exited_on"]).set_index("id")
+    people = pd.DataFrame(
+        session.execute(
+            select(
+                Participant.id,
+                Participant.code,
+                Participant.gender,
+                Participant.age_band,
+                hood.name,
+                district.name,
+                Participant.enrolled_on,
+                Participant.exited_on,
+            )
+            .outerjoin(hood, hood.id == Participant.neighbourhood_id)
+            .outerjoin(district, district.id == hood.parent_id)
+        ).all(),
+        columns=[
+            "id",
+            "code",
+            "gender",
+            "age_band",
+            "neighbourhood",
+            "district",
+            "enrolled_on",
+            "exited_on",
+        ],
+    ).set_index("id")
     return {"attendance": attendance, "ties": ties, "people": people}
 
 
 def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
     """Read what :func:`~community_map.networks.building.service_network` needs (by code)."""
     # one read of who facilitated what, at both levels (service and professional)
-    facilitators = pd.DataFrame(session.execute(
-        select(SessionFacilitator.session_id, Service.code, Professional.code,
-               SessionRow.starts_at)
-        .join(Professional, Professional.id == SessionFacilitator.professional_id)
-        .join(Service, Service.id == Professional.service_id)
-        .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)).all(),
-        columns=["session_id", "service", "professional", "starts_at"])
+    facilitators = pd.DataFrame(
+        session.execute(
+            select(
+                SessionFacilitator.session_id, Service.code, Professional.code, SessionRow.starts_at
+            )
+            .join(Professional, Professional.id == SessionFacilitator.professional_id)
+            .join(Service, Service.id == Professional.service_id)
+            .join(SessionRow, SessionRow.id == SessionFacilitator.session_id)
+        ).all(),
+        columns=["session_id", "service", "professional", "starts_at"],
+    )
     facilitation = facilitators[["session_id", "service", "starts_at"]]
-    partners = pd.DataFrame(session.execute(
-        select(SessionPartner.session_id, Service.code, SessionRow.starts_at)
-        .join(Service, Service.id == SessionPartner.service_id)
-        .join(SessionRow, SessionRow.id == SessionPartner.session_id)).all(),
-        columns=["session_id", "service", "starts_at"])
+    partners = pd.DataFrame(
+        session.execute(
+            select(SessionPartner.session_id, Service.code, SessionRow.starts_at)
+            .join(Service, Service.id == SessionPartner.service_id)
+            .join(SessionRow, SessionRow.id == SessionPartner.session_id)
+        ).all(),
+        columns=["session_id", "service", "starts_at"],
+    )
     source, target = aliased(Service), aliased(Service)
-    collaborations = pd.DataFrame(session.execute(
-        select(source.code, target.code, Collaboration.occurred_on, Collaboration.intensity,
-               Collaboration.kind)
-        .join(source, source.id == Collaboration.from_service_id)
-        .join(target, target.id == Collaboration.to_service_id)).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
+    collaborations = pd.DataFrame(
+        session.execute(
+            select(
+                source.code,
+                target.code,
+                Collaboration.occurred_on,
+                Collaboration.intensity,
+                Collaboration.kind,
+            )
+            .join(source, source.id == Collaboration.from_service_id)
+            .join(target, target.id == Collaboration.to_service_id)
+        ).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"],
+    )
     # the same at the level of professionals (a service column holding professional codes)
     facilitation_pros = facilitators[["session_id", "professional", "starts_at"]].rename(
-        columns={"professional": "service"})
+        columns={"professional": "service"}
+    )
     giver, taker = aliased(Professional), aliased(Professional)
-    collaborations_pros = pd.DataFrame(session.execute(
-        select(giver.code, taker.code, Collaboration.occurred_on, Collaboration.intensity,
-               Collaboration.kind)
-        .join(giver, giver.id == Collaboration.from_professional_id)
-        .join(taker, taker.id == Collaboration.to_professional_id)).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"])
+    collaborations_pros = pd.DataFrame(
+        session.execute(
+            select(
+                giver.code,
+                taker.code,
+                Collaboration.occurred_on,
+                Collaboration.intensity,
+                Collaboration.kind,
+            )
+            .join(giver, giver.id == Collaboration.from_professional_id)
+            .join(taker, taker.id == Collaboration.to_professional_id)
+        ).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"],
+    )
     sectors = dict(session.execute(select(Service.code, Service.sector)).all())
-    centres = dict(session.execute(
-        select(Professional.code, Service.code)
-        .join(Service, Service.id == Professional.service_id)).all())
-    return {"facilitation": facilitation, "partners": partners,
-            "collaborations": collaborations, "facilitation_professionals": facilitation_pros,
-            "collaborations_professionals": collaborations_pros,
-            "service_groups": pd.DataFrame({"code": list(sectors),
-                                            "sector": list(sectors.values())}),
-            "professional_groups": pd.DataFrame({"code": list(centres),
-                                                 "service": list(centres.values())})}
+    centres = dict(
+        session.execute(
+            select(Professional.code, Service.code).join(
+                Service, Service.id == Professional.service_id
+            )
+        ).all()
+    )
+    return {
+        "facilitation": facilitation,
+        "partners": partners,
+        "collaborations": collaborations,
+        "facilitation_professionals": facilitation_pros,
+        "collaborations_professionals": collaborations_pros,
+        "service_groups": pd.DataFrame({"code": list(sectors), "sector": list(sectors.values())}),
+        "professional_groups": pd.DataFrame(
+            {"code": list(centres), "service": list(centres.values())}
+        ),
+    }
 
 
 def series_tables(session: Session) -> dict[str, pd.DataFrame]:

@@ -101,13 +101,18 @@ def series_windows(
             raise ValidationError(_("Name at least one wave (NAME=START..END)."))
         return _some(windows_from_waves(waves, mode=mode, span=span))
     if kind not in ("month", "quarter"):
-        raise ValidationError(_("Unknown kind of window {kind!r}; use month, quarter or "
-                                "waves.").format(kind=kind))
+        raise ValidationError(
+            _("Unknown kind of window {kind!r}; use month, quarter or waves.").format(kind=kind)
+        )
     if start is None or end is None:
         found = data_span(tables, layer)
         if found is None:
-            raise ValidationError(_("This network has no dated records yet; give the first "
-                                    "and last day of the period."))
+            raise ValidationError(
+                _(
+                    "This network has no dated records yet; give the first "
+                    "and last day of the period."
+                )
+            )
         start = found[0] if start is None else start
         end = found[1] if end is None else end
     return _some(regular_windows(start, end, freq=kind, mode=mode, span=span))
@@ -115,8 +120,12 @@ def series_windows(
 
 def _some(windows: list[Window]) -> list[Window]:
     if not windows:
-        raise ValidationError(_("There are fewer periods than a sliding window spans; choose "
-                                "a longer period or another mode."))
+        raise ValidationError(
+            _(
+                "There are fewer periods than a sliding window spans; choose "
+                "a longer period or another mode."
+            )
+        )
     return windows
 
 
@@ -222,12 +231,10 @@ class NetworkSeries:
 
     def to_gexf(self) -> bytes:
         """Every window's network as one dynamic GEXF file (Gephi's timeline)."""
-        return graphs_to_gexf({w.name: (w.start, w.end, self.graphs[w.name])
-                               for w in self.windows})
+        return graphs_to_gexf({w.name: (w.start, w.end, self.graphs[w.name]) for w in self.windows})
 
 
-def _groups(tables: Mapping[str, pd.DataFrame], layer: str,
-            group_by: str) -> dict[Hashable, str]:
+def _groups(tables: Mapping[str, pd.DataFrame], layer: str, group_by: str) -> dict[Hashable, str]:
     if layer == "professionals":  # compared by the service (centre) they work in
         table = tables["professional_groups"]
         return dict(zip(table["code"], table["service"].astype(str), strict=True))
@@ -292,30 +299,53 @@ def network_series(
     ('P3', 'y')
     """
     if layer not in LAYERS:
-        raise ValidationError(_("Unknown network {name!r}; choose one of: {known}.").format(
-            name=layer, known=", ".join(LAYERS)))
-    graphs = networks_by_window(tables, windows, layer=layer, weighting=weighting,
-                                min_shared=min_shared, max_session_size=max_session_size or None)
+        raise ValidationError(
+            _("Unknown network {name!r}; choose one of: {known}.").format(
+                name=layer, known=", ".join(LAYERS)
+            )
+        )
+    graphs = networks_by_window(
+        tables,
+        windows,
+        layer=layer,
+        weighting=weighting,
+        min_shared=min_shared,
+        max_session_size=max_session_size or None,
+    )
     group = _groups(tables, layer, group_by)
     people = tables.get("people") if layer not in SERVICE_LAYERS else None
     rows = []
     for w in windows:
         enrolled = enrolled_in(people, w) if people is not None else None
-        rows.append({"window": w.name, **graph_metrics(
-            graphs[w.name], enrolled=enrolled, group=group,
-            betweenness_samples=betweenness_samples)})
+        rows.append(
+            {
+                "window": w.name,
+                **graph_metrics(
+                    graphs[w.name],
+                    enrolled=enrolled,
+                    group=group,
+                    betweenness_samples=betweenness_samples,
+                ),
+            }
+        )
     columns = metrics_by_window({}).reset_index().columns
     per_window = pd.DataFrame(rows, columns=columns).set_index("window")
-    per_node = {w.name: node_metrics(graphs[w.name], group=group,
-                                     betweenness_samples=betweenness_samples)
-                for w in windows}
+    per_node = {
+        w.name: node_metrics(graphs[w.name], group=group, betweenness_samples=betweenness_samples)
+        for w in windows
+    }
     if people is not None:
         labels: dict[Hashable, str] = {k: str(v) for k, v in people["code"].items()}
     else:
         labels = {node: str(node) for G in graphs.values() for node in G.nodes}
     return NetworkSeries(
-        layer=layer, windows=tuple(windows), graphs=graphs, per_window=per_window,
-        per_node=per_node, group=group, labels=labels,
+        layer=layer,
+        windows=tuple(windows),
+        graphs=graphs,
+        per_window=per_window,
+        per_node=per_node,
+        group=group,
+        labels=labels,
         population=tuple(people.index) if people is not None else (),
         positions=stable_layout(graphs.values()) if positions else {},
     )

@@ -56,8 +56,9 @@ class Window:
         return (stamps >= pd.Timestamp(self.start)) & (stamps < pd.Timestamp(self.end))
 
 
-def apply_mode(periods: Sequence[Window], mode: Mode = "separate", *,
-               span: int = 3) -> list[Window]:
+def apply_mode(
+    periods: Sequence[Window], mode: Mode = "separate", *, span: int = 3
+) -> list[Window]:
     """Combine consecutive ``periods`` (sorted by start) into the windows of ``mode``.
 
     ``separate`` keeps the periods; ``cumulative`` windows all begin at the first
@@ -74,20 +75,26 @@ def apply_mode(periods: Sequence[Window], mode: Mode = "separate", *,
     [('b', 1), ('c', 2)]
     """
     if mode not in MODES:
-        raise ValidationError(_("Unknown mode {mode!r}; use one of: {known}.").format(
-            mode=mode, known=", ".join(MODES)))
+        raise ValidationError(
+            _("Unknown mode {mode!r}; use one of: {known}.").format(
+                mode=mode, known=", ".join(MODES)
+            )
+        )
     if span < 1:
         raise ValidationError(_("A sliding window spans at least one period."))
     if mode == "cumulative":
         return [Window(p.name, periods[0].start, p.end) for p in periods]
     if mode == "sliding":
-        return [Window(periods[i + span - 1].name, periods[i].start, periods[i + span - 1].end)
-                for i in range(max(0, len(periods) - span + 1))]
+        return [
+            Window(periods[i + span - 1].name, periods[i].start, periods[i + span - 1].end)
+            for i in range(max(0, len(periods) - span + 1))
+        ]
     return list(periods)
 
 
-def windows_from_waves(waves: Mapping[str, tuple[dt.date, dt.date]], *,
-                       mode: Mode = "separate", span: int = 3) -> list[Window]:
+def windows_from_waves(
+    waves: Mapping[str, tuple[dt.date, dt.date]], *, mode: Mode = "separate", span: int = 3
+) -> list[Window]:
     """Turn named waves (e.g. ``{"T0": (start, end), "T1": ...}``, end included) into windows.
 
     The waves are sorted by start date and combined by :func:`apply_mode`.
@@ -104,8 +111,7 @@ def windows_from_waves(waves: Mapping[str, tuple[dt.date, dt.date]], *,
     windows = []
     for name, (start, end) in waves.items():
         if end < start:
-            raise ValidationError(
-                _("Wave {name} ends before it starts.").format(name=name))
+            raise ValidationError(_("Wave {name} ends before it starts.").format(name=name))
         windows.append(Window(str(name), start, end + dt.timedelta(days=1)))
     return apply_mode(sorted(windows, key=lambda w: w.start), mode, span=span)
 
@@ -137,8 +143,11 @@ def regular_windows(
     while cursor <= end:
         month = cursor.month - 1 + step
         following = dt.date(cursor.year + month // 12, month % 12 + 1, 1)
-        name = (f"{cursor:%Y-%m}" if freq == "month"
-                else f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}")
+        name = (
+            f"{cursor:%Y-%m}"
+            if freq == "month"
+            else f"{cursor.year}-Q{(cursor.month - 1) // 3 + 1}"
+        )
         periods.append(Window(name, cursor, following))
         cursor = following
     return apply_mode(periods, mode, span=span)
@@ -157,13 +166,18 @@ def parse_wave(text: str) -> tuple[str, tuple[dt.date, dt.date]]:
     """
     found = _WAVE.match(text)
     if found is None:
-        raise ValidationError(_("Cannot read the wave {text!r}; write NAME=START..END, e.g. "
-                                "T0=2022-09-01..2022-12-31.").format(text=text))
+        raise ValidationError(
+            _(
+                "Cannot read the wave {text!r}; write NAME=START..END, e.g. "
+                "T0=2022-09-01..2022-12-31."
+            ).format(text=text)
+        )
     try:
         start, end = (dt.date.fromisoformat(found[2]), dt.date.fromisoformat(found[3]))
     except ValueError as exc:
-        raise ValidationError(_("Cannot read the wave {text!r}: {error}.").format(
-            text=text, error=exc)) from exc
+        raise ValidationError(
+            _("Cannot read the wave {text!r}: {error}.").format(text=text, error=exc)
+        ) from exc
     if end < start:
         raise ValidationError(_("Wave {name} ends before it starts.").format(name=found[1]))
     return found[1], (start, end)
@@ -174,16 +188,22 @@ _LAYER_DATES: dict[str, tuple[tuple[str, str], ...]] = {
     "coattendance": (("attendance", "starts_at"),),
     "reported": (("ties", "observed_on"),),
     "both": (("attendance", "starts_at"), ("ties", "observed_on")),
-    "services": (("facilitation", "starts_at"), ("partners", "starts_at"),
-                 ("collaborations", "occurred_on")),
-    "professionals": (("facilitation_professionals", "starts_at"),
-                      ("collaborations_professionals", "occurred_on")),
+    "services": (
+        ("facilitation", "starts_at"),
+        ("partners", "starts_at"),
+        ("collaborations", "occurred_on"),
+    ),
+    "professionals": (
+        ("facilitation_professionals", "starts_at"),
+        ("collaborations_professionals", "occurred_on"),
+    ),
     "referrals": (("collaborations", "occurred_on"),),
 }
 
 
-def data_span(tables: Mapping[str, pd.DataFrame],
-              layer: str = "coattendance") -> tuple[dt.date, dt.date] | None:
+def data_span(
+    tables: Mapping[str, pd.DataFrame], layer: str = "coattendance"
+) -> tuple[dt.date, dt.date] | None:
     """First and last date of the data that ``layer`` reads (``None`` when it has none).
 
     Referrals count only collaborations of kind ``referral``.

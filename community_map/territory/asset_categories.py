@@ -175,10 +175,8 @@ def label_key(label: str) -> str:
     >>> label_key("  Museus i  Col.leccions ")
     'museus i col·leccions'
     """
-    text = " ".join(str(label).replace("’", "'").replace("ŀl", "l·l").replace("l.l", "l·l")
-                    .split())
+    text = " ".join(str(label).replace("’", "'").replace("ŀl", "l·l").replace("l.l", "l·l").split())
     return text.casefold()
-
 
 
 class CategoryLookup:
@@ -241,5 +239,3 @@ def map_category(labels: Iterable[str], category_map: Mapping[str, str]) -> str 
     True
     """
     return CategoryLookup(category_map).first(labels)
-
-

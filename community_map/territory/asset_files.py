@@ -94,8 +94,22 @@ __all__ = [
 ]
 
 ASSET_COLUMNS: list[str] = [
-    "source", "source_id", "name", "category", "source_category", "x", "y", "address", "phone",
-    "email", "website", "accessibility", "opening_hours", "tags", "description", "row",
+    "source",
+    "source_id",
+    "name",
+    "category",
+    "source_category",
+    "x",
+    "y",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "accessibility",
+    "opening_hours",
+    "tags",
+    "description",
+    "row",
 ]
 """Columns of :attr:`AssetImport.frame`, in order."""
 
@@ -103,8 +117,7 @@ SKIPPED_COLUMNS: list[str] = ["row", "column", "reason"]
 """Columns of :attr:`AssetImport.skipped`."""
 
 
-_TEXT_FIELDS = ("name", "source_id", "address", "email", "website", "accessibility",
-                "description")
+_TEXT_FIELDS = ("name", "source_id", "address", "email", "website", "accessibility", "description")
 
 
 def _column_length(name: str) -> int | None:
@@ -123,7 +136,6 @@ _LIMITS: dict[str, int | None] = {
 }
 _SOURCE_LIMIT = _column_length("source") or 100
 _SOURCE_ID_LIMIT = _column_length("source_id") or 100
-
 
 
 @dataclass(frozen=True)
@@ -161,18 +173,17 @@ class AssetImport:
         return text.encode("utf-8")
 
 
-
 def _split_tags(value: str) -> list[str]:
     return [t.strip() for t in re.split(r"[;,|]", value) if t.strip()]
-
 
 
 def _candidates(table: Table, columns: Columns) -> list[Candidate]:
     result: list[Candidate] = []
     opendata = table.kind in OPEN_DATA_KINDS
     for index, (record, row) in enumerate(zip(table.records, table.rows, strict=True)):
-        text = {key: record.get(col, "") for key, col in columns.fields.items()
-                if key in _TEXT_FIELDS}
+        text = {
+            key: record.get(col, "") for key, col in columns.fields.items() if key in _TEXT_FIELDS
+        }
         candidate = Candidate(row=row, text={k: v for k, v in text.items() if v})
         if not opendata and columns.get("phone") and record.get(columns.fields["phone"]):
             candidate.phones.append(record[columns.fields["phone"]])
@@ -203,11 +214,14 @@ def _pair(table: Table, index: int, record: dict[str, str], columns: Columns) ->
     for first, second, kind in (("x", "y", "xy"), ("lon", "lat", "lonlat")):
         a_col, b_col = columns.get(first), columns.get(second)
         if a_col and b_col and (record.get(a_col) or record.get(b_col)):
-            return Pair(kind, record.get(a_col, ""), record.get(b_col, ""),
-                        a_col if kind == "xy" else f"{a_col}/{b_col}",
-                         crs=WGS84 if kind == "lonlat" else None)
+            return Pair(
+                kind,
+                record.get(a_col, ""),
+                record.get(b_col, ""),
+                a_col if kind == "xy" else f"{a_col}/{b_col}",
+                crs=WGS84 if kind == "lonlat" else None,
+            )
     return None
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,36 +353,61 @@ def assets_from_file(
     unmapped: list[str] = []
     themed = defaulted = 0
     shortened = [0]
-    source_value = (source or (OPENDATABCN_SOURCE if table.kind in OPEN_DATA_KINDS
-                               else display))[:_SOURCE_LIMIT]
+    source_value = (source or (OPENDATABCN_SOURCE if table.kind in OPEN_DATA_KINDS else display))[
+        :_SOURCE_LIMIT
+    ]
     for candidate in candidates:
         problems: list[_RowError] = []
         name = candidate.text.get("name", "")
         if not name:
-            problems.append(_RowError(candidate.row, columns.get("name"),
-                                      _("The name is missing.")))
+            problems.append(
+                _RowError(candidate.row, columns.get("name"), _("The name is missing."))
+            )
         point = to_metric_point(candidate.pair, xy_crs, project)
         if isinstance(point, str):
-            column = candidate.pair.column if candidate.pair is not None else (
-                columns.get("x") or columns.get("lon") or columns.get("wkt") or "geometry")
+            column = (
+                candidate.pair.column
+                if candidate.pair is not None
+                else (columns.get("x") or columns.get("lon") or columns.get("wkt") or "geometry")
+            )
             problems.append(_RowError(candidate.row, column, point))
         raw_access = candidate.text.get("accessibility", "")
-        access = ACCESSIBILITY_VALUES.get(" ".join(fold(raw_access.casefold())
-                                                   .replace("_", " ").split()))
+        access = ACCESSIBILITY_VALUES.get(
+            " ".join(fold(raw_access.casefold()).replace("_", " ").split())
+        )
         if access is None:
-            problems.append(_RowError(candidate.row, columns.get("accessibility"), _(
-                "Unknown accessibility value {value!r}; use accessible, partial, "
-                "not_accessible or unknown."
-            ).format(value=raw_access)))
+            problems.append(
+                _RowError(
+                    candidate.row,
+                    columns.get("accessibility"),
+                    _(
+                        "Unknown accessibility value {value!r}; use accessible, partial, "
+                        "not_accessible or unknown."
+                    ).format(value=raw_access),
+                )
+            )
         source_id = candidate.text.get("source_id") or None
         if source_id is not None:
             if len(source_id) > _SOURCE_ID_LIMIT:
-                problems.append(_RowError(candidate.row, columns.get("source_id"), _(
-                    "The id is longer than {limit} characters.").format(limit=_SOURCE_ID_LIMIT)))
+                problems.append(
+                    _RowError(
+                        candidate.row,
+                        columns.get("source_id"),
+                        _("The id is longer than {limit} characters.").format(
+                            limit=_SOURCE_ID_LIMIT
+                        ),
+                    )
+                )
             elif source_id in seen_ids:
-                problems.append(_RowError(candidate.row, columns.get("source_id"), _(
-                    "Duplicate id {value!r}: row {first} has the same id."
-                ).format(value=source_id, first=seen_ids[source_id])))
+                problems.append(
+                    _RowError(
+                        candidate.row,
+                        columns.get("source_id"),
+                        _("Duplicate id {value!r}: row {first} has the same id.").format(
+                            value=source_id, first=seen_ids[source_id]
+                        ),
+                    )
+                )
         if problems:
             errors.extend(problems)
             continue
@@ -386,65 +425,87 @@ def assets_from_file(
                 code = default_category
                 defaulted += 1
         tags = _unique([*candidate.tags, *(labels if table.kind in OPEN_DATA_KINDS else [])])
-        good.append({
-            "source": source_value,
-            "source_id": source_id,
-            "name": _fit(name, _LIMITS["name"], shortened),
-            "category": code,
-            "source_category": "; ".join(labels) or None,
-            "x": point[0],
-            "y": point[1],
-            "address": _fit(candidate.text.get("address", ""), _LIMITS["address"], shortened),
-            "phone": _join_within(_unique(candidate.phones), " / ", _LIMITS["phone"]),
-            "email": _fit(candidate.text.get("email", ""), _LIMITS["email"], shortened),
-            "website": _fit(candidate.text.get("website", ""), _LIMITS["website"], shortened),
-            "accessibility": access,
-            "opening_hours": _join_within(_unique(candidate.hours), "; ",
-                                          _LIMITS["opening_hours"]),
-            "tags": tags,
-            "description": candidate.text.get("description", ""),
-            "row": candidate.row,
-        })
+        good.append(
+            {
+                "source": source_value,
+                "source_id": source_id,
+                "name": _fit(name, _LIMITS["name"], shortened),
+                "category": code,
+                "source_category": "; ".join(labels) or None,
+                "x": point[0],
+                "y": point[1],
+                "address": _fit(candidate.text.get("address", ""), _LIMITS["address"], shortened),
+                "phone": _join_within(_unique(candidate.phones), " / ", _LIMITS["phone"]),
+                "email": _fit(candidate.text.get("email", ""), _LIMITS["email"], shortened),
+                "website": _fit(candidate.text.get("website", ""), _LIMITS["website"], shortened),
+                "accessibility": access,
+                "opening_hours": _join_within(
+                    _unique(candidate.hours), "; ", _LIMITS["opening_hours"]
+                ),
+                "tags": tags,
+                "description": candidate.text.get("description", ""),
+                "row": candidate.row,
+            }
+        )
 
     errors.sort(key=lambda e: e.row)
     if errors and not skip_bad_rows:
         first = errors[0]
         others = len({e.row for e in errors} - {first.row})
-        hint = _(
-            "Other rows with problems: {count}. Fix them, or choose to skip bad rows (in the "
-            "command line: --skip-bad-rows REPORT.csv) to import the rest and get a report of "
-            "the rows left out."
-        ).format(count=others) if others else _(
-            "Fix the row, or choose to skip bad rows (in the command line: --skip-bad-rows "
-            "REPORT.csv) to import the other rows and get a report of the rows left out.")
-        raise ImportFileError(f"{first.reason} {hint}", path=display, row=first.row,
-                              column=first.column)
+        hint = (
+            _(
+                "Other rows with problems: {count}. Fix them, or choose to skip bad rows (in the "
+                "command line: --skip-bad-rows REPORT.csv) to import the rest and get a report of "
+                "the rows left out."
+            ).format(count=others)
+            if others
+            else _(
+                "Fix the row, or choose to skip bad rows (in the command line: --skip-bad-rows "
+                "REPORT.csv) to import the other rows and get a report of the rows left out."
+            )
+        )
+        raise ImportFileError(
+            f"{first.reason} {hint}", path=display, row=first.row, column=first.column
+        )
 
     if columns.get("source_id") is None and table.kind not in OPEN_DATA_KINDS:
-        messages.append(_(
-            "The file has no id column: importing it again will add the assets again instead "
-            "of updating them. Add an id column, or pass mapping={{'source_id': '<column>'}}."))
+        messages.append(
+            _(
+                "The file has no id column: importing it again will add the assets again instead "
+                "of updating them. Add an id column, or pass mapping={{'source_id': '<column>'}}."
+            )
+        )
     if themed:
-        messages.append(_(
-            "Assets whose labels in the file give no category, which take the category of the "
-            "file's theme {theme!r}: {count}."
-        ).format(count=themed, theme=theme))
+        messages.append(
+            _(
+                "Assets whose labels in the file give no category, which take the category of the "
+                "file's theme {theme!r}: {count}."
+            ).format(count=themed, theme=theme)
+        )
     unmapped_labels = sorted(_unique(unmapped), key=str.casefold)
     if unmapped_labels:
-        messages.append(_(
-            "Source categories with no taxonomy category: {labels}. Pass category_map to map "
-            "them."
-        ).format(labels=", ".join(unmapped_labels)))
+        messages.append(
+            _(
+                "Source categories with no taxonomy category: {labels}. Pass category_map to map "
+                "them."
+            ).format(labels=", ".join(unmapped_labels))
+        )
     if defaulted:
-        messages.append(_("Assets given the default category {code!r}: {count}.").format(
-            count=defaulted, code=default_category))
+        messages.append(
+            _("Assets given the default category {code!r}: {count}.").format(
+                count=defaulted, code=default_category
+            )
+        )
     if shortened[0]:
-        messages.append(_("Values shortened to fit the database: {count}.").format(
-            count=shortened[0]))
+        messages.append(
+            _("Values shortened to fit the database: {count}.").format(count=shortened[0])
+        )
     if errors:
-        messages.append(_(
-            "Rows left out because of problems: {count}. See the report of skipped rows."
-        ).format(count=len({e.row for e in errors})))
+        messages.append(
+            _("Rows left out because of problems: {count}. See the report of skipped rows.").format(
+                count=len({e.row for e in errors})
+            )
+        )
 
     frame = pd.DataFrame(good, columns=ASSET_COLUMNS, dtype=object)
     frame["x"] = frame["x"].astype("float64")
@@ -452,11 +513,13 @@ def assets_from_file(
     frame["row"] = frame["row"].astype("int64")
     skipped = pd.DataFrame(
         [{"row": e.row, "column": e.column or "", "reason": e.reason} for e in errors],
-        columns=SKIPPED_COLUMNS, dtype=object,
+        columns=SKIPPED_COLUMNS,
+        dtype=object,
     )
     skipped["row"] = skipped["row"].astype("int64")
-    return AssetImport(frame=frame, skipped=skipped, unmapped_categories=unmapped_labels,
-                       messages=messages)
+    return AssetImport(
+        frame=frame, skipped=skipped, unmapped_categories=unmapped_labels, messages=messages
+    )
 
 
 def _format_note(table: Table) -> str:
@@ -464,8 +527,7 @@ def _format_note(table: Table) -> str:
     if table.kind == KIND_ODBCN_LIST:
         return _("Recognised an Open Data BCN equipment list ({count} rows).").format(count=count)
     if table.kind == KIND_ODBCN_API:
-        return _("Recognised an Open Data BCN API response ({count} records).").format(
-            count=count)
+        return _("Recognised an Open Data BCN API response ({count} records).").format(count=count)
     if table.kind == KIND_GEOJSON:
         crs = table.geometry_crs.to_string() if table.geometry_crs else "EPSG:4326"
         return _("Read a GeoJSON file ({count} features, {crs}).").format(count=count, crs=crs)

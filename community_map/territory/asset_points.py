@@ -98,15 +98,19 @@ def wkt_pair(value: str, column: str) -> Pair:
     try:
         geometry = shapely.from_wkt(value)
     except shapely.errors.ShapelyError:
-        return Pair("wkt", "", "", column, problem=_("{value!r} is not a WKT point.").format(
-            value=value[:60]))
+        return Pair(
+            "wkt",
+            "",
+            "",
+            column,
+            problem=_("{value!r} is not a WKT point.").format(value=value[:60]),
+        )
     point = geojson_point(shapely.geometry.mapping(geometry)) if not geometry.is_empty else None
     if point is None:
         return Pair("wkt", "", "", column, problem=_("The geometry is empty."))
     if isinstance(point, str):
         return Pair("wkt", "", "", column, problem=point)
     return Pair("wkt", point[0], point[1], column, crs=crs)
-
 
 
 def blank_pair(pair: Pair) -> bool:
@@ -118,7 +122,6 @@ def blank_pair(pair: Pair) -> bool:
     (True, False)
     """
     return pair.problem is None and str(pair.a).strip() == "" and str(pair.b).strip() == ""
-
 
 
 def parse_number(value: str | float) -> float | None:
@@ -152,13 +155,17 @@ def parse_number(value: str | float) -> float | None:
     return number if math.isfinite(number) else None
 
 
-
 def _inside(x: float, y: float) -> bool:
     return bool(inside_catalonia(np.array([x]), np.array([y]))[0])
 
 
-def infer_xy_crs(candidates: list[Candidate], columns: Columns, crs: str | None,
-                 display: str, messages: list[str]) -> CRS:
+def infer_xy_crs(
+    candidates: list[Candidate],
+    columns: Columns,
+    crs: str | None,
+    display: str,
+    messages: list[str],
+) -> CRS:
     """Return the CRS of the x/y (and WKT) coordinates: given, or inferred from the values."""
     if crs:
         return parse_crs(crs, display)
@@ -174,22 +181,28 @@ def infer_xy_crs(candidates: list[Candidate], columns: Columns, crs: str | None,
         return TARGET_CRS
     guess = guess_crs([a for _row, a, _b in pairs], [b for _row, _a, b in pairs], share=0.5)
     columns_label = "/".join(c for c in (columns.get("x"), columns.get("y")) if c) or (
-        columns.get("wkt") or "")
+        columns.get("wkt") or ""
+    )
     if guess == TARGET_CRS.to_string():
         return TARGET_CRS
     if guess == WGS84.to_string():
-        messages.append(_(
-            "The values in {columns} look like longitude/latitude, so they were read as "
-            "EPSG:4326. Pass crs=... if that is wrong."
-        ).format(columns=columns_label))
+        messages.append(
+            _(
+                "The values in {columns} look like longitude/latitude, so they were read as "
+                "EPSG:4326. Pass crs=... if that is wrong."
+            ).format(columns=columns_label)
+        )
         return WGS84
     row, a, b = pairs[0]
-    raise file_error(display, _(
-        "The coordinates in {columns} (for example {a}, {b} in row {row}) are neither "
-        "longitude/latitude nor EPSG:25831 metres. Pass crs='EPSG:<code>' with their "
-        "coordinate reference system (for example EPSG:23031 for ED50 / UTM 31N, or "
-        "EPSG:3857 for web maps)."
-    ).format(columns=columns_label, a=a, b=b, row=row))
+    raise file_error(
+        display,
+        _(
+            "The coordinates in {columns} (for example {a}, {b} in row {row}) are neither "
+            "longitude/latitude nor EPSG:25831 metres. Pass crs='EPSG:<code>' with their "
+            "coordinate reference system (for example EPSG:23031 for ED50 / UTM 31N, or "
+            "EPSG:3857 for web maps)."
+        ).format(columns=columns_label, a=a, b=b, row=row),
+    )
 
 
 class Projector:
@@ -213,8 +226,9 @@ class Projector:
         return float(x), float(y)
 
 
-def to_metric_point(pair: Pair | None, xy_crs: CRS,
-                    project: Projector) -> tuple[float, float] | str:
+def to_metric_point(
+    pair: Pair | None, xy_crs: CRS, project: Projector
+) -> tuple[float, float] | str:
     """Return the pair in EPSG:25831, or a (translated) reason why it cannot be used.
 
     Parameters
@@ -245,24 +259,30 @@ def to_metric_point(pair: Pair | None, xy_crs: CRS,
     crs = pair.crs or xy_crs
     zero = 0.01 if crs.is_geographic else 1000.0
     if abs(a) < zero and abs(b) < zero:
-        return _("The coordinates ({a}, {b}) are a placeholder at (0, 0), not a real "
-                 "place.").format(a=a, b=b)
-    if crs.is_geographic and not (abs(a) <= 180 and abs(b) <= 90) and not (
-        abs(b) <= 180 and abs(a) <= 90
+        return _(
+            "The coordinates ({a}, {b}) are a placeholder at (0, 0), not a real place."
+        ).format(a=a, b=b)
+    if (
+        crs.is_geographic
+        and not (abs(a) <= 180 and abs(b) <= 90)
+        and not (abs(b) <= 180 and abs(a) <= 90)
     ):
-        return _("The coordinates ({a}, {b}) are not longitude/latitude degrees.").format(
-            a=a, b=b)
+        return _("The coordinates ({a}, {b}) are not longitude/latitude degrees.").format(a=a, b=b)
     x, y = project(crs, a, b)
     if _inside(x, y):
         return x, y
     sx, sy = project(crs, b, a)
     if _inside(sx, sy):
         if crs.is_geographic:
-            return _("Longitude and latitude look swapped ({a}, {b}): swap the two columns "
-                     "(or the 'lon' and 'lat' entries of the mapping).").format(a=a, b=b)
-        return _("x and y look swapped ({a}, {b}): swap the two columns (or the 'x' and 'y' "
-                 "entries of the mapping).").format(a=a, b=b)
-    return _("The point ({a}, {b}) falls outside Catalonia; check the coordinates and their "
-             "coordinate reference system ({crs}).").format(a=a, b=b, crs=crs.to_string())
-
-
+            return _(
+                "Longitude and latitude look swapped ({a}, {b}): swap the two columns "
+                "(or the 'lon' and 'lat' entries of the mapping)."
+            ).format(a=a, b=b)
+        return _(
+            "x and y look swapped ({a}, {b}): swap the two columns (or the 'x' and 'y' "
+            "entries of the mapping)."
+        ).format(a=a, b=b)
+    return _(
+        "The point ({a}, {b}) falls outside Catalonia; check the coordinates and their "
+        "coordinate reference system ({crs})."
+    ).format(a=a, b=b, crs=crs.to_string())

@@ -54,9 +54,18 @@ def assets_frame(session: Session, *, active_only: bool = True) -> pd.DataFrame:
     """
     query = (
         select(
-            Asset.id, Asset.name, Asset.category_code.label("category"), Asset.x, Asset.y,
-            Asset.srid, Asset.address, Asset.accessibility, Asset.opening_hours,
-            Asset.capacity, Asset.last_verified, Asset.is_active,
+            Asset.id,
+            Asset.name,
+            Asset.category_code.label("category"),
+            Asset.x,
+            Asset.y,
+            Asset.srid,
+            Asset.address,
+            Asset.accessibility,
+            Asset.opening_hours,
+            Asset.capacity,
+            Asset.last_verified,
+            Asset.is_active,
             TerritoryUnit.code.label("neighbourhood_code"),
             TerritoryUnit.name.label("neighbourhood"),
         )
@@ -71,9 +80,24 @@ def assets_frame(session: Session, *, active_only: bool = True) -> pd.DataFrame:
     return frame.set_index("id")
 
 
-ASSET_FIELDS = ["name", "category", "tags", "description", "address", "phone", "email",
-                "website", "accessibility", "opening_hours", "capacity", "source", "source_id",
-                "last_verified", "is_active", "version"]
+ASSET_FIELDS = [
+    "name",
+    "category",
+    "tags",
+    "description",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "accessibility",
+    "opening_hours",
+    "capacity",
+    "source",
+    "source_id",
+    "last_verified",
+    "is_active",
+    "version",
+]
 
 
 def assets_geoframe(
@@ -111,19 +135,27 @@ def assets_geoframe(
     hood = aliased(TerritoryUnit)
     district = aliased(TerritoryUnit)
     query = (
-        select(Asset.id, Asset.x, Asset.y, Asset.srid,
-               *[getattr(Asset, f) for f in ASSET_FIELDS if f != "category"],
-               Asset.category_code.label("category"),
-               hood.code.label("neighbourhood_code"), hood.name.label("neighbourhood"),
-               district.code.label("district_code"), district.name.label("district"))
+        select(
+            Asset.id,
+            Asset.x,
+            Asset.y,
+            Asset.srid,
+            *[getattr(Asset, f) for f in ASSET_FIELDS if f != "category"],
+            Asset.category_code.label("category"),
+            hood.code.label("neighbourhood_code"),
+            hood.name.label("neighbourhood"),
+            district.code.label("district_code"),
+            district.name.label("district"),
+        )
         .outerjoin(hood, Asset.neighbourhood_id == hood.id)
         .outerjoin(district, hood.parent_id == district.id)
         .order_by(Asset.id)
     )
     if active_only:
         query = query.where(Asset.is_active.is_(True))
-    frame = pd.DataFrame(session.execute(query).mappings().all(),
-                         columns=[c.name for c in query.selected_columns])
+    frame = pd.DataFrame(
+        session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns]
+    )
     frame = frame.set_index("id")
     gdf = gpd.GeoDataFrame(
         frame.drop(columns=["x", "y", "srid"]),
@@ -182,9 +214,12 @@ def filter_assets(
     if search.strip():
         needle = fold(search.strip().casefold())
         mask &= assets["name"].map(lambda n: needle in fold(str(n).casefold()))
-    for column, wanted in (("category", categories), ("district_code", districts),
-                           ("neighbourhood_code", neighbourhoods),
-                           ("accessibility", accessibility)):
+    for column, wanted in (
+        ("category", categories),
+        ("district_code", districts),
+        ("neighbourhood_code", neighbourhoods),
+        ("accessibility", accessibility),
+    ):
         chosen = set(wanted)
         if chosen:
             mask &= assets[column].isin(chosen)
@@ -210,10 +245,26 @@ def all_tags(assets: gpd.GeoDataFrame) -> list[str]:
     return sorted({tag for tags in assets["tags"] for tag in tags})
 
 
-EXPORT_COLUMNS = ["name", "category", "tags", "address", "phone", "email", "website",
-                  "accessibility", "opening_hours", "capacity", "neighbourhood_code",
-                  "neighbourhood", "district_code", "district", "source", "source_id",
-                  "last_verified", "stale"]
+EXPORT_COLUMNS = [
+    "name",
+    "category",
+    "tags",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "accessibility",
+    "opening_hours",
+    "capacity",
+    "neighbourhood_code",
+    "neighbourhood",
+    "district_code",
+    "district",
+    "source",
+    "source_id",
+    "last_verified",
+    "stale",
+]
 
 
 def _export_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -273,8 +324,11 @@ def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:
     ([2.173553, 41.38476], '2025-03-01')
     """
     table = _export_table(assets)
-    gdf = gpd.GeoDataFrame(table.drop(columns=["lon", "lat"]),
-                           geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=4326)
+    gdf = gpd.GeoDataFrame(
+        table.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+        crs=4326,
+    )
     gdf["last_verified"] = gdf["last_verified"].astype(str).replace({"None": "", "NaT": ""})
     text: str = gdf.to_json(drop_id=True, ensure_ascii=False)
     return text.encode("utf-8")

@@ -39,7 +39,7 @@ __all__ = [
     "WGS84",
     "Table",
     "clean_cell",
-        "file_error",
+    "file_error",
     "geojson_point",
     "header_key",
     "read_table",
@@ -140,7 +140,6 @@ def file_error(display: str, message: str) -> ImportFileError:
     return ImportFileError(message, path=display)
 
 
-
 def _decode(data: bytes, display: str, messages: list[str]) -> str:
     decoded = decode_text(data, display)
     messages.extend(decoded.messages)
@@ -158,8 +157,9 @@ def _sniff_separator(text: str) -> str:
 
 
 def _frame_to_table(frame: pd.DataFrame, kind: str) -> Table:
-    return _rows_to_table([str(c) for c in frame.columns],
-                          frame.itertuples(index=False, name=None), kind)
+    return _rows_to_table(
+        [str(c) for c in frame.columns], frame.itertuples(index=False, name=None), kind
+    )
 
 
 def _rows_to_table(header: Sequence[Any], data: Iterable[Sequence[Any]], kind: str) -> Table:
@@ -185,11 +185,11 @@ def _read_csv(path: Path, display: str, messages: list[str]) -> Table:
     if not text.strip():
         raise file_error(display, _("The file is empty."))
     try:
-        table = list(csv.reader(io.StringIO(text, newline=""),
-                                delimiter=_sniff_separator(text)))
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_separator(text)))
     except csv.Error as exc:
-        raise file_error(display, _("The file cannot be read as CSV ({detail}).").format(
-            detail=exc)) from exc
+        raise file_error(
+            display, _("The file cannot be read as CSV ({detail}).").format(detail=exc)
+        ) from exc
     while table and not any(cell.strip() for cell in table[0]):
         table.pop(0)
     if not table:
@@ -198,11 +198,15 @@ def _read_csv(path: Path, display: str, messages: list[str]) -> Table:
     while header and not header[-1].strip():
         header = header[:-1]
     for position, cells in enumerate(body):
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            raise ImportFileError(_(
-                "The row has {found} values but the header has {expected} columns. Check the "
-                "separator and the quotes around values that contain it."
-            ).format(found=len(cells), expected=len(header)), path=display, row=position + 2)
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            raise ImportFileError(
+                _(
+                    "The row has {found} values but the header has {expected} columns. Check the "
+                    "separator and the quotes around values that contain it."
+                ).format(found=len(cells), expected=len(header)),
+                path=display,
+                row=position + 2,
+            )
     return _rows_to_table(header, (cells[: len(header)] for cells in body), KIND_CSV)
 
 
@@ -210,15 +214,22 @@ def _read_excel(path: Path, display: str, messages: list[str]) -> Table:
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             sheets = [str(s) for s in book.sheet_names]
-            frame = pd.read_excel(book, sheet_name=0, dtype=str, keep_default_na=False,
-                                  na_filter=False)
+            frame = pd.read_excel(
+                book, sheet_name=0, dtype=str, keep_default_na=False, na_filter=False
+            )
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise file_error(display, _(
-            "The file cannot be read as an Excel workbook ({detail}). Save it again as .xlsx."
-        ).format(detail=exc)) from exc
+        raise file_error(
+            display,
+            _(
+                "The file cannot be read as an Excel workbook ({detail}). Save it again as .xlsx."
+            ).format(detail=exc),
+        ) from exc
     if len(sheets) > 1:
-        messages.append(_("Only the first sheet, {sheet!r}, was read ({count} sheets).").format(
-            sheet=sheets[0], count=len(sheets)))
+        messages.append(
+            _("Only the first sheet, {sheet!r}, was read ({count} sheets).").format(
+                sheet=sheets[0], count=len(sheets)
+            )
+        )
     return _frame_to_table(frame, KIND_EXCEL)
 
 
@@ -251,20 +262,23 @@ def geojson_point(geometry: Any) -> tuple[float, float] | str | None:
         shp = shp.geoms[0]
     if shp.geom_type != "Point":
         return _("The geometry is a {kind}; only points can be imported as assets.").format(
-            kind=shp.geom_type)
+            kind=shp.geom_type
+        )
     return (float(shp.x), float(shp.y))
 
 
-def _read_geojson(obj: dict[str, Any], display: str, crs: str | None,
-                  messages: list[str]) -> Table:
+def _read_geojson(obj: dict[str, Any], display: str, crs: str | None, messages: list[str]) -> Table:
     if obj.get("type") == "Feature":
         features: Any = [obj]
     else:
         features = obj.get("features")
     if not isinstance(features, list):
         raise file_error(display, _("The GeoJSON file has no list of features."))
-    declared = (obj.get("crs") or {}).get("properties", {}).get("name") if isinstance(
-        obj.get("crs"), dict) else None
+    declared = (
+        (obj.get("crs") or {}).get("properties", {}).get("name")
+        if isinstance(obj.get("crs"), dict)
+        else None
+    )
     if declared:
         geometry_crs = parse_crs(str(declared), display)
     elif crs:
@@ -290,20 +304,28 @@ def _read_geojson(obj: dict[str, Any], display: str, crs: str | None,
     for record in records:
         for column in columns:
             record.setdefault(column, "")
-    return Table(columns=columns, records=records, rows=list(range(1, len(records) + 1)),
-                 kind=KIND_GEOJSON, geometries=geometries, geometry_crs=geometry_crs)
+    return Table(
+        columns=columns,
+        records=records,
+        rows=list(range(1, len(records) + 1)),
+        kind=KIND_GEOJSON,
+        geometries=geometries,
+        geometry_crs=geometry_crs,
+    )
 
 
 def _read_ckan(obj: dict[str, Any], display: str, messages: list[str]) -> Table:
     if obj.get("success") is False:
-        raise file_error(display, _(
-            "The file is an Open Data BCN API response that reports an error, not data."))
+        raise file_error(
+            display, _("The file is an Open Data BCN API response that reports an error, not data.")
+        )
     result = obj["result"] if isinstance(obj.get("result"), dict) else obj
     records = result.get("records")
     if not isinstance(records, list):
         raise file_error(display, _("The JSON file has no list of records."))
-    columns: list[str] = [str(f["id"]) for f in result.get("fields", [])
-                          if isinstance(f, dict) and "id" in f]
+    columns: list[str] = [
+        str(f["id"]) for f in result.get("fields", []) if isinstance(f, dict) and "id" in f
+    ]
     table_records: list[dict[str, str]] = []
     for raw in records:
         raw = raw if isinstance(raw, dict) else {}
@@ -317,13 +339,19 @@ def _read_ckan(obj: dict[str, Any], display: str, messages: list[str]) -> Table:
             record.setdefault(column, "")
     total = result.get("total")
     if isinstance(total, int) and total > len(records):
-        messages.append(_(
-            "The file holds only {count} of the {total} records of this Open Data BCN "
-            "resource (one page of the API). Download all pages, or the full CSV, to import "
-            "every equipment."
-        ).format(count=len(records), total=total))
-    return Table(columns=columns, records=table_records,
-                 rows=list(range(1, len(table_records) + 1)), kind=KIND_ODBCN_API)
+        messages.append(
+            _(
+                "The file holds only {count} of the {total} records of this Open Data BCN "
+                "resource (one page of the API). Download all pages, or the full CSV, to import "
+                "every equipment."
+            ).format(count=len(records), total=total)
+        )
+    return Table(
+        columns=columns,
+        records=table_records,
+        rows=list(range(1, len(table_records) + 1)),
+        kind=KIND_ODBCN_API,
+    )
 
 
 def _read_json(path: Path, display: str, crs: str | None, messages: list[str]) -> Table:
@@ -333,22 +361,26 @@ def _read_json(path: Path, display: str, crs: str | None, messages: list[str]) -
     try:
         obj = json.loads(_decode(data, display, messages))
     except json.JSONDecodeError as exc:
-        raise file_error(display, _("The file is not valid JSON ({detail}).").format(
-            detail=exc)) from exc
+        raise file_error(
+            display, _("The file is not valid JSON ({detail}).").format(detail=exc)
+        ) from exc
     if isinstance(obj, dict) and obj.get("type") in {"FeatureCollection", "Feature"}:
         return _read_geojson(obj, display, crs, messages)
     if isinstance(obj, dict) and (
-        (isinstance(obj.get("result"), dict) and "records" in obj["result"])
-        or "records" in obj
+        (isinstance(obj.get("result"), dict) and "records" in obj["result"]) or "records" in obj
     ):
         return _read_ckan(obj, display, messages)
     if isinstance(obj, list) and all(isinstance(item, dict) for item in obj):
         table = _read_ckan({"records": obj}, display, messages)
         table.kind = KIND_JSON
         return table
-    raise file_error(display, _(
-        "This JSON file is neither GeoJSON nor an Open Data BCN API response "
-        "({{\"result\": {{\"records\": [...]}}}}) nor a list of records."))
+    raise file_error(
+        display,
+        _(
+            "This JSON file is neither GeoJSON nor an Open Data BCN API response "
+            '({{"result": {{"records": [...]}}}}) nor a list of records.'
+        ),
+    )
 
 
 def read_table(path: Path, display: str, crs: str | None, messages: list[str]) -> Table:
@@ -364,9 +396,10 @@ def read_table(path: Path, display: str, crs: str | None, messages: list[str]) -
         return _read_excel(path, display, messages)
     if suffix in _JSON_SUFFIXES:
         return _read_json(path, display, crs, messages)
-    raise file_error(display, _(
-        "Unsupported file format {suffix!r}. Use CSV, Excel (.xlsx), GeoJSON or an Open Data "
-        "BCN JSON file (an old .xls workbook must be saved again as .xlsx)."
-    ).format(suffix=suffix or path.name))
-
-
+    raise file_error(
+        display,
+        _(
+            "Unsupported file format {suffix!r}. Use CSV, Excel (.xlsx), GeoJSON or an Open Data "
+            "BCN JSON file (an old .xls workbook must be saved again as .xlsx)."
+        ).format(suffix=suffix or path.name),
+    )

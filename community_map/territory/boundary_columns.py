@@ -125,9 +125,9 @@ def _given_column(frame: pd.DataFrame, value: str, argument: str, label: str) ->
         return lookup[value.strip().casefold()]
     raise file_error(
         label,
-        _("The column {column!r} given as {argument} does not exist. Columns found: "
-          "{columns}.").format(column=value, argument=argument,
-                               columns=columns_list(list(frame.columns))),
+        _(
+            "The column {column!r} given as {argument} does not exist. Columns found: {columns}."
+        ).format(column=value, argument=argument, columns=columns_list(list(frame.columns))),
     )
 
 
@@ -165,17 +165,25 @@ def choose_columns(
         code = code or lookup[matched[0]]
         name = name or lookup[matched[1]]
     else:
-        code = code or next((lookup[s[0]] for s in schemes
-                             if s[0] in lookup and _has_codes(frame, lookup[s[0]])), None)
+        code = code or next(
+            (lookup[s[0]] for s in schemes if s[0] in lookup and _has_codes(frame, lookup[s[0]])),
+            None,
+        )
         name = name or next((lookup[s[1]] for s in schemes if s[1] in lookup), None)
     if code is None or name is None:
-        arguments = [f"{arg}=\"…\"" for arg, col in
-                     (("code_column", code), ("name_column", name)) if col is None]
+        arguments = [
+            f'{arg}="…"'
+            for arg, col in (("code_column", code), ("name_column", name))
+            if col is None
+        ]
         raise file_error(
             label,
-            _("No code or name column was recognised for {kind} boundaries. Columns found: "
-              "{columns}. Pass {arguments} with the right column name.").format(
-                kind=kind.value, columns=columns_list(list(frame.columns)),
+            _(
+                "No code or name column was recognised for {kind} boundaries. Columns found: "
+                "{columns}. Pass {arguments} with the right column name."
+            ).format(
+                kind=kind.value,
+                columns=columns_list(list(frame.columns)),
                 arguments=", ".join(arguments),
             ),
         )
@@ -201,8 +209,9 @@ def _pad(code: str) -> str:
     return code.zfill(2) if code.isdigit() else code
 
 
-def read_codes(raw: RawFile, column: str, label: str, *, required: bool,
-               padded: list[tuple[str, str]]) -> list[str | None]:
+def read_codes(
+    raw: RawFile, column: str, label: str, *, required: bool, padded: list[tuple[str, str]]
+) -> list[str | None]:
     codes: list[str | None] = []
     for position, value in enumerate(raw.attributes[column]):
         code = code_text(value)
@@ -211,7 +220,8 @@ def read_codes(raw: RawFile, column: str, label: str, *, required: bool,
                 raise file_error(
                     label,
                     _("The code is empty; every unit needs a code."),
-                    row=position + raw.first_row, column=column,
+                    row=position + raw.first_row,
+                    column=column,
                 )
             codes.append(None)
             continue
@@ -230,7 +240,8 @@ def read_names(raw: RawFile, column: str, label: str) -> list[str]:
             raise file_error(
                 label,
                 _("The name is empty; every unit needs a name."),
-                row=position + raw.first_row, column=column,
+                row=position + raw.first_row,
+                column=column,
             )
         names.append(text)
     return names
@@ -250,17 +261,17 @@ def read_numbers(raw: RawFile, column: str, label: str) -> list[int | None]:
         if not np.isfinite(number) or not number.is_integer() or number < 0:
             raise file_error(
                 label,
-                _("The population {value!r} is not a whole number of people.").format(
-                    value=text
-                ),
-                row=position + raw.first_row, column=column,
+                _("The population {value!r} is not a whole number of people.").format(value=text),
+                row=position + raw.first_row,
+                column=column,
             )
         numbers.append(int(number))
     return numbers
 
 
-def check_duplicates(codes: Sequence[str | None], raw: RawFile, column: str,
-                     label: str, kind: UnitKind) -> None:
+def check_duplicates(
+    codes: Sequence[str | None], raw: RawFile, column: str, label: str, kind: UnitKind
+) -> None:
     seen: dict[str, int] = {}
     for position, code in enumerate(codes):
         if code is None:
@@ -269,11 +280,11 @@ def check_duplicates(codes: Sequence[str | None], raw: RawFile, column: str,
             first, second = seen[code] + raw.first_row, position + raw.first_row
             raise file_error(
                 label,
-                _("The code {code!r} appears twice, in rows {first} and {second}; every unit "
-                  "needs its own code. Check also that the file holds {kind} boundaries.").format(
-                    code=code, first=first, second=second, kind=kind.value),
-                row=second, column=column,
+                _(
+                    "The code {code!r} appears twice, in rows {first} and {second}; every unit "
+                    "needs its own code. Check also that the file holds {kind} boundaries."
+                ).format(code=code, first=first, second=second, kind=kind.value),
+                row=second,
+                column=column,
             )
         seen[code] = position
-
-

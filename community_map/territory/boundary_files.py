@@ -147,16 +147,24 @@ def boundaries_from_file(
 
     data = read_bytes(file_path, label)
     fmt = detect_format(file_path, data, label)
-    raw = read_wkt_csv(data, label) if fmt == "csv" else read_spatial(
-        file_path, data, fmt, label, layer)
+    raw = (
+        read_wkt_csv(data, label)
+        if fmt == "csv"
+        else read_spatial(file_path, data, fmt, label, layer)
+    )
     messages: list[str] = list(raw.messages)
     if raw.attributes.empty and not raw.geometries:
         raise file_error(label, _("The file contains no features or rows."))
     raw.attributes = raw.attributes.reset_index(drop=True)
 
     columns = choose_columns(
-        raw.attributes, unit_kind, label, code_column=code_column, name_column=name_column,
-        parent_column=parent_column, population_column=population_column,
+        raw.attributes,
+        unit_kind,
+        label,
+        code_column=code_column,
+        name_column=name_column,
+        parent_column=parent_column,
+        population_column=population_column,
     )
     padded: list[tuple[str, str]] = []
     codes = read_codes(raw, columns.code, label, required=True, padded=padded)
@@ -164,7 +172,8 @@ def boundaries_from_file(
     names = read_names(raw, columns.name, label)
     parents: list[str | None] = (
         read_codes(raw, columns.parent, label, required=False, padded=padded)
-        if columns.parent is not None else [None] * len(codes)
+        if columns.parent is not None
+        else [None] * len(codes)
     )
     population: list[int | None] = [None] * len(codes)
     if columns.population is not None:
@@ -172,21 +181,28 @@ def boundaries_from_file(
     elif columns.men_women is not None:
         men = read_numbers(raw, columns.men_women[0], label)
         women = read_numbers(raw, columns.men_women[1], label)
-        population = [None if m is None or w is None else m + w for m, w in zip(
-            men, women, strict=True)]
-        messages.append(_("The population is the sum of the columns {men} and {women}.").format(
-            men=columns.men_women[0], women=columns.men_women[1]))
+        population = [
+            None if m is None or w is None else m + w for m, w in zip(men, women, strict=True)
+        ]
+        messages.append(
+            _("The population is the sum of the columns {men} and {women}.").format(
+                men=columns.men_women[0], women=columns.men_women[1]
+            )
+        )
     if padded:
         before, after = padded[0]
-        messages.append(_(
-            "Numeric codes were zero-padded to two digits (for example {before} → {after})."
-        ).format(before=before, after=after))
+        messages.append(
+            _(
+                "Numeric codes were zero-padded to two digits (for example {before} → {after})."
+            ).format(before=before, after=after)
+        )
 
     geometries, repaired = clean_geometries(raw, label)
     source = gpd.GeoSeries(geometries)
     bounds = tuple(float(v) for v in source.total_bounds)
     source_crs, inferred, crs_messages = resolve_crs(
-        raw, (bounds[0], bounds[1], bounds[2], bounds[3]), given, label)
+        raw, (bounds[0], bounds[1], bounds[2], bounds[3]), given, label
+    )
     messages = crs_messages + messages
 
     metric = source.set_crs(source_crs).to_crs(METRIC_CRS)
@@ -196,18 +212,23 @@ def boundaries_from_file(
         for position in invalid_after:
             repair = polygonal(fixed[position])
             if repair is None:
-                raise file_error(label,
-                                 _("The polygon is empty after repairing it; draw it again."),
-                                 row=int(position) + raw.first_row, column=raw.geometry_column)
+                raise file_error(
+                    label,
+                    _("The polygon is empty after repairing it; draw it again."),
+                    row=int(position) + raw.first_row,
+                    column=raw.geometry_column,
+                )
             fixed[position] = repair
             repaired.add(int(position))
         metric = gpd.GeoSeries(fixed, crs=METRIC_CRS)
     if repaired:
-        messages.append(ngettext(
-            "{count} invalid polygon was repaired.",
-            "{count} invalid polygons were repaired.",
-            len(repaired),
-        ).format(count=len(repaired)))
+        messages.append(
+            ngettext(
+                "{count} invalid polygon was repaired.",
+                "{count} invalid polygons were repaired.",
+                len(repaired),
+            ).format(count=len(repaired))
+        )
 
     frame = gpd.GeoDataFrame(
         {
@@ -227,4 +248,3 @@ def boundaries_from_file(
         repaired=len(repaired),
         messages=messages,
     )
-

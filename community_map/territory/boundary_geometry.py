@@ -34,6 +34,7 @@ __all__ = [
     "resolve_crs",
 ]
 
+
 def crs_name(crs: CRS) -> str:
     """A short name of a CRS: ``EPSG:<code>`` when it has one.
 
@@ -164,8 +165,9 @@ def clean_geometries(raw: RawFile, label: str) -> tuple[list[BaseGeometry], set[
     for position, geometry in enumerate(raw.geometries):
         row = position + raw.first_row
         if geometry is None or geometry.is_empty:
-            raise file_error(label, _("The geometry is missing."), row=row,
-                             column=raw.geometry_column)
+            raise file_error(
+                label, _("The geometry is missing."), row=row, column=raw.geometry_column
+            )
         geometry = shapely.force_2d(geometry)
         if not isinstance(geometry, (Polygon, MultiPolygon, GeometryCollection)):
             raise file_error(
@@ -173,7 +175,8 @@ def clean_geometries(raw: RawFile, label: str) -> tuple[list[BaseGeometry], set[
                 _("The geometry is a {type}, not a polygon; boundaries must be polygons.").format(
                     type=geometry.geom_type
                 ),
-                row=row, column=raw.geometry_column,
+                row=row,
+                column=raw.geometry_column,
             )
         if isinstance(geometry, (Polygon, MultiPolygon)) and geometry.is_valid:
             cleaned.append(geometry)
@@ -185,7 +188,8 @@ def clean_geometries(raw: RawFile, label: str) -> tuple[list[BaseGeometry], set[
             raise file_error(
                 label,
                 _("The polygon is empty after repairing it; draw it again."),
-                row=row, column=raw.geometry_column,
+                row=row,
+                column=raw.geometry_column,
             )
         cleaned.append(result)
     return cleaned, repaired
@@ -205,18 +209,20 @@ def _location_hint(bounds: Sequence[float], crs: CRS) -> str:
     if guess is not None and guess != name:
         return _(
             "The boundaries fall outside Catalonia when read as {crs}; the coordinates look "
-            "like {guess}. The coordinate system is probably wrong: give crs=\"{guess}\"."
+            'like {guess}. The coordinate system is probably wrong: give crs="{guess}".'
         ).format(crs=name, guess=guess)
     return _(
         "The boundaries fall outside Catalonia when read as {crs} (x {xmin}…{xmax}, y "
-        "{ymin}…{ymax}). Check the coordinate system (give it, for example crs=\"EPSG:25831\" "
-        "or crs=\"EPSG:4326\") and that X and Y are not swapped."
-    ).format(crs=name, xmin=f"{xmin:.6g}", xmax=f"{xmax:.6g}", ymin=f"{ymin:.6g}",
-             ymax=f"{ymax:.6g}")
+        '{ymin}…{ymax}). Check the coordinate system (give it, for example crs="EPSG:25831" '
+        'or crs="EPSG:4326") and that X and Y are not swapped.'
+    ).format(
+        crs=name, xmin=f"{xmin:.6g}", xmax=f"{xmax:.6g}", ymin=f"{ymin:.6g}", ymax=f"{ymax:.6g}"
+    )
 
 
-def resolve_crs(raw: RawFile, bounds: tuple[float, float, float, float],
-                given: CRS | None, label: str) -> tuple[CRS, bool, list[str]]:
+def resolve_crs(
+    raw: RawFile, bounds: tuple[float, float, float, float], given: CRS | None, label: str
+) -> tuple[CRS, bool, list[str]]:
     """Pick the CRS of the file: declared, else given, else inferred; check the extent."""
     messages: list[str] = []
     inferred = False
@@ -227,15 +233,19 @@ def resolve_crs(raw: RawFile, bounds: tuple[float, float, float, float],
             in_declared = in_box(metric_bounds(bounds, declared), CATALONIA_BOUNDS)
             if not in_declared and in_box(metric_bounds(bounds, given), CATALONIA_BOUNDS):
                 chosen = given
-                messages.append(_(
-                    "The file declares {declared}, which puts the boundaries outside "
-                    "Catalonia; {given} was used as you asked."
-                ).format(declared=crs_name(declared), given=crs_name(given)))
+                messages.append(
+                    _(
+                        "The file declares {declared}, which puts the boundaries outside "
+                        "Catalonia; {given} was used as you asked."
+                    ).format(declared=crs_name(declared), given=crs_name(given))
+                )
             else:
-                messages.append(_(
-                    "The file declares {declared}; the coordinate system you gave ({given}) "
-                    "was not used."
-                ).format(declared=crs_name(declared), given=crs_name(given)))
+                messages.append(
+                    _(
+                        "The file declares {declared}; the coordinate system you gave ({given}) "
+                        "was not used."
+                    ).format(declared=crs_name(declared), given=crs_name(given))
+                )
     elif given is not None:
         chosen = given
     else:
@@ -243,22 +253,25 @@ def resolve_crs(raw: RawFile, bounds: tuple[float, float, float, float],
         if guess is None:
             raise file_error(
                 label,
-                _("The file declares no coordinate system and it cannot be inferred from the "
-                  "coordinates. Give it, for example crs=\"EPSG:25831\" (UTM metres) or "
-                  "crs=\"EPSG:4326\" (longitude, latitude)."),
+                _(
+                    "The file declares no coordinate system and it cannot be inferred from the "
+                    'coordinates. Give it, for example crs="EPSG:25831" (UTM metres) or '
+                    'crs="EPSG:4326" (longitude, latitude).'
+                ),
             )
         chosen = CRS.from_user_input(guess)
         if not (raw.crs_by_default and guess == "EPSG:4326"):
             # GeoJSON without "crs" is EPSG:4326 by RFC 7946: that is not a guess.
             inferred = True
-            messages.append(_(
-                "The file declares no coordinate system; {crs} was inferred from the "
-                "coordinates."
-            ).format(crs=guess))
+            messages.append(
+                _(
+                    "The file declares no coordinate system; {crs} was inferred from the "
+                    "coordinates."
+                ).format(crs=guess)
+            )
     if not in_box(metric_bounds(bounds, chosen), CATALONIA_BOUNDS):
         raise file_error(label, _location_hint(bounds, chosen))
     return chosen, inferred, messages
-
 
 
 def nest_in_parents(children: gpd.GeoDataFrame, parents: gpd.GeoDataFrame) -> pd.Series:
@@ -292,8 +305,11 @@ def nest_in_parents(children: gpd.GeoDataFrame, parents: gpd.GeoDataFrame) -> pd
     """
     if "code" not in parents.columns:
         raise ValidationError(_("The parent units need a code column."))
-    if (children.crs is not None and parents.crs is not None
-            and not CRS.from_user_input(children.crs).equals(parents.crs)):
+    if (
+        children.crs is not None
+        and parents.crs is not None
+        and not CRS.from_user_input(children.crs).equals(parents.crs)
+    ):
         parents = parents.to_crs(children.crs)
     child_geoms = np.asarray(children.geometry.array, dtype=object)
     parent_geoms = np.asarray(parents.geometry.array, dtype=object)
@@ -312,4 +328,3 @@ def nest_in_parents(children: gpd.GeoDataFrame, parents: gpd.GeoDataFrame) -> pd
                 found = [found[int(np.argmax(areas))]]
             result[c] = parent_codes[found[0]]
     return pd.Series(result, index=children.index, name="parent_code", dtype="str")
-

@@ -65,8 +65,9 @@ class RawFile:
     messages: list[str] = field(default_factory=list)  # notes on reading (text encoding)
 
 
-def file_error(label: str, message: str, *, row: int | None = None,
-               column: str | None = None) -> ImportFileError:
+def file_error(
+    label: str, message: str, *, row: int | None = None, column: str | None = None
+) -> ImportFileError:
     return ImportFileError(message, path=label, row=row, column=column)
 
 
@@ -88,8 +89,10 @@ def _unreadable(label: str, kind_of_file: str, exc: BaseException) -> ImportFile
     detail = _GDAL_DRIVER_TIP.sub("", detail).rstrip(" ;.")
     return file_error(
         label,
-        _("The file could not be read as {format}. Check that it is a complete, valid file "
-          "of that format ({detail}).").format(format=kind_of_file, detail=detail),
+        _(
+            "The file could not be read as {format}. Check that it is a complete, valid file "
+            "of that format ({detail})."
+        ).format(format=kind_of_file, detail=detail),
     )
 
 
@@ -155,8 +158,10 @@ def detect_format(path: Path, data: bytes, label: str) -> str:
     if ext == ".shp":
         raise file_error(
             label,
-            _("A shapefile needs its .shp, .shx, .dbf and .prj files: put them together in a "
-              ".zip file and import the .zip."),
+            _(
+                "A shapefile needs its .shp, .shx, .dbf and .prj files: put them together in a "
+                ".zip file and import the .zip."
+            ),
         )
     if ext in {".json", ".geojson", ".topojson"} or (
         ext not in SUPPORTED_EXTENSIONS and head.startswith(b"{")
@@ -170,10 +175,10 @@ def detect_format(path: Path, data: bytes, label: str) -> str:
         return "csv"
     raise file_error(
         label,
-        _("Unsupported file type {extension}. Use GeoJSON (.geojson, .json), TopoJSON, a "
-          "zipped Shapefile (.zip), a GeoPackage (.gpkg) or a CSV with a WKT column.").format(
-            extension=ext or repr(path.name)
-        ),
+        _(
+            "Unsupported file type {extension}. Use GeoJSON (.geojson, .json), TopoJSON, a "
+            "zipped Shapefile (.zip), a GeoPackage (.gpkg) or a CSV with a WKT column."
+        ).format(extension=ext or repr(path.name)),
     )
 
 
@@ -197,21 +202,23 @@ def _has_mojibake(frame: pd.DataFrame) -> bool:
     return False
 
 
-def read_spatial(path: Path, data: bytes, fmt: str, label: str,
-                 layer: str | None) -> RawFile:
+def read_spatial(path: Path, data: bytes, fmt: str, label: str, layer: str | None) -> RawFile:
     source = f"zip://{path.resolve()}" if fmt == "zip" else str(path)
     kind_label = _FORMAT_LABELS[fmt]
     try:
         layers = [
-            str(name) for name, geometry_type in pyogrio.list_layers(source)
+            str(name)
+            for name, geometry_type in pyogrio.list_layers(source)
             if geometry_type is not None or fmt in {"geojson", "topojson"}
         ]
     except Exception as exc:  # GDAL raises many kinds; rephrase them all
         if fmt == "zip":
             raise file_error(
                 label,
-                _("The .zip file holds no readable shapefile: put the .shp, .shx, .dbf and "
-                  ".prj files of one shapefile in it."),
+                _(
+                    "The .zip file holds no readable shapefile: put the .shp, .shx, .dbf and "
+                    ".prj files of one shapefile in it."
+                ),
             ) from exc
         raise _unreadable(label, kind_label, exc) from exc
     if not layers:
@@ -300,8 +307,13 @@ def read_wkt_csv(data: bytes, label: str) -> RawFile:
     header = text.lstrip().splitlines()[0] if text.strip() else ""
     separator = ";" if header.count(";") > header.count(",") else ","
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
-                            skipinitialspace=True)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
     except pd.errors.EmptyDataError:
         raise file_error(label, _("The file contains no features or rows.")) from None
     except (pd.errors.ParserError, ValueError) as exc:
@@ -311,10 +323,10 @@ def read_wkt_csv(data: bytes, label: str) -> RawFile:
     if wkt_column is None:
         raise file_error(
             label,
-            _("No column with WKT polygons was found. Columns found: {columns}. Add a column "
-              "named \"geometry\" with POLYGON or MULTIPOLYGON text.").format(
-                columns=columns_list(list(frame.columns))
-            ),
+            _(
+                "No column with WKT polygons was found. Columns found: {columns}. Add a column "
+                'named "geometry" with POLYGON or MULTIPOLYGON text.'
+            ).format(columns=columns_list(list(frame.columns))),
         )
     declared: CRS | None = None
     column_crs = _WKT_COLUMN_CRS.get(wkt_column.lower())
@@ -330,15 +342,18 @@ def read_wkt_csv(data: bytes, label: str) -> RawFile:
         prefix = _SRID_PREFIX.match(wkt)
         if prefix:
             srids.add(prefix.group(1))
-            wkt = wkt[prefix.end():]
+            wkt = wkt[prefix.end() :]
         try:
             geometries.append(shapely.from_wkt(wkt))
         except (shapely.errors.GEOSException, ValueError, TypeError):
             raise file_error(
                 label,
-                _("The geometry is not valid WKT (it should look like POLYGON ((x y, …))). "
-                  "Starts with: {start}").format(start=wkt[:40]),
-                row=position + 2, column=wkt_column,
+                _(
+                    "The geometry is not valid WKT (it should look like POLYGON ((x y, …))). "
+                    "Starts with: {start}"
+                ).format(start=wkt[:40]),
+                row=position + 2,
+                column=wkt_column,
             ) from None
     if declared is None and len(srids) == 1:
         declared = CRS.from_epsg(int(srids.pop()))

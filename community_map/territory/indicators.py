@@ -86,7 +86,8 @@ def neighbourhood_indicator(
     if indicator not in INDICATORS:
         raise ValidationError(
             _("Unknown indicator {name!r}; choose one of: {known}.").format(
-                name=indicator, known=", ".join(INDICATORS))
+                name=indicator, known=", ".join(INDICATORS)
+            )
         )
     hoods = pd.DataFrame(
         session.execute(
@@ -100,29 +101,37 @@ def neighbourhood_indicator(
     if indicator == "assets_per_10k":
         if not category:
             raise ValidationError(_("Choose the asset category of the indicator."))
-        counts = _counts(session, select(TerritoryUnit.code, func.count(Asset.id))
-                         .join(Asset, Asset.neighbourhood_id == TerritoryUnit.id)
-                         .where(Asset.is_active.is_(True), Asset.category_code == category)
-                         .group_by(TerritoryUnit.code))
+        counts = _counts(
+            session,
+            select(TerritoryUnit.code, func.count(Asset.id))
+            .join(Asset, Asset.neighbourhood_id == TerritoryUnit.id)
+            .where(Asset.is_active.is_(True), Asset.category_code == category)
+            .group_by(TerritoryUnit.code),
+        )
         counts = counts.reindex(hoods.index, fill_value=0.0)
         population = pd.to_numeric(hoods["population"], errors="coerce")
         values = (counts / population.where(population > 0) * 10_000).round(2)
         texts = values.map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")
         return Indicator(title, values, texts)
     if indicator == "sessions_held":
-        counts = _counts(session, select(TerritoryUnit.code, func.count(SessionRow.id))
-                         .join(Asset, Asset.neighbourhood_id == TerritoryUnit.id)
-                         .join(SessionRow, SessionRow.venue_asset_id == Asset.id)
-                         .where(SessionRow.status == SessionStatus.HELD.value)
-                         .group_by(TerritoryUnit.code))
+        counts = _counts(
+            session,
+            select(TerritoryUnit.code, func.count(SessionRow.id))
+            .join(Asset, Asset.neighbourhood_id == TerritoryUnit.id)
+            .join(SessionRow, SessionRow.venue_asset_id == Asset.id)
+            .where(SessionRow.status == SessionStatus.HELD.value)
+            .group_by(TerritoryUnit.code),
+        )
         values = counts.reindex(hoods.index, fill_value=0.0)
         return Indicator(title, values, values.map(lambda v: str(int(v))))
-    counts = _counts(session, select(TerritoryUnit.code,
-                                     func.count(distinct(Attendance.participant_id)))
-                     .join(Participant, Participant.neighbourhood_id == TerritoryUnit.id)
-                     .join(Attendance, Attendance.participant_id == Participant.id)
-                     .where(Attendance.status == AttendanceStatus.ATTENDED.value)
-                     .group_by(TerritoryUnit.code))
+    counts = _counts(
+        session,
+        select(TerritoryUnit.code, func.count(distinct(Attendance.participant_id)))
+        .join(Participant, Participant.neighbourhood_id == TerritoryUnit.id)
+        .join(Attendance, Attendance.participant_id == Participant.id)
+        .where(Attendance.status == AttendanceStatus.ATTENDED.value)
+        .group_by(TerritoryUnit.code),
+    )
     counts = counts.reindex(hoods.index, fill_value=0.0)
     small = (counts > 0) & (counts < threshold)
     texts = counts.map(lambda v: suppressed(int(v), threshold=threshold))

@@ -38,8 +38,13 @@ __all__ = [
 DISPLAY_CRS = "EPSG:4326"
 BARCELONA_CENTRE = (41.395, 2.165)
 # Short property keys keep a city of 10,000 assets under 3 MB of page.
-POPUP_FIELDS = {"n": "name", "a": "address", "x": "accessibility_label", "h": "opening_hours",
-                "v": "verified"}
+POPUP_FIELDS = {
+    "n": "name",
+    "a": "address",
+    "x": "accessibility_label",
+    "h": "opening_hours",
+    "v": "verified",
+}
 
 
 def _escape(value: object) -> str:
@@ -117,15 +122,17 @@ def asset_layers(
 
     name_column = f"name_{language}" if f"name_{language}" in categories else "name_en"
     frame = assets.copy()
-    frame["category_name"] = frame["category"].map(categories[name_column]).fillna(
-        frame["category"]
+    frame["category_name"] = (
+        frame["category"].map(categories[name_column]).fillna(frame["category"])
     )
     frame["accessibility_label"] = frame["accessibility"].map(accessibility_label)
     verified = pd.to_datetime(frame["last_verified"]).dt.strftime("%d/%m/%Y").fillna("")
     stale_note = _("not verified recently")
     frame["verified"] = np.where(frame["stale"], verified + " (" + stale_note + ")", verified)
-    details = [_escape(a) for a in (_("Address"), _("Accessibility"), _("Opening hours"),
-                                    _("Last verified"))]
+    details = [
+        _escape(a)
+        for a in (_("Address"), _("Accessibility"), _("Opening hours"), _("Last verified"))
+    ]
     groups = []
     for code, part in frame.groupby("category", sort=True):
         colour = str(categories["colour"].get(code, "#555555"))
@@ -137,12 +144,18 @@ def asset_layers(
             folium.GeoJson(
                 _points_geojson(subset, POPUP_FIELDS),
                 marker=folium.CircleMarker(
-                    radius=5, weight=1 if not stale else 1.5, fill=True, fill_color=colour,
-                    color="#444444" if stale else colour, dash_array="2 3" if stale else None,
-                    fill_opacity=0.35 if stale else 0.85),
+                    radius=5,
+                    weight=1 if not stale else 1.5,
+                    fill=True,
+                    fill_color=colour,
+                    color="#444444" if stale else colour,
+                    dash_array="2 3" if stale else None,
+                    fill_opacity=0.35 if stale else 0.85,
+                ),
                 # the category's name heads the popup, in the place of the name's label
-                popup=folium.GeoJsonPopup(fields=list(POPUP_FIELDS),
-                                          aliases=[_escape(label), *details], localize=False),
+                popup=folium.GeoJsonPopup(
+                    fields=list(POPUP_FIELDS), aliases=[_escape(label), *details], localize=False
+                ),
                 tooltip=folium.GeoJsonTooltip(fields=["n"], labels=False, localize=False),
                 zoom_on_click=False,
             ).add_to(group)
@@ -151,8 +164,13 @@ def asset_layers(
 
 
 def boundary_layer(
-    units: gpd.GeoDataFrame, *, name: str, weight: float, colour: str = "#333333",
-    dash: str | None = None, show: bool = True,
+    units: gpd.GeoDataFrame,
+    *,
+    name: str,
+    weight: float,
+    colour: str = "#333333",
+    dash: str | None = None,
+    show: bool = True,
 ) -> folium.FeatureGroup:
     """Return a layer of unit outlines with an escaped name tooltip."""
     group = folium.FeatureGroup(name=_escape(name), show=show)
@@ -162,8 +180,12 @@ def boundary_layer(
     shown["label"] = [_escape(f"{c} · {n}") for c, n in zip(shown.code, shown.name, strict=True)]
     folium.GeoJson(
         json.loads(shown[["label", "geometry"]].to_json()),
-        style_function=lambda _f: {"color": colour, "weight": weight, "fill": False,
-                                   "dashArray": dash},
+        style_function=lambda _f: {
+            "color": colour,
+            "weight": weight,
+            "fill": False,
+            "dashArray": dash,
+        },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, localize=False),
     ).add_to(group)
     return group
@@ -193,16 +215,21 @@ def choropleth_layer(
     colormap = None
     if not finite.empty:
         low, high = float(finite.min()), float(finite.max())
-        colormap = cm.LinearColormap(["#fff5eb", "#fd8d3c", "#7f2704"], vmin=low,
-                                     vmax=high if high > low else low + 1)
+        colormap = cm.LinearColormap(
+            ["#fff5eb", "#fd8d3c", "#7f2704"], vmin=low, vmax=high if high > low else low + 1
+        )
         colormap.caption = title
     shown["fill"] = [
         "#cccccc" if pd.isna(v) or colormap is None else colormap(float(v)) for v in numeric
     ]
     folium.GeoJson(
         json.loads(shown[["label", "fill", "geometry"]].to_json()),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#555555",
-                                  "weight": 0.6, "fillOpacity": 0.6},
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#555555",
+            "weight": 0.6,
+            "fillOpacity": 0.6,
+        },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, localize=False),
     ).add_to(group)
     return group, colormap
@@ -236,28 +263,43 @@ def map_from_assets(
     >>> "<b>Casal" in html_text, "\\u0026lt;b\\u0026gt;Casal" in html_text
     (False, True)
     """
-    fmap = folium.Map(location=BARCELONA_CENTRE, zoom_start=12, tiles="OpenStreetMap",
-                      control_scale=True, prefer_canvas=True)
+    fmap = folium.Map(
+        location=BARCELONA_CENTRE,
+        zoom_start=12,
+        tiles="OpenStreetMap",
+        control_scale=True,
+        prefer_canvas=True,
+    )
     if indicator is not None and neighbourhoods is not None and not neighbourhoods.empty:
-        layer, colormap = choropleth_layer(neighbourhoods, indicator, title=indicator_title,
-                                           shown_values=indicator_text)
+        layer, colormap = choropleth_layer(
+            neighbourhoods, indicator, title=indicator_title, shown_values=indicator_text
+        )
         layer.add_to(fmap)
         if colormap is not None:
             colormap.add_to(fmap)
     if catchments is not None and not catchments.empty:
-        boundary_layer(catchments, name=_("Social services centre catchment areas"), weight=1.5,
-                       colour="#b5172f", dash="6 4", show=False).add_to(fmap)
+        boundary_layer(
+            catchments,
+            name=_("Social services centre catchment areas"),
+            weight=1.5,
+            colour="#b5172f",
+            dash="6 4",
+            show=False,
+        ).add_to(fmap)
     if neighbourhoods is not None:
-        boundary_layer(neighbourhoods, name=_("Neighbourhoods"), weight=0.8,
-                       colour="#666666").add_to(fmap)
+        boundary_layer(
+            neighbourhoods, name=_("Neighbourhoods"), weight=0.8, colour="#666666"
+        ).add_to(fmap)
     if districts is not None:
         boundary_layer(districts, name=_("Districts"), weight=2.5).add_to(fmap)
     for group in asset_layers(assets, categories=categories, language=language):
         group.add_to(fmap)
     present = sorted(set(assets["category"]))
     name_column = f"name_{language}" if f"name_{language}" in categories else "name_en"
-    items = [(str(categories["colour"].get(c, "#555555")),
-              str(categories[name_column].get(c, c))) for c in present]
+    items = [
+        (str(categories["colour"].get(c, "#555555")), str(categories[name_column].get(c, c)))
+        for c in present
+    ]
     if items:
         fmap.get_root().add_child(_Legend(_("Categories"), items))
     folium.LayerControl(collapsed=True).add_to(fmap)

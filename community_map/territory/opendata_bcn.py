@@ -46,8 +46,8 @@ def is_odbcn_list(columns: Sequence[str]) -> bool:
     """
     keys = {header_key(c) for c in columns}
     return "register_id" in keys and bool(
-        keys & {"secondary_filters_name", "geo_epgs_25831_x", "geo_epsg_25831_x"})
-
+        keys & {"secondary_filters_name", "geo_epgs_25831_x", "geo_epsg_25831_x"}
+    )
 
 
 def _time(value: str) -> str:
@@ -67,8 +67,11 @@ def odbcn_extras(candidate: Candidate, record: dict[str, str], columns: Columns)
         for depth, label in enumerate(reversed(parents)):
             candidate.labels.append((base + depth, label))
     # Equipment list: phones, webs and e-mails are attribute values.
-    category, attribute, value = (extra("values_category"), extra("values_attribute_name"),
-                                  extra("values_value"))
+    category, attribute, value = (
+        extra("values_category"),
+        extra("values_attribute_name"),
+        extra("values_value"),
+    )
     if category and value and record.get(value):
         kind = fold(record.get(category, "").casefold())
         name = fold(record.get(attribute, "").casefold()) if attribute else ""
@@ -112,9 +115,9 @@ def odbcn_extras(candidate: Candidate, record: dict[str, str], columns: Columns)
             candidate.hours.append(record[notes])
 
 
-
-def collapse_rows(candidates: list[Candidate], table: Table, columns: Columns,
-                  messages: list[str]) -> list[Candidate]:
+def collapse_rows(
+    candidates: list[Candidate], table: Table, columns: Columns, messages: list[str]
+) -> list[Candidate]:
     """Merge the rows of one place (same code, or same name when there is no code column)."""
     by_code = columns.get("source_id") is not None
     key_field = "source_id" if by_code else "name"
@@ -138,8 +141,7 @@ def collapse_rows(candidates: list[Candidate], table: Table, columns: Columns,
         first.phones.extend(candidate.phones)
         first.hours.extend(candidate.hours)
         first.tags.extend(candidate.tags)
-        first_unusable = first.pair is None or bool(first.pair.problem) or blank_pair(
-            first.pair)
+        first_unusable = first.pair is None or bool(first.pair.problem) or blank_pair(first.pair)
         if first_unusable and candidate.pair is not None and not blank_pair(candidate.pair):
             first.pair = candidate.pair
     if not by_code:
@@ -147,17 +149,24 @@ def collapse_rows(candidates: list[Candidate], table: Table, columns: Columns,
             if candidate.text.get("name"):
                 candidate.text["source_id"] = candidate.text["name"]
         if table.kind == KIND_ODBCN_API:
-            messages.append(_(
-                "The records have no equipment code: records with the same name were merged "
-                "and the name is used as the asset's id."))
+            messages.append(
+                _(
+                    "The records have no equipment code: records with the same name were merged "
+                    "and the name is used as the asset's id."
+                )
+            )
     if len(merged) < len(candidates):
-        messages.append(_(
-            "The file's {rows} rows describe {assets} places: the rows of each place were "
-            "collapsed into one asset (by {key})."
-        ).format(rows=len(candidates), assets=len(merged),
-                 key=columns.fields.get("source_id") or columns.fields.get("name")))
+        messages.append(
+            _(
+                "The file's {rows} rows describe {assets} places: the rows of each place were "
+                "collapsed into one asset (by {key})."
+            ).format(
+                rows=len(candidates),
+                assets=len(merged),
+                key=columns.fields.get("source_id") or columns.fields.get("name"),
+            )
+        )
     return merged
-
 
 
 def file_theme(display: str) -> str | None:
@@ -180,8 +189,7 @@ def file_theme(display: str) -> str | None:
     >>> file_theme("assets.csv") is None
     True
     """
-    match = re.search(r"equipaments[_-]([a-z0-9-]+?)(?:[-_]csv)?(?:\s*\(\d+\))?\.\w+$",
-                      display.lower())
+    match = re.search(
+        r"equipaments[_-]([a-z0-9-]+?)(?:[-_]csv)?(?:\s*\(\d+\))?\.\w+$", display.lower()
+    )
     return match.group(1) if match else None
-
-

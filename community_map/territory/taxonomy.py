@@ -64,26 +64,58 @@ class Category:
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category("civic_centre", "Centre cívic", "Centro cívico", "Civic centre", "#1f77b4"),
     Category("library", "Biblioteca", "Biblioteca", "Library", "#9467bd"),
-    Category("health_centre", "Centre d'atenció primària", "Centro de atención primaria",
-             "Primary health centre", "#d62728"),
+    Category(
+        "health_centre",
+        "Centre d'atenció primària",
+        "Centro de atención primaria",
+        "Primary health centre",
+        "#d62728",
+    ),
     Category("school", "Centre educatiu", "Centro educativo", "School", "#ff7f0e"),
-    Category("association", "Entitat o associació", "Entidad o asociación",
-             "Association or entity", "#8c564b"),
+    Category(
+        "association",
+        "Entitat o associació",
+        "Entidad o asociación",
+        "Association or entity",
+        "#8c564b",
+    ),
     Category("park", "Parc o jardí", "Parque o jardín", "Park or garden", "#2ca02c"),
     Category("market", "Mercat municipal", "Mercado municipal", "Municipal market", "#bcbd22"),
-    Category("elderly_centre", "Casal de gent gran", "Casal de personas mayores",
-             "Elderly people's centre", "#e377c2"),
-    Category("youth_centre", "Casal o espai jove", "Casal o espacio joven", "Youth centre",
-             "#17becf"),
-    Category("sports_centre", "Equipament esportiu", "Equipamiento deportivo", "Sports centre",
-             "#7f7f7f"),
-    Category("cultural_centre", "Equipament cultural", "Equipamiento cultural",
-             "Cultural venue", "#6b3fa0"),
+    Category(
+        "elderly_centre",
+        "Casal de gent gran",
+        "Casal de personas mayores",
+        "Elderly people's centre",
+        "#e377c2",
+    ),
+    Category(
+        "youth_centre", "Casal o espai jove", "Casal o espacio joven", "Youth centre", "#17becf"
+    ),
+    Category(
+        "sports_centre", "Equipament esportiu", "Equipamiento deportivo", "Sports centre", "#7f7f7f"
+    ),
+    Category(
+        "cultural_centre",
+        "Equipament cultural",
+        "Equipamiento cultural",
+        "Cultural venue",
+        "#6b3fa0",
+    ),
     Category("community_garden", "Hort urbà", "Huerto urbano", "Community garden", "#4d8f3a"),
-    Category("employment_service", "Servei d'ocupació", "Servicio de empleo",
-             "Employment service", "#005f73"),
-    Category("social_services_centre", "Centre de serveis socials", "Centro de servicios sociales",
-             "Social services centre", "#b5172f"),
+    Category(
+        "employment_service",
+        "Servei d'ocupació",
+        "Servicio de empleo",
+        "Employment service",
+        "#005f73",
+    ),
+    Category(
+        "social_services_centre",
+        "Centre de serveis socials",
+        "Centro de servicios sociales",
+        "Social services centre",
+        "#b5172f",
+    ),
 )
 
 
@@ -109,13 +141,17 @@ def categories_frame(session: Session) -> pd.DataFrame:
     rows = session.execute(select(AssetCategory)).scalars().all()
     return pd.DataFrame(
         [
-            {"code": c.code, "name_ca": c.name_ca, "name_es": c.name_es, "name_en": c.name_en,
-             "colour": c.colour}
+            {
+                "code": c.code,
+                "name_ca": c.name_ca,
+                "name_es": c.name_es,
+                "name_en": c.name_en,
+                "colour": c.colour,
+            }
             for c in rows
         ],
         columns=["code", "name_ca", "name_es", "name_en", "colour"],
     ).set_index("code")
-
 
 
 def category_names(categories: pd.DataFrame, language: str) -> dict[str, str]:
@@ -136,5 +172,7 @@ def category_names(categories: pd.DataFrame, language: str) -> dict[str, str]:
     ({'library': 'Biblioteca'}, {'library': 'Library'})
     """
     column = f"name_{language}" if f"name_{language}" in categories else "name_en"
-    return {str(code): str(name) for code, name in zip(categories.index, categories[column],
-                                                       strict=True)}
+    return {
+        str(code): str(name)
+        for code, name in zip(categories.index, categories[column], strict=True)
+    }

@@ -45,8 +45,21 @@ __all__ = [
     "update_asset",
 ]
 
-EDITABLE_FIELDS = ("name", "category_code", "tags", "description", "address", "phone", "email",
-                   "website", "accessibility", "opening_hours", "capacity", "x", "y")
+EDITABLE_FIELDS = (
+    "name",
+    "category_code",
+    "tags",
+    "description",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "accessibility",
+    "opening_hours",
+    "capacity",
+    "x",
+    "y",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,8 @@ def _check_fields(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]
     if unknown:
         raise ValidationError(
             _("These asset fields cannot be set: {fields}.").format(
-                fields=", ".join(sorted(unknown)))
+                fields=", ".join(sorted(unknown))
+            )
         )
     if "name" in clean:
         clean["name"] = str(clean["name"]).strip()
@@ -77,7 +91,8 @@ def _check_fields(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]
     if "category_code" in clean and clean["category_code"] not in _categories(session):
         raise ValidationError(
             _("Unknown category {code!r}; choose one of the taxonomy's categories.").format(
-                code=clean["category_code"])
+                code=clean["category_code"]
+            )
         )
     if "accessibility" in clean and clean["accessibility"] not in {a.value for a in Accessibility}:
         raise ValidationError(
@@ -96,8 +111,10 @@ def _check_fields(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]
         x, y = float(clean["x"]), float(clean["y"])
         if not inside_catalonia(np.array([x]), np.array([y]))[0]:
             raise ValidationError(
-                _("The point ({x:.0f}, {y:.0f}) is outside the territory; place the asset on "
-                  "the map inside the city.").format(x=x, y=y)
+                _(
+                    "The point ({x:.0f}, {y:.0f}) is outside the territory; place the asset on "
+                    "the map inside the city."
+                ).format(x=x, y=y)
             )
         clean["x"], clean["y"] = round(x, 1), round(y, 1)
     return clean
@@ -110,8 +127,10 @@ def _neighbourhood_id(session: Session, x: float, y: float) -> int | None:
     found = int(unit_ids_for_points(units, np.array([x]), np.array([y]))[0])
     if found < 0:
         raise ValidationError(
-            _("The point is not inside any neighbourhood of the territory; place the asset "
-              "inside the city.")
+            _(
+                "The point is not inside any neighbourhood of the territory; place the asset "
+                "inside the city."
+            )
         )
     return found
 
@@ -188,11 +207,17 @@ def create_asset(
     ...                  x=430_900, y=4_581_800)
     """
     require(actor, Permission.EDIT_ASSETS)
-    clean = _check_fields(session, {"name": name, "category_code": category_code, "x": x,
-                                    "y": y, **fields})
-    asset = Asset(**clean, srid=METRIC_SRID, source="manual",
-                  neighbourhood_id=_neighbourhood_id(session, clean["x"], clean["y"]),
-                  last_verified=today or dt.date.today(), is_active=True)
+    clean = _check_fields(
+        session, {"name": name, "category_code": category_code, "x": x, "y": y, **fields}
+    )
+    asset = Asset(
+        **clean,
+        srid=METRIC_SRID,
+        source="manual",
+        neighbourhood_id=_neighbourhood_id(session, clean["x"], clean["y"]),
+        last_verified=today or dt.date.today(),
+        is_active=True,
+    )
     asset.tags = clean.get("tags", [])
     session.add(asset)
     session.flush()
@@ -249,9 +274,15 @@ def update_asset(
     session.flush()
     after = _snapshot(asset)
     changed = {k for k in after if after[k] != before[k]}
-    services.record(session, actor, "update", "assets", asset.id,
-                    before=_jsonable({k: before[k] for k in changed}),
-                    after=_jsonable({k: after[k] for k in changed}))
+    services.record(
+        session,
+        actor,
+        "update",
+        "assets",
+        asset.id,
+        before=_jsonable({k: before[k] for k in changed}),
+        after=_jsonable({k: after[k] for k in changed}),
+    )
     return asset
 
 
@@ -281,8 +312,15 @@ def set_asset_active(
     before = asset.is_active
     asset.is_active = active
     session.flush()
-    services.record(session, actor, "update", "assets", asset.id,
-                    before={"is_active": before}, after={"is_active": active})
+    services.record(
+        session,
+        actor,
+        "update",
+        "assets",
+        asset.id,
+        before={"is_active": before},
+        after={"is_active": active},
+    )
     return asset
 
 
@@ -293,8 +331,10 @@ def _load_asset(session: Session, asset_id: int, version: int) -> Asset:
         raise NotFoundError(_("There is no asset {id}.").format(id=asset_id))
     if asset.version != version:
         raise ValidationError(
-            _("Someone else changed this asset since you opened it; reload it and make your "
-              "change again. Nothing was saved.")
+            _(
+                "Someone else changed this asset since you opened it; reload it and make your "
+                "change again. Nothing was saved."
+            )
         )
     return asset
 
@@ -359,41 +399,54 @@ def import_assets(
     if missing.any():
         first = frame[missing].iloc[0]
         raise ValidationError(
-            _("{n} assets have no category of the taxonomy (first: {name!r}, row {row}); map "
-              "their source categories or choose a default category.").format(
-                n=int(missing.sum()), name=first["name"], row=first.get("row", "?"))
+            _(
+                "{n} assets have no category of the taxonomy (first: {name!r}, row {row}); map "
+                "their source categories or choose a default category."
+            ).format(n=int(missing.sum()), name=first["name"], row=first.get("row", "?"))
         )
-    frame = frame.assign(source_id=[
-        _place_key(r.name, r.x, r.y) if _missing_id(r.source_id) else str(r.source_id)
-        for r in frame.itertuples(index=False)])
+    frame = frame.assign(
+        source_id=[
+            _place_key(r.name, r.x, r.y) if _missing_id(r.source_id) else str(r.source_id)
+            for r in frame.itertuples(index=False)
+        ]
+    )
     frame = frame.drop_duplicates(subset=["source", "source_id"], keep="first")
     units = stored_units(session, UnitKind.NEIGHBOURHOOD.value)
     hood_ids = unit_ids_for_points(units, frame["x"].to_numpy(), frame["y"].to_numpy())
     existing = {
         (src, sid): asset
-        for asset in session.scalars(
-            select(Asset).where(Asset.source.in_(set(frame["source"])))
-        )
+        for asset in session.scalars(select(Asset).where(Asset.source.in_(set(frame["source"]))))
         for src, sid in [(asset.source, asset.source_id)]
     }
     created = updated = unchanged = 0
     for i, row in enumerate(frame.itertuples(index=False)):
         values = {
-            "name": str(row.name), "category_code": str(row.category),
+            "name": str(row.name),
+            "category_code": str(row.category),
             "tags": sorted(set(row.tags)) if isinstance(row.tags, (list, tuple)) else [],
-            "description": cell_text(row.description), "address": cell_text(row.address),
-            "phone": cell_text(row.phone), "email": cell_text(row.email),
+            "description": cell_text(row.description),
+            "address": cell_text(row.address),
+            "phone": cell_text(row.phone),
+            "email": cell_text(row.email),
             "website": cell_text(row.website),
             "accessibility": cell_text(row.accessibility) or Accessibility.UNKNOWN.value,
             "opening_hours": cell_text(row.opening_hours),
-            "x": round(float(row.x), 1), "y": round(float(row.y), 1),
+            "x": round(float(row.x), 1),
+            "y": round(float(row.y), 1),
             "neighbourhood_id": int(hood_ids[i]) if hood_ids[i] >= 0 else None,
         }
         asset = existing.get((str(row.source), str(row.source_id)))
         if asset is None:
-            session.add(Asset(**values, srid=METRIC_SRID, source=str(row.source),
-                              source_id=str(row.source_id), last_verified=day,
-                              is_active=True))
+            session.add(
+                Asset(
+                    **values,
+                    srid=METRIC_SRID,
+                    source=str(row.source),
+                    source_id=str(row.source_id),
+                    last_verified=day,
+                    is_active=True,
+                )
+            )
             created += 1
             continue
         if any(getattr(asset, k) != v for k, v in values.items()) or not asset.is_active:
@@ -405,15 +458,19 @@ def import_assets(
             unchanged += 1
         asset.last_verified = day
     session.flush()
-    services.record(session, actor, "import", "assets", None,
-                    after={"created": created, "updated": updated, "unchanged": unchanged,
-                           "note": note})
+    services.record(
+        session,
+        actor,
+        "import",
+        "assets",
+        None,
+        after={"created": created, "updated": updated, "unchanged": unchanged, "note": note},
+    )
     return ImportResult(created, updated, unchanged)
 
 
 def _missing_id(value: object) -> bool:
-    return is_missing(value) or str(value) in {
-        "", "None", "nan"}
+    return is_missing(value) or str(value) in {"", "None", "nan"}
 
 
 def _place_key(name: object, x: float, y: float) -> str:
@@ -472,8 +529,9 @@ def save_boundaries(
         kind = UnitKind(kind).value
     except ValueError:
         raise ValidationError(
-            _("Unknown kind of territory unit {kind!r}; use district, neighbourhood or "
-              "catchment.").format(kind=kind)
+            _(
+                "Unknown kind of territory unit {kind!r}; use district, neighbourhood or catchment."
+            ).format(kind=kind)
         ) from None
     frame = frame.to_crs(METRIC_SRID)
     parent_ids: dict[str, int] = {}
@@ -486,8 +544,9 @@ def save_boundaries(
             found = unit_ids_for_points(districts, centres.x.to_numpy(), centres.y.to_numpy())
             by_id = dict(zip(districts["id"], districts["code"], strict=True))
             frame = frame.assign(parent_code=[by_id.get(int(i)) for i in found])
-    existing = {u.code: u for u in session.scalars(
-        select(TerritoryUnit).where(TerritoryUnit.kind == kind))}
+    existing = {
+        u.code: u for u in session.scalars(select(TerritoryUnit).where(TerritoryUnit.kind == kind))
+    }
     created = updated = unchanged = 0
     for row in frame.itertuples(index=False):
         parent_code = getattr(row, "parent_code", None)
@@ -514,9 +573,14 @@ def save_boundaries(
     session.flush()
     if kind == UnitKind.NEIGHBOURHOOD.value:
         _replace_assets(session)
-    services.record(session, actor, "import", "territory_units", kind,
-                    after={"created": created, "updated": updated, "unchanged": unchanged,
-                           "source": source})
+    services.record(
+        session,
+        actor,
+        "import",
+        "territory_units",
+        kind,
+        after={"created": created, "updated": updated, "unchanged": unchanged, "source": source},
+    )
     return ImportResult(created, updated, unchanged)
 
 
@@ -526,13 +590,15 @@ def _replace_assets(session: Session) -> None:
     if not rows:
         return
     ids = np.array([r[0] for r in rows])
-    found = unit_ids_for_points(units, np.array([r[1] for r in rows]),
-                                np.array([r[2] for r in rows]))
+    found = unit_ids_for_points(
+        units, np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
+    )
     groups = pd.Series(ids).groupby(found)
     for unit_id, members in groups:
         for start in range(0, len(members), 500):
             session.execute(
-                update(Asset).where(Asset.id.in_(members.iloc[start:start + 500].tolist()))
+                update(Asset)
+                .where(Asset.id.in_(members.iloc[start : start + 500].tolist()))
                 .values(neighbourhood_id=int(unit_id) if unit_id >= 0 else None)
                 .execution_options(synchronize_session=False)
             )

@@ -15,10 +15,20 @@ __all__ = ["account_count", "audit_log_frame", "audited_entities", "users_frame"
 def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
     """Return the accounts (never their password hashes), one row per user name."""
     require(actor, Permission.MANAGE_USERS)
-    rows = session.execute(
-        select(User.username, User.display_name, User.role, User.is_active, User.created_at,
-               User.last_login_at).order_by(User.username)
-    ).mappings().all()
+    rows = (
+        session.execute(
+            select(
+                User.username,
+                User.display_name,
+                User.role,
+                User.is_active,
+                User.created_at,
+                User.last_login_at,
+            ).order_by(User.username)
+        )
+        .mappings()
+        .all()
+    )
     columns = ["username", "display_name", "role", "is_active", "created_at", "last_login_at"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -28,8 +38,16 @@ def audit_log_frame(
 ) -> pd.DataFrame:
     """Return the newest audit entries first, optionally for one entity (table) only."""
     require(actor, Permission.VIEW_AUDIT)
-    query = select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.entity,
-                   AuditLog.entity_id, AuditLog.before, AuditLog.after)
+    query = select(
+        AuditLog.id,
+        AuditLog.at,
+        AuditLog.actor,
+        AuditLog.action,
+        AuditLog.entity,
+        AuditLog.entity_id,
+        AuditLog.before,
+        AuditLog.after,
+    )
     if entity:
         query = query.where(AuditLog.entity == entity)
     rows = session.execute(query.order_by(AuditLog.id.desc()).limit(limit)).mappings().all()

@@ -53,8 +53,10 @@ def add_user(
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise ValidationError(
-            _("User name {name!r} is not valid: use 2 to 64 lower-case letters, digits, dots, "
-              "dashes or underscores, starting with a letter or digit.").format(name=username)
+            _(
+                "User name {name!r} is not valid: use 2 to 64 lower-case letters, digits, dots, "
+                "dashes or underscores, starting with a letter or digit."
+            ).format(name=username)
         )
     try:
         role = Role(role)
@@ -106,14 +108,21 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
     name = username.strip().lower()
     user = session.scalar(select(User).where(User.username == name))
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        record(session, Actor(username=name or "?", role=Role.DISTRICT_VIEWER), "login_failed",
-               "users", None if user is None else user.id)
+        record(
+            session,
+            Actor(username=name or "?", role=Role.DISTRICT_VIEWER),
+            "login_failed",
+            "users",
+            None if user is None else user.id,
+        )
         raise AuthenticationError(_("Wrong user name or password."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     actor = Actor(
-        username=user.username, role=Role(user.role), user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        user_id=user.id,
         display_name=user.display_name,
     )
     record(session, actor, "login", "users", user.id)
@@ -130,6 +139,5 @@ def set_user_active(session: Session, *, actor: Actor, username: str, active: bo
         raise ValidationError(_("You cannot deactivate your own account."))
     before = {"is_active": user.is_active}
     user.is_active = active
-    record(session, actor, "update", "users", user.id, before=before,
-           after={"is_active": active})
+    record(session, actor, "update", "users", user.id, before=before, after={"is_active": active})
     return user

@@ -38,13 +38,29 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.COORDINATOR: frozenset(
-        {P.IMPORT_DATA, P.EDIT_TERRITORY, P.EDIT_ASSETS, P.PLAN_ACTIVITIES, P.TAKE_ATTENDANCE,
-         P.REOPEN_SESSIONS, P.VIEW_PARTICIPANTS, P.VIEW_ALIASES, P.VIEW_NETWORKS, P.EXPORT_DATA,
-         P.SEE_SMALL_COUNTS}
+        {
+            P.IMPORT_DATA,
+            P.EDIT_TERRITORY,
+            P.EDIT_ASSETS,
+            P.PLAN_ACTIVITIES,
+            P.TAKE_ATTENDANCE,
+            P.REOPEN_SESSIONS,
+            P.VIEW_PARTICIPANTS,
+            P.VIEW_ALIASES,
+            P.VIEW_NETWORKS,
+            P.EXPORT_DATA,
+            P.SEE_SMALL_COUNTS,
+        }
     ),
     Role.EDUCATOR: frozenset(
-        {P.PLAN_ACTIVITIES, P.TAKE_ATTENDANCE, P.VIEW_PARTICIPANTS, P.VIEW_ALIASES,
-         P.EXPORT_DATA, P.SEE_SMALL_COUNTS}
+        {
+            P.PLAN_ACTIVITIES,
+            P.TAKE_ATTENDANCE,
+            P.VIEW_PARTICIPANTS,
+            P.VIEW_ALIASES,
+            P.EXPORT_DATA,
+            P.SEE_SMALL_COUNTS,
+        }
     ),
     Role.MOTOR_GROUP: frozenset({P.EDIT_ASSETS, P.EXPORT_DATA, P.SEE_SMALL_COUNTS}),
     # District staff see maps and aggregates only: no personal data, small counts hidden.
@@ -88,6 +104,7 @@ def require(actor: Actor, permission: Permission) -> None:
     """Raise :class:`PermissionDeniedError` unless ``actor`` holds ``permission``."""
     if not actor.can(permission):
         raise PermissionDeniedError(
-            _("Your role ({role}) does not allow this ({permission}). Ask an administrator.")
-            .format(role=actor.role_label, permission=permission.value)
+            _(
+                "Your role ({role}) does not allow this ({permission}). Ask an administrator."
+            ).format(role=actor.role_label, permission=permission.value)
         )

@@ -47,16 +47,24 @@ def load_territory(version: int, stale_after_days: int) -> dict[str, Any]:
         return territory.map_layers(session, stale_after_days=stale_after_days)
 
 
-def build_map(data: dict[str, Any], assets: gpd.GeoDataFrame, language: str,
-              indicator: Any, show_catchments: bool) -> folium.Map:
+def build_map(
+    data: dict[str, Any],
+    assets: gpd.GeoDataFrame,
+    language: str,
+    indicator: Any,
+    show_catchments: bool,
+) -> folium.Map:
     """Build the territory map.
 
     A new folium object each run: streamlit-folium renames the map's variables while
     rendering, so a cached map object renders broken JavaScript the second time.
     """
     return territory.map_from_assets(
-        assets, categories=data["categories"], language=language,
-        districts=data["districts"], neighbourhoods=data["neighbourhoods"],
+        assets,
+        categories=data["categories"],
+        language=language,
+        districts=data["districts"],
+        neighbourhoods=data["neighbourhoods"],
         catchments=data["catchments"] if show_catchments else None,
         indicator=None if indicator is None else indicator.values,
         indicator_text=None if indicator is None else indicator.texts,
@@ -76,33 +84,54 @@ def asset_form(
     access = [a.value for a in Accessibility]
     codes = list(names)
     with st.form(key):
-        name = st.text_input(_("Name"), value="" if row is None else row["name"],
-                             key=f"{key}_name")
-        category = st.selectbox(_("Category"), codes, format_func=names.__getitem__,
-                                index=0 if row is None else codes.index(row["category"]),
-                                key=f"{key}_category")
-        address = st.text_input(_("Address"), value="" if row is None else row["address"],
-                                key=f"{key}_address")
+        name = st.text_input(_("Name"), value="" if row is None else row["name"], key=f"{key}_name")
+        category = st.selectbox(
+            _("Category"),
+            codes,
+            format_func=names.__getitem__,
+            index=0 if row is None else codes.index(row["category"]),
+            key=f"{key}_category",
+        )
+        address = st.text_input(
+            _("Address"), value="" if row is None else row["address"], key=f"{key}_address"
+        )
         accessibility = st.selectbox(
-            _("Accessibility"), access, key=f"{key}_access",
+            _("Accessibility"),
+            access,
+            key=f"{key}_access",
             index=access.index("unknown" if row is None else row["accessibility"]),
-            format_func=lambda a: _(ACCESSIBILITY_LABELS[a]))
-        hours = st.text_input(_("Opening hours"), key=f"{key}_hours",
-                              value="" if row is None else row["opening_hours"],
-                              help=_("For example: Mo-Fr 09:00-21:00; Sa 10:00-14:00"))
-        tags = st.text_input(_("Tags (separated by commas)"), key=f"{key}_tags",
-                             value="" if row is None else ", ".join(row["tags"]))
-        capacity = st.number_input(_("Capacity (people)"), min_value=0, step=1,
-                                   key=f"{key}_capacity",
-                                   value=None if row is None or pd.isna(row["capacity"])
-                                   else int(row["capacity"]))
+            format_func=lambda a: _(ACCESSIBILITY_LABELS[a]),
+        )
+        hours = st.text_input(
+            _("Opening hours"),
+            key=f"{key}_hours",
+            value="" if row is None else row["opening_hours"],
+            help=_("For example: Mo-Fr 09:00-21:00; Sa 10:00-14:00"),
+        )
+        tags = st.text_input(
+            _("Tags (separated by commas)"),
+            key=f"{key}_tags",
+            value="" if row is None else ", ".join(row["tags"]),
+        )
+        capacity = st.number_input(
+            _("Capacity (people)"),
+            min_value=0,
+            step=1,
+            key=f"{key}_capacity",
+            value=None if row is None or pd.isna(row["capacity"]) else int(row["capacity"]),
+        )
         submitted = st.form_submit_button(_("Save"), type="primary")
     if not submitted:
         return None
-    return {"name": name, "category_code": category, "address": address,
-            "accessibility": accessibility, "opening_hours": hours,
-            "tags": [t.strip() for t in tags.split(",")],
-            "capacity": None if capacity is None else int(capacity)}
+    return {
+        "name": name,
+        "category_code": category,
+        "address": address,
+        "accessibility": accessibility,
+        "opening_hours": hours,
+        "tags": [t.strip() for t in tags.split(",")],
+        "capacity": None if capacity is None else int(capacity),
+    }
 
 
 def save(action: str, actor: Actor, **kwargs: Any) -> bool:
@@ -120,4 +149,3 @@ def save(action: str, actor: Actor, **kwargs: Any) -> bool:
         return False
     st.cache_data.clear()
     return True
-

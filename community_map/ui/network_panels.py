@@ -36,28 +36,53 @@ def default_waves() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def build(version: int, layer: str, window_kind: str, mode: str, weighting: str,
-          min_shared: int, max_size: int, group_by: str, start: dt.date | None,
-          end: dt.date | None,
-          waves: tuple[tuple[str, dt.date, dt.date], ...]) -> network.NetworkSeries:
+def build(
+    version: int,
+    layer: str,
+    window_kind: str,
+    mode: str,
+    weighting: str,
+    min_shared: int,
+    max_size: int,
+    group_by: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    waves: tuple[tuple[str, dt.date, dt.date], ...],
+) -> network.NetworkSeries:
     """The series of the chosen network (pickled by Streamlit's cache).
 
     The choices come from the page's widgets; the series functions check them.
     """
     data = tables(version)
     windows = network.series_windows(
-        data, layer=layer, kind=cast(network.WindowKind, window_kind),
-        mode=cast(network.Mode, mode), start=start, end=end,
-        waves={name: (first, last) for name, first, last in waves})
-    return network.network_series(data, windows=windows, layer=layer,
-                                  weighting=cast(network.Weighting, weighting),
-                                  min_shared=min_shared, max_session_size=max_size or None,
-                                  group_by=group_by, positions=True)
+        data,
+        layer=layer,
+        kind=cast(network.WindowKind, window_kind),
+        mode=cast(network.Mode, mode),
+        start=start,
+        end=end,
+        waves={name: (first, last) for name, first, last in waves},
+    )
+    return network.network_series(
+        data,
+        windows=windows,
+        layer=layer,
+        weighting=cast(network.Weighting, weighting),
+        min_shared=min_shared,
+        max_session_size=max_size or None,
+        group_by=group_by,
+        positions=True,
+    )
 
 
 def downloads(series: network.NetworkSeries, current: str) -> dict[str, bytes]:
     """The page's downloads: every window (GEXF, Excel) and the ``current`` one (the rest)."""
     G = series.graphs[current]
     nodes_csv, edges_csv = network.graph_to_csv(G)
-    return {"gexf": series.to_gexf(), "graphml": network.graph_to_graphml(G),
-            "edges": edges_csv, "nodes": nodes_csv, "excel": series.to_excel()}
+    return {
+        "gexf": series.to_gexf(),
+        "graphml": network.graph_to_graphml(G),
+        "edges": edges_csv,
+        "nodes": nodes_csv,
+        "excel": series.to_excel(),
+    }

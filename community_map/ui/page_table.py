@@ -42,38 +42,112 @@ class PageSpec:
 LOGIN_PAGE = PageSpec("login.py", N_("Log in"), ":material/login:", "sign-in", None, "")
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home.py", N_("Home"), ":material/home:", "overview", None,
-             N_("Headline figures for the whole territory and for each district.")),
-    PageSpec("map.py", N_("Map"), ":material/map:", "territory", None,
-             N_("The assets of the territory by category, with filters, neighbourhood "
-                "indicators and social services centres' catchment areas; add, edit "
-                "and export assets.")),
-    PageSpec("coverage.py", N_("Coverage"), ":material/radar:", "gaps", None,
-             N_("Which neighbourhoods lack an asset of a kind within walking distance.")),
-    PageSpec("calendar.py", N_("Calendar"), ":material/calendar_month:", "programme", None,
-             N_("The programme of sessions by week, month or list; export to Excel and "
-                "calendar programs.")),
-    PageSpec("actions.py", N_("Community actions"), ":material/diversity_3:",
-             "community-actions", Permission.PLAN_ACTIVITIES,
-             N_("Create community actions and follow their phases.")),
-    PageSpec("planner.py", N_("Planner"), ":material/edit_calendar:", "plan",
-             Permission.PLAN_ACTIVITIES, N_("Plan sessions and series with conflict checks.")),
-    PageSpec("attendance.py", N_("Attendance"), ":material/how_to_reg:", "register",
-             Permission.TAKE_ATTENDANCE, N_("Take attendance and follow each series.")),
-    PageSpec("itinerary.py", N_("Itinerary"), ":material/route:", "participant",
-             Permission.VIEW_PARTICIPANTS,
-             N_("A participant's sessions across the whole catalogue.")),
-    PageSpec("networks.py", N_("Networks"), ":material/hub:", "social-networks",
-             Permission.VIEW_NETWORKS,
-             N_("Participants' ties and collaboration between services, window by window, "
-                "with exports for Gephi.")),
-    PageSpec("data.py", N_("Data"), ":material/upload_file:", "imports", Permission.IMPORT_DATA,
-             N_("Import boundaries and assets from the files you have, including Open Data "
-                "BCN's.")),
-    PageSpec("users.py", N_("Users"), ":material/group:", "accounts", Permission.MANAGE_USERS,
-             N_("Create accounts, assign roles and deactivate accounts.")),
-    PageSpec("audit.py", N_("Audit log"), ":material/history:", "audit-log",
-             Permission.VIEW_AUDIT, N_("Who changed what, and when.")),
+    PageSpec(
+        "home.py",
+        N_("Home"),
+        ":material/home:",
+        "overview",
+        None,
+        N_("Headline figures for the whole territory and for each district."),
+    ),
+    PageSpec(
+        "map.py",
+        N_("Map"),
+        ":material/map:",
+        "territory",
+        None,
+        N_(
+            "The assets of the territory by category, with filters, neighbourhood "
+            "indicators and social services centres' catchment areas; add, edit "
+            "and export assets."
+        ),
+    ),
+    PageSpec(
+        "coverage.py",
+        N_("Coverage"),
+        ":material/radar:",
+        "gaps",
+        None,
+        N_("Which neighbourhoods lack an asset of a kind within walking distance."),
+    ),
+    PageSpec(
+        "calendar.py",
+        N_("Calendar"),
+        ":material/calendar_month:",
+        "programme",
+        None,
+        N_(
+            "The programme of sessions by week, month or list; export to Excel and "
+            "calendar programs."
+        ),
+    ),
+    PageSpec(
+        "actions.py",
+        N_("Community actions"),
+        ":material/diversity_3:",
+        "community-actions",
+        Permission.PLAN_ACTIVITIES,
+        N_("Create community actions and follow their phases."),
+    ),
+    PageSpec(
+        "planner.py",
+        N_("Planner"),
+        ":material/edit_calendar:",
+        "plan",
+        Permission.PLAN_ACTIVITIES,
+        N_("Plan sessions and series with conflict checks."),
+    ),
+    PageSpec(
+        "attendance.py",
+        N_("Attendance"),
+        ":material/how_to_reg:",
+        "register",
+        Permission.TAKE_ATTENDANCE,
+        N_("Take attendance and follow each series."),
+    ),
+    PageSpec(
+        "itinerary.py",
+        N_("Itinerary"),
+        ":material/route:",
+        "participant",
+        Permission.VIEW_PARTICIPANTS,
+        N_("A participant's sessions across the whole catalogue."),
+    ),
+    PageSpec(
+        "networks.py",
+        N_("Networks"),
+        ":material/hub:",
+        "social-networks",
+        Permission.VIEW_NETWORKS,
+        N_(
+            "Participants' ties and collaboration between services, window by window, "
+            "with exports for Gephi."
+        ),
+    ),
+    PageSpec(
+        "data.py",
+        N_("Data"),
+        ":material/upload_file:",
+        "imports",
+        Permission.IMPORT_DATA,
+        N_("Import boundaries and assets from the files you have, including Open Data BCN's."),
+    ),
+    PageSpec(
+        "users.py",
+        N_("Users"),
+        ":material/group:",
+        "accounts",
+        Permission.MANAGE_USERS,
+        N_("Create accounts, assign roles and deactivate accounts."),
+    ),
+    PageSpec(
+        "audit.py",
+        N_("Audit log"),
+        ":material/history:",
+        "audit-log",
+        Permission.VIEW_AUDIT,
+        N_("Who changed what, and when."),
+    ),
 )
 
 

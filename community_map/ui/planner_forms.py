@@ -16,6 +16,7 @@ from community_map.ui import shell
 
 __all__ = ["choices", "cohort", "pending_key", "remember", "session_form", "type_label"]
 
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def choices(version: int) -> dict[str, dict[int, Any]]:
     """Labels of venues, professionals, services, participants and actions by id."""
@@ -33,61 +34,118 @@ def type_label(value: str) -> str:
     return _(SESSION_TYPE_LABELS[SessionType(value)])
 
 
-def session_form(key: str, lists: dict[str, dict[int, str]], *, action_id: int | None,
-                 row: pd.Series | None = None) -> tuple[SessionPlan, str] | None:
+def session_form(
+    key: str,
+    lists: dict[str, dict[int, str]],
+    *,
+    action_id: int | None,
+    row: pd.Series | None = None,
+) -> tuple[SessionPlan, str] | None:
     """Draw the session form; return the plan and the recurrence scope when submitted."""
     types = [t.value for t in SessionType]
     venues, people = lists["venues"], lists["participants"]
     with st.form(key):
         c1, c2 = st.columns(2)
-        stype = c1.selectbox(_("Type"), types, format_func=type_label, key=f"{key}_type",
-                             index=types.index(row["type"]) if row is not None else 1)
-        title = c2.text_input(_("Title"), key=f"{key}_title",
-                              value="" if row is None else row["title"])
+        stype = c1.selectbox(
+            _("Type"),
+            types,
+            format_func=type_label,
+            key=f"{key}_type",
+            index=types.index(row["type"]) if row is not None else 1,
+        )
+        title = c2.text_input(
+            _("Title"), key=f"{key}_title", value="" if row is None else row["title"]
+        )
         c3, c4, c5 = st.columns(3)
-        start = row["starts_at"] if row is not None else dt.datetime.combine(
-            dt.date.today() + dt.timedelta(days=7), dt.time(10, 0))
+        start = (
+            row["starts_at"]
+            if row is not None
+            else dt.datetime.combine(dt.date.today() + dt.timedelta(days=7), dt.time(10, 0))
+        )
         day = c3.date_input(_("Date"), value=start.date(), key=f"{key}_date", format="DD/MM/YYYY")
         begins = c4.time_input(_("Start"), value=start.time(), key=f"{key}_start")
-        ends = c5.time_input(_("End"), key=f"{key}_end",
-                             value=(row["ends_at"] if row is not None
-                                    else start + dt.timedelta(hours=2)).time())
-        venue = st.selectbox(_("Venue (name · capacity · accessibility)"), list(venues),
-                             format_func=venues.__getitem__, key=f"{key}_venue",
-                             index=list(venues).index(row["venue_id"]) if row is not None
-                             and row["venue_id"] in venues else None,
-                             placeholder=_("Search a venue by name"))
-        facilitators = st.multiselect(_("Facilitators"), list(lists["professionals"]),
-                                      format_func=lists["professionals"].__getitem__,
-                                      key=f"{key}_facilitators")
-        partners = st.multiselect(_("Partner services"), list(lists["services"]),
-                                  format_func=lists["services"].__getitem__, key=f"{key}_partners")
-        invited = st.multiselect(_("Invited participants"), list(people),
-                                 format_func=people.__getitem__,
-                                 key=f"{key}_invited_{action_id}",
-                                 default=[p for p in cohort(action_id) if p in people])
+        ends = c5.time_input(
+            _("End"),
+            key=f"{key}_end",
+            value=(row["ends_at"] if row is not None else start + dt.timedelta(hours=2)).time(),
+        )
+        venue = st.selectbox(
+            _("Venue (name · capacity · accessibility)"),
+            list(venues),
+            format_func=venues.__getitem__,
+            key=f"{key}_venue",
+            index=list(venues).index(row["venue_id"])
+            if row is not None and row["venue_id"] in venues
+            else None,
+            placeholder=_("Search a venue by name"),
+        )
+        facilitators = st.multiselect(
+            _("Facilitators"),
+            list(lists["professionals"]),
+            format_func=lists["professionals"].__getitem__,
+            key=f"{key}_facilitators",
+        )
+        partners = st.multiselect(
+            _("Partner services"),
+            list(lists["services"]),
+            format_func=lists["services"].__getitem__,
+            key=f"{key}_partners",
+        )
+        invited = st.multiselect(
+            _("Invited participants"),
+            list(people),
+            format_func=people.__getitem__,
+            key=f"{key}_invited_{action_id}",
+            default=[p for p in cohort(action_id) if p in people],
+        )
         c6, c7, c8 = st.columns(3)
-        capacity = c6.number_input(_("Places"), min_value=0, step=1, value=None,
-                                   key=f"{key}_capacity")
-        every = c7.number_input(_("Repeat every N weeks (0: no)"), min_value=0, max_value=8,
-                                value=0, step=1, key=f"{key}_every")
-        until = c8.date_input(_("Repeat until"), value=day + dt.timedelta(weeks=8),
-                              key=f"{key}_until", format="DD/MM/YYYY")
+        capacity = c6.number_input(
+            _("Places"), min_value=0, step=1, value=None, key=f"{key}_capacity"
+        )
+        every = c7.number_input(
+            _("Repeat every N weeks (0: no)"),
+            min_value=0,
+            max_value=8,
+            value=0,
+            step=1,
+            key=f"{key}_every",
+        )
+        until = c8.date_input(
+            _("Repeat until"),
+            value=day + dt.timedelta(weeks=8),
+            key=f"{key}_until",
+            format="DD/MM/YYYY",
+        )
         notes = st.text_area(_("Notes"), key=f"{key}_notes", height=68)
         scope = "one"
         if row is not None and pd.notna(row["series_id"]):
-            scope = st.radio(_("Apply to"), ["one", "following"], horizontal=True,
-                             key=f"{key}_scope", format_func=lambda s: _("This session only")
-                             if s == "one" else _("This and the following sessions"))
+            scope = st.radio(
+                _("Apply to"),
+                ["one", "following"],
+                horizontal=True,
+                key=f"{key}_scope",
+                format_func=lambda s: (
+                    _("This session only") if s == "one" else _("This and the following sessions")
+                ),
+            )
         submitted = st.form_submit_button(_("Check and save"), type="primary")
     if not submitted:
         return None
     plan = SessionPlan(
-        action_id=action_id, type=stype, title=title,
-        starts_at=dt.datetime.combine(day, begins), ends_at=dt.datetime.combine(day, ends),
-        venue_asset_id=venue, capacity=None if capacity is None else int(capacity),
-        facilitator_ids=facilitators, partner_service_ids=partners, participant_ids=invited,
-        notes=notes, every_weeks=int(every) or None, until=until if every else None)
+        action_id=action_id,
+        type=stype,
+        title=title,
+        starts_at=dt.datetime.combine(day, begins),
+        ends_at=dt.datetime.combine(day, ends),
+        venue_asset_id=venue,
+        capacity=None if capacity is None else int(capacity),
+        facilitator_ids=facilitators,
+        partner_service_ids=partners,
+        participant_ids=invited,
+        notes=notes,
+        every_weeks=int(every) or None,
+        until=until if every else None,
+    )
     return plan, scope
 
 
@@ -95,7 +153,12 @@ def pending_key() -> str:
     return "planner_pending"
 
 
-def remember(plan: SessionPlan, conflicts: list[Any], scope: str,
-             target: dict[str, Any] | None) -> None:
-    st.session_state[pending_key()] = {"plan": plan, "conflicts": conflicts, "scope": scope,
-                                       "target": target}
+def remember(
+    plan: SessionPlan, conflicts: list[Any], scope: str, target: dict[str, Any] | None
+) -> None:
+    st.session_state[pending_key()] = {
+        "plan": plan,
+        "conflicts": conflicts,
+        "scope": scope,
+        "target": target,
+    }

@@ -17,21 +17,32 @@ __all__ = ["run"]
 
 def run() -> None:
     """Draw the frame and run the page chosen in the navigation."""
-    st.set_page_config(page_title="community_map", page_icon=":material/diversity_3:",
-                       layout="wide")
+    st.set_page_config(
+        page_title="community_map", page_icon=":material/diversity_3:", layout="wide"
+    )
     shell.setup_language()
     shell.engine()  # stops with a clear message if the database is unusable
     actor = shell.current_actor()
-    navigation = st.navigation([
-        st.Page(spec.path, title=_(spec.title), icon=spec.icon, url_path=spec.url_path,
-                default=index == 0)
-        for index, spec in enumerate(pages_for(actor))
-    ])
+    navigation = st.navigation(
+        [
+            st.Page(
+                spec.path,
+                title=_(spec.title),
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=index == 0,
+            )
+            for index, spec in enumerate(pages_for(actor))
+        ]
+    )
     with st.sidebar:
         shell.language_selector()
         if actor is not None:
-            st.caption(_("Logged in as {name} ({role})").format(
-                name=actor.display_name or actor.username, role=actor.role_label))
+            st.caption(
+                _("Logged in as {name} ({role})").format(
+                    name=actor.display_name or actor.username, role=actor.role_label
+                )
+            )
             if st.button(_("Log out"), icon=":material/logout:", key="logout"):
                 st.session_state.pop(shell.ACTOR_KEY, None)
                 st.rerun()

@@ -27,7 +27,8 @@ def test_import_assets_with_a_bad_row(app_url: str, page, tmp_path) -> None:  # 
     page.get_by_role("tab", name="Assets").click()
 
     uploader = page.locator("[data-testid='stFileUploader']").filter(
-        has_text="Open Data BCN list CSV")
+        has_text="Open Data BCN list CSV"
+    )
     uploader.locator("input[type='file']").set_input_files(str(path))
     page.get_by_role("button", name="Import assets").click()
     error = page.locator("[data-testid='stAlertContentError']")
@@ -36,7 +37,8 @@ def test_import_assets_with_a_bad_row(app_url: str, page, tmp_path) -> None:  # 
     page.get_by_text("Skip bad rows and give me a report of them").click()
     page.get_by_role("button", name="Import assets").click()
     expect(page.get_by_text("Imported: 1 new, 0 updated, 0 unchanged.")).to_be_visible(
-        timeout=30_000)
+        timeout=30_000
+    )
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download the report of skipped rows").click()
     report = download_info.value.path().read_text(encoding="utf-8")

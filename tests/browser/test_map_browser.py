@@ -47,7 +47,8 @@ def test_click_to_add_filter_and_export(app_url: str, page) -> None:  # type: ig
     page.get_by_role("option", name="Library").click()
     page.keyboard.press("Escape")
     expect(page.get_by_text("assets shown")).not_to_have_text(
-        re.compile(rf"^{total} of"), timeout=30_000)
+        re.compile(rf"^{total} of"), timeout=30_000
+    )
     shown, _all = _shown(page)
     assert 0 < shown < total
 
@@ -71,8 +72,9 @@ def test_click_to_add_filter_and_export(app_url: str, page) -> None:  # type: ig
     page.keyboard.press("Enter")
     form.get_by_role("button", name="Save").first.click()
     page.get_by_text("Click on the map where the new asset is.").wait_for(timeout=30_000)
-    expect(page.get_by_text("assets shown")).to_contain_text(f"{shown + 1} of {total + 1}",
-                                                             timeout=30_000)
+    expect(page.get_by_text("assets shown")).to_contain_text(
+        f"{shown + 1} of {total + 1}", timeout=30_000
+    )
 
     # search by name finds it; the export holds exactly the filtered assets
     page.get_by_label("Search by name").fill("Espai Veïnal")

@@ -52,11 +52,13 @@ def test_plan_conflict_attendance_and_exports(app_url: str, page) -> None:  # ty
     _select(page, "Venue (name · capacity · accessibility)", "Centre Cívic")
     form.get_by_role("button", name="Check and save").click()
     expect(page.get_by_text("Conflicts found; nothing was saved yet:")).to_be_visible(
-        timeout=30_000)
+        timeout=30_000
+    )
     expect(page.get_by_text("is already booked for").first).to_be_visible()
     page.get_by_role("button", name="Change the plan").click()
     expect(page.get_by_text("Conflicts found; nothing was saved yet:")).to_have_count(
-        0, timeout=30_000)
+        0, timeout=30_000
+    )
 
     # take attendance for the first session of the series
     page.get_by_role("link", name="Attendance").click()

@@ -20,8 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("sessions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("conflict_note", sa.Text(), nullable=False,
-                                      server_default=""))
+        batch_op.add_column(
+            sa.Column("conflict_note", sa.Text(), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:

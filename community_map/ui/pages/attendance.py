@@ -28,20 +28,29 @@ language = shell.setup_language()
 STATUS = {"attended": _("Attended"), "absent": _("Absent"), "excused": _("Excused")}
 st.title(_("Attendance register"))
 
-day = st.date_input(_("Sessions of the week starting"), format="DD/MM/YYYY",
-                    value=dt.date.today() - dt.timedelta(days=dt.date.today().weekday()),
-                    key="register_week")
+day = st.date_input(
+    _("Sessions of the week starting"),
+    format="DD/MM/YYYY",
+    value=dt.date.today() - dt.timedelta(days=dt.date.today().weekday()),
+    key="register_week",
+)
 with shell.db_session() as session:
-    week = sessions_frame(session, start=dt.datetime.combine(day, dt.time()),
-                          end=dt.datetime.combine(day + dt.timedelta(days=7), dt.time()))
+    week = sessions_frame(
+        session,
+        start=dt.datetime.combine(day, dt.time()),
+        end=dt.datetime.combine(day + dt.timedelta(days=7), dt.time()),
+    )
 week = week[week.status != "cancelled"]
 if week.empty:
     st.info(_("No sessions that week."))
     st.stop()
-labels = {r.session_id: f"{r.starts_at:%a %d/%m %H:%M} · {r.title} · {r.venue or ''}"
-          for r in week.itertuples()}
-session_id = st.selectbox(_("Session"), list(labels), format_func=labels.__getitem__,
-                          key="register_session")
+labels = {
+    r.session_id: f"{r.starts_at:%a %d/%m %H:%M} · {r.title} · {r.venue or ''}"
+    for r in week.itertuples()
+}
+session_id = st.selectbox(
+    _("Session"), list(labels), format_func=labels.__getitem__, key="register_session"
+)
 info = week.set_index("session_id").loc[session_id]
 
 
@@ -56,8 +65,9 @@ def _run(fn, **kwargs) -> None:  # type: ignore[no-untyped-def]
 
 
 with shell.db_session() as session:
-    register = register_frame(session, int(session_id),
-                              show_aliases=actor.can(Permission.VIEW_ALIASES))
+    register = register_frame(
+        session, int(session_id), show_aliases=actor.can(Permission.VIEW_ALIASES)
+    )
     sheet = sign_in_sheet_html(session, int(session_id), language=language)
 locked = bool(info["finalised"])
 if locked:
@@ -70,8 +80,12 @@ def _mark_one(participant_id: int, key: str) -> None:
     """Save one tap at once (radio callback)."""
     try:
         with shell.db_session() as session:
-            mark_attendance(session, actor=actor, session_id=int(session_id),
-                            marks={participant_id: st.session_state[key]})
+            mark_attendance(
+                session,
+                actor=actor,
+                session_id=int(session_id),
+                marks={participant_id: st.session_state[key]},
+            )
     except CommunityMapError as exc:
         st.session_state["register_error"] = str(exc)
 
@@ -81,17 +95,27 @@ if problem := st.session_state.pop("register_error", None):
 # keyed on the stored statuses, so the radios show them again after every save
 revision = abs(hash(tuple(register.status.fillna("").tolist()))) % 10**8
 for row in register.itertuples():
-    name = row.code + (f" ({row.alias})" if row.alias else "") + (" ·" + _("walk-in")
-                                                                  if row.walk_in else "")
+    name = (
+        row.code
+        + (f" ({row.alias})" if row.alias else "")
+        + (" ·" + _("walk-in") if row.walk_in else "")
+    )
     widget_key = f"mark_{session_id}_{row.participant_id}_{revision}"
-    st.radio(name, list(STATUS), format_func=STATUS.__getitem__, horizontal=True,
-             index=list(STATUS).index(row.status) if row.status else None, key=widget_key,
-             disabled=locked, on_change=_mark_one, args=(int(row.participant_id), widget_key))
+    st.radio(
+        name,
+        list(STATUS),
+        format_func=STATUS.__getitem__,
+        horizontal=True,
+        index=list(STATUS).index(row.status) if row.status else None,
+        key=widget_key,
+        disabled=locked,
+        on_change=_mark_one,
+        args=(int(row.participant_id), widget_key),
+    )
 st.caption(_("Each tap is saved at once."))
 cols = st.columns(3)
 if cols[1].button(_("All present"), disabled=locked, key="all_present"):
-    _run(mark_attendance,
-         marks={int(p): "attended" for p in register.participant_id})
+    _run(mark_attendance, marks={int(p): "attended" for p in register.participant_id})
 if locked and actor.can(Permission.REOPEN_SESSIONS):
     if cols[2].button(_("Reopen the register"), key="reopen_register"):
         _run(reopen_session)
@@ -103,21 +127,41 @@ with st.expander(_("Walk-in, absences and printable sheet")):
     if st.button(_("Add walk-in"), disabled=locked or not code.strip(), key="add_walk_in"):
         _run(add_walk_in, code=code)
     people = dict(zip(register.participant_id, register.code, strict=True))
-    who = st.selectbox(_("Participant"), list(people), format_func=people.__getitem__,
-                       key="absent_who")
-    until = st.date_input(_("Excused until"), format="DD/MM/YYYY", key="absent_until",
-                          value=info["starts_at"].date() + dt.timedelta(weeks=4))
+    who = st.selectbox(
+        _("Participant"), list(people), format_func=people.__getitem__, key="absent_who"
+    )
+    until = st.date_input(
+        _("Excused until"),
+        format="DD/MM/YYYY",
+        key="absent_until",
+        value=info["starts_at"].date() + dt.timedelta(weeks=4),
+    )
     if st.button(_("Mark excused until that date"), key="absent_apply", disabled=who is None):
         _run(absent_until, participant_id=int(who), until=until)
-    st.download_button(_("Printable sign-in sheet"), sheet.encode("utf-8"),
-                       f"sign_in_{session_id}.html", "text/html", key="sign_in_sheet")
+    st.download_button(
+        _("Printable sign-in sheet"),
+        sheet.encode("utf-8"),
+        f"sign_in_{session_id}.html",
+        "text/html",
+        key="sign_in_sheet",
+    )
 
 series_id, action_id = info["series_id"], info["action_id"]
 if pd.notna(series_id) or pd.notna(action_id):
     st.subheader(_("Attendance rate over the series"))
     with shell.db_session() as session:
-        rates = attendance_rates(session, series_id=int(series_id)) if pd.notna(series_id) \
+        rates = (
+            attendance_rates(session, series_id=int(series_id))
+            if pd.notna(series_id)
             else attendance_rates(session, action_id=int(action_id))
-    st.dataframe(rates.rename(columns={"recorded": _("Sessions recorded"),
-                                       "attended": _("Attended"), "rate": _("Rate")}),
-                 width="stretch")
+        )
+    st.dataframe(
+        rates.rename(
+            columns={
+                "recorded": _("Sessions recorded"),
+                "attended": _("Attended"),
+                "rate": _("Rate"),
+            }
+        ),
+        width="stretch",
+    )

@@ -14,19 +14,28 @@ st.title(_("Audit log"))
 
 with shell.db_session() as session:
     entities = trust.audited_entities(session, actor=actor)
-entity = st.selectbox(_("Table"), ["", *entities], key="audit_entity",
-                      format_func=lambda e: e or _("All"))
-limit = st.number_input(_("Entries to show"), min_value=10, max_value=5000, value=200, step=50,
-                        key="audit_limit")
+entity = st.selectbox(
+    _("Table"), ["", *entities], key="audit_entity", format_func=lambda e: e or _("All")
+)
+limit = st.number_input(
+    _("Entries to show"), min_value=10, max_value=5000, value=200, step=50, key="audit_limit"
+)
 with shell.db_session() as session:
     log = trust.audit_log_frame(session, actor=actor, limit=int(limit), entity=entity or None)
 
 st.dataframe(
-    log.rename(columns={
-        "id": "#", "at": _("When (UTC)"), "actor": _("Who"), "action": _("Action"),
-        "entity": _("Table"), "entity_id": _("Record"), "before": _("Before"),
-        "after": _("After"),
-    }),
+    log.rename(
+        columns={
+            "id": "#",
+            "at": _("When (UTC)"),
+            "actor": _("Who"),
+            "action": _("Action"),
+            "entity": _("Table"),
+            "entity_id": _("Record"),
+            "before": _("Before"),
+            "after": _("After"),
+        }
+    ),
     hide_index=True,
     width="stretch",
 )

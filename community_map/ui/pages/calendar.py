@@ -36,23 +36,41 @@ st.title(_("Calendar"))
 
 views = {"week": _("Week"), "month": _("Month"), "list": _("List")}
 c1, c2 = st.columns(2)
-view = c1.segmented_control(_("View"), list(views), format_func=views.__getitem__,
-                            default="week", key="calendar_view") or "week"
-day = c2.date_input(_("Around the date"), value=dt.date.today(), format="DD/MM/YYYY",
-                    key="calendar_day")
+view = (
+    c1.segmented_control(
+        _("View"), list(views), format_func=views.__getitem__, default="week", key="calendar_view"
+    )
+    or "week"
+)
+day = c2.date_input(
+    _("Around the date"), value=dt.date.today(), format="DD/MM/YYYY", key="calendar_day"
+)
 with st.expander(_("Filters")):
     f1, f2 = st.columns(2)
-    services_ = f1.multiselect(_("Centre or service"), list(lists["services"]),
-                               format_func=lists["services"].__getitem__, key="cal_services")
-    facilitators = f1.multiselect(_("Facilitator"), list(lists["professionals"]),
-                                  format_func=lists["professionals"].__getitem__,
-                                  key="cal_facilitators")
-    types = f2.multiselect(_("Type"), [t.value for t in SessionType],
-                           format_func=planner_forms.type_label, key="cal_types")
-    hoods = dict(zip(territory["neighbourhoods"]["id"], territory["neighbourhoods"]["name"],
-                     strict=True))
-    chosen_hoods = f2.multiselect(_("Neighbourhood"), list(hoods), format_func=hoods.__getitem__,
-                                  key="cal_hoods")
+    services_ = f1.multiselect(
+        _("Centre or service"),
+        list(lists["services"]),
+        format_func=lists["services"].__getitem__,
+        key="cal_services",
+    )
+    facilitators = f1.multiselect(
+        _("Facilitator"),
+        list(lists["professionals"]),
+        format_func=lists["professionals"].__getitem__,
+        key="cal_facilitators",
+    )
+    types = f2.multiselect(
+        _("Type"),
+        [t.value for t in SessionType],
+        format_func=planner_forms.type_label,
+        key="cal_types",
+    )
+    hoods = dict(
+        zip(territory["neighbourhoods"]["id"], territory["neighbourhoods"]["name"], strict=True)
+    )
+    chosen_hoods = f2.multiselect(
+        _("Neighbourhood"), list(hoods), format_func=hoods.__getitem__, key="cal_hoods"
+    )
 
 if view == "week":
     start = day - dt.timedelta(days=day.weekday())
@@ -61,10 +79,15 @@ else:
     start = day.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
 with shell.db_session() as session:
-    frame = sessions_frame(session, start=dt.datetime.combine(start, dt.time()),
-                           end=dt.datetime.combine(end, dt.time()), service_ids=services_,
-                           facilitator_ids=facilitators, types=types,
-                           neighbourhood_ids=chosen_hoods)
+    frame = sessions_frame(
+        session,
+        start=dt.datetime.combine(start, dt.time()),
+        end=dt.datetime.combine(end, dt.time()),
+        service_ids=services_,
+        facilitator_ids=facilitators,
+        types=types,
+        neighbourhood_ids=chosen_hoods,
+    )
     programme = programme_frame(session, session_ids=frame.session_id.tolist())
 
 if view == "week":
@@ -72,45 +95,84 @@ if view == "week":
 elif view == "month":
     st.html(month_calendar_html(frame, month=start, language=language))
 else:
-    st.dataframe(frame.assign(type=frame.type.map(planner_forms.type_label))[
-        ["starts_at", "ends_at", "type", "title", "action", "venue", "status", "invited",
-         "attended"]].rename(columns={
-            "starts_at": _("Start"), "ends_at": _("End"), "type": _("Type"), "title": _("Title"),
-            "action": _("Community action"), "venue": _("Venue"), "status": _("Status"),
-            "invited": _("Invited"), "attended": _("Attended")}),
-        hide_index=True, width="stretch")
-st.caption(_("{n} sessions from {start} to {end}.").format(
-    n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"))
+    st.dataframe(
+        frame.assign(type=frame.type.map(planner_forms.type_label))[
+            [
+                "starts_at",
+                "ends_at",
+                "type",
+                "title",
+                "action",
+                "venue",
+                "status",
+                "invited",
+                "attended",
+            ]
+        ].rename(
+            columns={
+                "starts_at": _("Start"),
+                "ends_at": _("End"),
+                "type": _("Type"),
+                "title": _("Title"),
+                "action": _("Community action"),
+                "venue": _("Venue"),
+                "status": _("Status"),
+                "invited": _("Invited"),
+                "attended": _("Attended"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+st.caption(
+    _("{n} sessions from {start} to {end}.").format(
+        n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"
+    )
+)
 
 e1, e2, e3 = st.columns(3)
 with shell.db_session() as session:
     attendance = attendance_long_frame(session, session_ids=frame.session_id)
-e1.download_button(_("Download programme (Excel)"),
-                   programme_to_excel(programme, attendance, language=language),
-                   f"programme_{start:%Y%m%d}.xlsx", key="export_programme_xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-e2.download_button(_("Download calendar (.ics)"),
-                   programme_to_ical(programme, calendar_name="community_map"),
-                   f"programme_{start:%Y%m%d}.ics", "text/calendar", key="export_programme_ics")
-e3.download_button(_("Download an empty template"),
-                   programme_template_excel(language=language),
-                   "programme_template.xlsx", key="programme_template",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+e1.download_button(
+    _("Download programme (Excel)"),
+    programme_to_excel(programme, attendance, language=language),
+    f"programme_{start:%Y%m%d}.xlsx",
+    key="export_programme_xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+e2.download_button(
+    _("Download calendar (.ics)"),
+    programme_to_ical(programme, calendar_name="community_map"),
+    f"programme_{start:%Y%m%d}.ics",
+    "text/calendar",
+    key="export_programme_ics",
+)
+e3.download_button(
+    _("Download an empty template"),
+    programme_template_excel(language=language),
+    "programme_template.xlsx",
+    key="programme_template",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANCE):
-    upload = st.file_uploader(_("Import a programme and attendance (Excel)"), type=["xlsx"],
-                              key="programme_upload")
+    upload = st.file_uploader(
+        _("Import a programme and attendance (Excel)"), type=["xlsx"], key="programme_upload"
+    )
     if upload is not None and st.button(_("Import the programme"), key="programme_import"):
         path = Path(tempfile.mkdtemp()) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
             with shell.db_session() as session:
-                read = programme_from_excel(
-                    path, display_name=upload.name, **known_codes(session))
+                read = programme_from_excel(path, display_name=upload.name, **known_codes(session))
                 counts = import_programme(session, actor=actor, programme=read)
         except CommunityMapError as exc:
             st.error(str(exc))
         else:
-            st.success(_("Imported: {created} new sessions, {updated} updated, {attendance} "
-                         "attendance rows.").format(**counts))
+            st.success(
+                _(
+                    "Imported: {created} new sessions, {updated} updated, {attendance} "
+                    "attendance rows."
+                ).format(**counts)
+            )
             st.cache_data.clear()

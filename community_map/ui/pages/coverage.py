@@ -16,13 +16,19 @@ data = map_panels.load_territory(version, shell.settings().stale_after_days)
 names = map_panels.category_names(data["categories"], language)
 
 st.title(_("Coverage and gaps"))
-st.caption(_("Distances are straight lines and walking distance is a circle around each asset, "
-             "not the street network: real walks are longer."))
+st.caption(
+    _(
+        "Distances are straight lines and walking distance is a circle around each asset, "
+        "not the street network: real walks are longer."
+    )
+)
 cols = st.columns(2)
-category = cols[0].selectbox(_("Category"), list(names), format_func=names.__getitem__,
-                             key="coverage_category")
-distance = cols[1].slider(_("Walking distance (m)"), 100, 2000, 500, step=50,
-                          key="coverage_distance")
+category = cols[0].selectbox(
+    _("Category"), list(names), format_func=names.__getitem__, key="coverage_category"
+)
+distance = cols[1].slider(
+    _("Walking distance (m)"), 100, 2000, 500, step=50, key="coverage_distance"
+)
 
 chosen = data["assets"][data["assets"]["category"] == category]
 hoods = data["neighbourhoods"]
@@ -31,25 +37,55 @@ if hoods.empty:
     st.stop()
 table = coverage_by_neighbourhood(hoods, chosen, distance=distance)
 gaps = table[table["gap_m"].isna() | (table["gap_m"] > distance)]
-st.metric(_("Neighbourhoods with no {category} within {d} m").format(
-    category=names[category].lower(), d=distance), f"{len(gaps)} / {len(table)}")
+st.metric(
+    _("Neighbourhoods with no {category} within {d} m").format(
+        category=names[category].lower(), d=distance
+    ),
+    f"{len(gaps)} / {len(table)}",
+)
 
 fmap = map_from_assets(
-    chosen, categories=data["categories"], language=language, districts=data["districts"],
+    chosen,
+    categories=data["categories"],
+    language=language,
+    districts=data["districts"],
     indicator=(table["share_within"] * 100).round(0),
     indicator_text=(table["share_within"] * 100).round(0).astype(int).astype(str) + " %",
     indicator_title=_("Share of the area within {d} m (%)").format(d=distance),
-    neighbourhoods=hoods)
-st_folium(fmap, key=f"coverage_map_{version}_{category}_{distance}", height=480,
-          use_container_width=True, returned_objects=[])
+    neighbourhoods=hoods,
+)
+st_folium(
+    fmap,
+    key=f"coverage_map_{version}_{category}_{distance}",
+    height=480,
+    use_container_width=True,
+    returned_objects=[],
+)
 
-shown = table.reset_index().rename(columns={
-    "code": _("Code"), "name": _("Neighbourhood"), "assets_inside": _("Assets inside"),
-    "nearest_m": _("Nearest from the centre (m)"), "gap_m": _("Distance from the edge (m)"),
-    "share_within": _("Share within walking distance")})
-st.dataframe(shown.sort_values(_("Distance from the edge (m)"), ascending=False),
-             hide_index=True, width="stretch",
-             column_config={_("Share within walking distance"): st.column_config.ProgressColumn(
-                 min_value=0.0, max_value=1.0, format="percent")})
-st.download_button(_("Download CSV"), table.reset_index().to_csv(index=False).encode("utf-8-sig"),
-                   f"coverage_{category}_{distance}m.csv", "text/csv", key="coverage_csv")
+shown = table.reset_index().rename(
+    columns={
+        "code": _("Code"),
+        "name": _("Neighbourhood"),
+        "assets_inside": _("Assets inside"),
+        "nearest_m": _("Nearest from the centre (m)"),
+        "gap_m": _("Distance from the edge (m)"),
+        "share_within": _("Share within walking distance"),
+    }
+)
+st.dataframe(
+    shown.sort_values(_("Distance from the edge (m)"), ascending=False),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        _("Share within walking distance"): st.column_config.ProgressColumn(
+            min_value=0.0, max_value=1.0, format="percent"
+        )
+    },
+)
+st.download_button(
+    _("Download CSV"),
+    table.reset_index().to_csv(index=False).encode("utf-8-sig"),
+    f"coverage_{category}_{distance}m.csv",
+    "text/csv",
+    key="coverage_csv",
+)

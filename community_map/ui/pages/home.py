@@ -26,16 +26,21 @@ for column, figure in zip(columns, figures, strict=True):
     column.metric(figure.label, figure.shown)
 
 if not actor.can(Permission.SEE_SMALL_COUNTS):
-    st.caption(_("Counts of people below {n} are shown as '< {n}' to protect privacy.").format(
-        n=threshold))
+    st.caption(
+        _("Counts of people below {n} are shown as '< {n}' to protect privacy.").format(n=threshold)
+    )
 
 st.subheader(_("By district"))
 st.dataframe(by_district, width="stretch")
 if approximate:
-    st.caption(_("District and neighbourhood boundaries here are approximate: they were built "
-                 "from neighbourhood centre points and a simplified city outline. The official "
-                 "boundaries are published by Open Data BCN (CC BY 4.0) and replace these when "
-                 "imported."))
+    st.caption(
+        _(
+            "District and neighbourhood boundaries here are approximate: they were built "
+            "from neighbourhood centre points and a simplified city outline. The official "
+            "boundaries are published by Open Data BCN (CC BY 4.0) and replace these when "
+            "imported."
+        )
+    )
 
 st.subheader(_("Guide"))
 for page in pages_for(actor):

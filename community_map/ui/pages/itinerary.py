@@ -15,8 +15,11 @@ from community_map.ui import planner_forms, shell
 actor = shell.require_permission(Permission.VIEW_PARTICIPANTS)
 shell.setup_language()
 st.title(_("Participant itinerary"))
-code = st.text_input(_("Participant code"), key="itinerary_code",
-                     placeholder="AM-XXXXX").strip().upper()
+code = (
+    st.text_input(_("Participant code"), key="itinerary_code", placeholder="AM-XXXXX")
+    .strip()
+    .upper()
+)
 if not code:
     st.info(_("Write a participant's code to see their itinerary."))
     st.stop()
@@ -31,20 +34,34 @@ attended = int((table.status == "attended").sum())
 cols = st.columns(4)
 cols[0].metric(_("Sessions"), len(table))
 cols[1].metric(_("Attended"), attended)
-cols[2].metric(_("Attendance rate"),
-               f"{attended / len(recorded):.0%}" if len(recorded) else "—")
+cols[2].metric(_("Attendance rate"), f"{attended / len(recorded):.0%}" if len(recorded) else "—")
 cols[3].metric(_("Community actions"), int(table.action_code.nunique()))
 if not table.empty:
     first, last = table.starts_at.min(), table.starts_at.max()
-    st.caption(_("From {first} to {last}.").format(first=f"{first:%d/%m/%Y}",
-                                                 last=f"{last:%d/%m/%Y}"))
-statuses = {"attended": _("Attended"), "absent": _("Absent"), "excused": _("Excused"),
-            "invited": _("Invited")}
+    st.caption(
+        _("From {first} to {last}.").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+    )
+statuses = {
+    "attended": _("Attended"),
+    "absent": _("Absent"),
+    "excused": _("Excused"),
+    "invited": _("Invited"),
+}
 st.dataframe(
-    table.assign(type=table.type.map(planner_forms.type_label),
-                 status=table.status.map(statuses))
+    table.assign(type=table.type.map(planner_forms.type_label), status=table.status.map(statuses))
     .drop(columns=["session_id"])
-    .rename(columns={"starts_at": _("Date"), "type": _("Type"), "title": _("Title"),
-                     "action_code": _("Code"), "action": _("Community action"),
-                     "venue": _("Venue"), "status": _("Attendance"), "walk_in": _("Walk-in")}),
-    hide_index=True, width="stretch")
+    .rename(
+        columns={
+            "starts_at": _("Date"),
+            "type": _("Type"),
+            "title": _("Title"),
+            "action_code": _("Code"),
+            "action": _("Community action"),
+            "venue": _("Venue"),
+            "status": _("Attendance"),
+            "walk_in": _("Walk-in"),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)

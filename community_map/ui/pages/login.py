@@ -12,15 +12,23 @@ from community_map.models import ROLE_LABELS
 from community_map.ui import shell
 
 st.title(_("community_map"))
-st.write(_("Map the assets of the territory, plan community actions and measure social ties "
-           "and collaboration between services over time."))
+st.write(
+    _(
+        "Map the assets of the territory, plan community actions and measure social ties "
+        "and collaboration between services over time."
+    )
+)
 
 with shell.db_session() as session:
     user_count = trust.account_count(session)
 
 if user_count == 0:
-    st.info(_("There are no accounts yet. An administrator creates the first one on the server "
-              "with: community-map user add NAME --role admin"))
+    st.info(
+        _(
+            "There are no accounts yet. An administrator creates the first one on the server "
+            "with: community-map user add NAME --role admin"
+        )
+    )
 
 with st.form("login"):
     username = st.text_input(_("User name"), key="login_username")
@@ -41,8 +49,12 @@ if shell.settings().demo:
     from community_map.demo import DEMO_ACCOUNTS
 
     st.subheader(_("Demo accounts"))
-    st.caption(_("This is a demo with invented data. Log in with one of these accounts to see "
-                 "what each role can do."))
+    st.caption(
+        _(
+            "This is a demo with invented data. Log in with one of these accounts to see "
+            "what each role can do."
+        )
+    )
     st.dataframe(
         pd.DataFrame(
             [(name, password, _(ROLE_LABELS[role])) for name, password, role in DEMO_ACCOUNTS],

@@ -28,56 +28,99 @@ st.title(_("Territory map"))
 with st.expander(_("Filters and layers"), expanded=True):
     c1, c2, c3 = st.columns(3)
     search = c1.text_input(_("Search by name"), key="map_search")
-    chosen = c1.multiselect(_("Categories"), list(names), format_func=names.__getitem__,
-                            key="map_categories")
+    chosen = c1.multiselect(
+        _("Categories"), list(names), format_func=names.__getitem__, key="map_categories"
+    )
     tags = c1.multiselect(_("Tags"), territory.all_tags(assets), key="map_tags")
     districts = dict(zip(data["districts"]["code"], data["districts"]["name"], strict=True))
-    chosen_districts = c2.multiselect(_("Districts"), list(districts),
-                                      format_func=districts.__getitem__, key="map_districts")
+    chosen_districts = c2.multiselect(
+        _("Districts"), list(districts), format_func=districts.__getitem__, key="map_districts"
+    )
     hoods = data["neighbourhoods"]
     if chosen_districts:
         hoods = hoods[hoods["parent_code"].isin(chosen_districts)]
     hood_names = dict(zip(hoods["code"], hoods["name"], strict=True))
-    chosen_hoods = c2.multiselect(_("Neighbourhoods"), list(hood_names),
-                                  format_func=hood_names.__getitem__, key="map_hoods")
-    access = c2.multiselect(_("Accessibility"), list(ACCESSIBILITY_LABELS), key="map_access",
-                            format_func=lambda a: _(ACCESSIBILITY_LABELS[a]))
-    indicator_key = c3.selectbox(_("Shade neighbourhoods by"), ["", *INDICATORS],
-                                 format_func=lambda k: _(INDICATORS[k]) if k else _("Nothing"),
-                                 key="map_indicator")
-    per_category = c3.selectbox(_("Category for the indicator"), list(names),
-                                format_func=names.__getitem__, key="map_indicator_category",
-                                disabled=indicator_key != "assets_per_10k")
-    show_catchments = c3.checkbox(_("Social services centre catchment areas"),
-                                  key="map_catchments")
+    chosen_hoods = c2.multiselect(
+        _("Neighbourhoods"), list(hood_names), format_func=hood_names.__getitem__, key="map_hoods"
+    )
+    access = c2.multiselect(
+        _("Accessibility"),
+        list(ACCESSIBILITY_LABELS),
+        key="map_access",
+        format_func=lambda a: _(ACCESSIBILITY_LABELS[a]),
+    )
+    indicator_key = c3.selectbox(
+        _("Shade neighbourhoods by"),
+        ["", *INDICATORS],
+        format_func=lambda k: _(INDICATORS[k]) if k else _("Nothing"),
+        key="map_indicator",
+    )
+    per_category = c3.selectbox(
+        _("Category for the indicator"),
+        list(names),
+        format_func=names.__getitem__,
+        key="map_indicator_category",
+        disabled=indicator_key != "assets_per_10k",
+    )
+    show_catchments = c3.checkbox(_("Social services centre catchment areas"), key="map_catchments")
 
-shown = territory.filter_assets(assets, search=search, categories=chosen, tags=tags,
-                                 districts=chosen_districts, neighbourhoods=chosen_hoods,
-                                 accessibility=access)
+shown = territory.filter_assets(
+    assets,
+    search=search,
+    categories=chosen,
+    tags=tags,
+    districts=chosen_districts,
+    neighbourhoods=chosen_hoods,
+    accessibility=access,
+)
 indicator = None
 if indicator_key:
     with shell.db_session() as session:
-        indicator = neighbourhood_indicator(session, indicator_key, category=per_category,
-                                            threshold=conf.small_count_threshold)
+        indicator = neighbourhood_indicator(
+            session, indicator_key, category=per_category, threshold=conf.small_count_threshold
+        )
 fmap = map_panels.build_map(data, shown, language, indicator, show_catchments)
-st.caption(_("{n} of {total} assets shown. Dashed markers: not verified in the last {days} "
-             "days.").format(n=len(shown), total=len(assets), days=conf.stale_after_days))
-result = st_folium(fmap, key=f"territory_map_{version}", height=560, use_container_width=True,
-                   returned_objects=["last_clicked"])
+st.caption(
+    _("{n} of {total} assets shown. Dashed markers: not verified in the last {days} days.").format(
+        n=len(shown), total=len(assets), days=conf.stale_after_days
+    )
+)
+result = st_folium(
+    fmap,
+    key=f"territory_map_{version}",
+    height=560,
+    use_container_width=True,
+    returned_objects=["last_clicked"],
+)
 clicked = (result or {}).get("last_clicked")
 if clicked:
     st.session_state[map_panels.NEW_POINT_KEY] = (clicked["lat"], clicked["lng"])
 
 exports = st.columns(4)
-exports[0].download_button(_("Download CSV"), territory.assets_to_csv(shown),
-                           "assets.csv", "text/csv", key="export_csv")
+exports[0].download_button(
+    _("Download CSV"), territory.assets_to_csv(shown), "assets.csv", "text/csv", key="export_csv"
+)
 exports[1].download_button(
-    _("Download Excel"), territory.assets_to_excel(shown), "assets.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
-exports[2].download_button(_("Download GeoJSON"), territory.assets_to_geojson(shown),
-                           "assets.geojson", "application/geo+json", key="export_geojson")
-exports[3].download_button(_("Download map (HTML)"), territory.map_to_html(fmap).encode("utf-8"),
-                           "map.html", "text/html", key="export_html")
+    _("Download Excel"),
+    territory.assets_to_excel(shown),
+    "assets.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="export_xlsx",
+)
+exports[2].download_button(
+    _("Download GeoJSON"),
+    territory.assets_to_geojson(shown),
+    "assets.geojson",
+    "application/geo+json",
+    key="export_geojson",
+)
+exports[3].download_button(
+    _("Download map (HTML)"),
+    territory.map_to_html(fmap).encode("utf-8"),
+    "map.html",
+    "text/html",
+    key="export_html",
+)
 
 if actor.can(Permission.EDIT_ASSETS):
     point = st.session_state.get(map_panels.NEW_POINT_KEY)
@@ -95,25 +138,40 @@ if actor.can(Permission.EDIT_ASSETS):
                 st.rerun()
     if not shown.empty:
         st.subheader(_("Edit or deactivate an asset"))
-        labels = {i: f"{r['name']} · {names.get(r['category'], r['category'])}"
-                  for i, r in shown.head(2000).iterrows()}
-        asset_id = st.selectbox(_("Asset"), list(labels), format_func=labels.__getitem__,
-                                key="edit_asset_id")
+        labels = {
+            i: f"{r['name']} · {names.get(r['category'], r['category'])}"
+            for i, r in shown.head(2000).iterrows()
+        }
+        asset_id = st.selectbox(
+            _("Asset"), list(labels), format_func=labels.__getitem__, key="edit_asset_id"
+        )
         row = shown.loc[asset_id]
         fields = map_panels.asset_form(key=f"edit_{asset_id}", names=names, row=row)
-        if fields is not None and map_panels.save("update", actor, asset_id=int(asset_id),
-                                              version=int(row["version"]), **fields):
+        if fields is not None and map_panels.save(
+            "update", actor, asset_id=int(asset_id), version=int(row["version"]), **fields
+        ):
             st.rerun()
         if st.button(_("Deactivate this asset"), key="deactivate_asset") and map_panels.save(
-                "deactivate", actor, asset_id=int(asset_id), version=int(row["version"]),
-                active=False):
+            "deactivate", actor, asset_id=int(asset_id), version=int(row["version"]), active=False
+        ):
             st.rerun()
 
-table = shown.drop(columns="geometry")[["name", "category", "address", "neighbourhood",
-                                        "district", "last_verified", "stale"]]
+table = shown.drop(columns="geometry")[
+    ["name", "category", "address", "neighbourhood", "district", "last_verified", "stale"]
+]
 table = table.assign(category=table["category"].map(names))
-st.dataframe(table.rename(columns={
-    "name": _("Name"), "category": _("Category"), "address": _("Address"),
-    "neighbourhood": _("Neighbourhood"), "district": _("District"),
-    "last_verified": _("Last verified"), "stale": _("Stale")}), hide_index=True,
-    width="stretch")
+st.dataframe(
+    table.rename(
+        columns={
+            "name": _("Name"),
+            "category": _("Category"),
+            "address": _("Address"),
+            "neighbourhood": _("Neighbourhood"),
+            "district": _("District"),
+            "last_verified": _("Last verified"),
+            "stale": _("Stale"),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)

@@ -17,30 +17,49 @@ actor = shell.require_permission(Permission.VIEW_NETWORKS)
 shell.setup_language()
 st.title(_("Networks over time"))
 
-layers = {"coattendance": _("Participants: shared sessions"),
-          "reported": _("Participants: reported ties"), "both": _("Participants: both layers"),
-          "services": _("Services: collaboration"),
-          "professionals": _("Professionals: collaboration"),
-          "referrals": _("Services: referrals (directed)")}
+layers = {
+    "coattendance": _("Participants: shared sessions"),
+    "reported": _("Participants: reported ties"),
+    "both": _("Participants: both layers"),
+    "services": _("Services: collaboration"),
+    "professionals": _("Professionals: collaboration"),
+    "referrals": _("Services: referrals (directed)"),
+}
 version = map_panels.data_version()
 waves_text = network_panels.default_waves()
 c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(_("Network"), list(layers), format_func=layers.__getitem__, key="net_layer")
 kinds = {"quarter": _("Quarters"), "month": _("Months"), "waves": _("Named waves")}
-window_kind = c2.selectbox(_("Windows"), list(kinds), format_func=kinds.__getitem__,
-                           index=2 if waves_text else 0, key="net_windows")
-modes = {"separate": _("Each window on its own"), "cumulative": _("Cumulative"),
-         "sliding": _("Sliding (3 periods)")}
+window_kind = c2.selectbox(
+    _("Windows"),
+    list(kinds),
+    format_func=kinds.__getitem__,
+    index=2 if waves_text else 0,
+    key="net_windows",
+)
+modes = {
+    "separate": _("Each window on its own"),
+    "cumulative": _("Cumulative"),
+    "sliding": _("Sliding (3 periods)"),
+}
 mode = c3.selectbox(_("Mode"), list(modes), format_func=modes.__getitem__, key="net_mode")
 found = network_panels.span(version, layer)
 start = end = None
 waves: list[tuple[str, dt.date, dt.date]] = []
 if window_kind == "waves":
-    lines = st.text_area(_("Waves, one a line: NAME=START..END (days included)"), waves_text,
-                         placeholder="T0=2022-09-01..2022-12-31", key="net_waves")
+    lines = st.text_area(
+        _("Waves, one a line: NAME=START..END (days included)"),
+        waves_text,
+        placeholder="T0=2022-09-01..2022-12-31",
+        key="net_waves",
+    )
     try:
-        waves = [(name, first, last) for name, (first, last)
-                 in map(network.parse_wave, filter(str.strip, lines.splitlines()))]
+        waves = [
+            (name, first, last)
+            for name, (first, last) in map(
+                network.parse_wave, filter(str.strip, lines.splitlines())
+            )
+        ]
     except ValidationError as exc:
         st.error(str(exc))
         st.stop()
@@ -50,25 +69,46 @@ elif found is not None:
     end = d2.date_input(_("To"), found[1], key=f"net_to_{layer}")
 with st.expander(_("Options")):
     o1, o2, o3, o4 = st.columns(4)
-    weighting = o1.selectbox(_("Tie weight"), ["count", "newman"], key="net_weighting",
-                             format_func=lambda w: _("Shared sessions") if w == "count"
-                             else _("Newman (large groups count less)"))
+    weighting = o1.selectbox(
+        _("Tie weight"),
+        ["count", "newman"],
+        key="net_weighting",
+        format_func=lambda w: (
+            _("Shared sessions") if w == "count" else _("Newman (large groups count less)")
+        ),
+    )
     min_shared = int(o2.number_input(_("Minimum shared sessions"), 1, 20, 1, key="net_min"))
-    max_size = int(o3.number_input(_("Leave out sessions above N attendees (0: none)"), 0, 500,
-                                   0, key="net_max"))
-    group_by = o4.selectbox(_("Colour and compare participants by"), list(network.GROUPS),
-                            key="net_group",
-                            help=_("Services are compared by sector, professionals by the "
-                                   "service they work in."))
-    max_nodes = int(o1.number_input(_("Most nodes drawn"), 50, 2000, 400, step=50,
-                                    key="net_cap"))
-    size_by = o2.selectbox(_("Size by"), ["strength", "degree", "betweenness", "eigenvector"],
-                           key="net_size")
+    max_size = int(
+        o3.number_input(
+            _("Leave out sessions above N attendees (0: none)"), 0, 500, 0, key="net_max"
+        )
+    )
+    group_by = o4.selectbox(
+        _("Colour and compare participants by"),
+        list(network.GROUPS),
+        key="net_group",
+        help=_("Services are compared by sector, professionals by the service they work in."),
+    )
+    max_nodes = int(o1.number_input(_("Most nodes drawn"), 50, 2000, 400, step=50, key="net_cap"))
+    size_by = o2.selectbox(
+        _("Size by"), ["strength", "degree", "betweenness", "eigenvector"], key="net_size"
+    )
 
 try:
     with st.spinner(_("Computing the networks...")):
-        series = network_panels.build(version, layer, window_kind, mode, weighting, min_shared,
-                                      max_size, group_by, start, end, tuple(waves))
+        series = network_panels.build(
+            version,
+            layer,
+            window_kind,
+            mode,
+            weighting,
+            min_shared,
+            max_size,
+            group_by,
+            start,
+            end,
+            tuple(waves),
+        )
 except ValidationError as exc:
     st.info(str(exc))
     st.stop()
@@ -80,15 +120,29 @@ G = series.graphs[current]
 nodes = series.per_node[current]
 labels, group = series.labels, series.group
 titles = {n: f"{labels.get(n, n)} · {group.get(n, '')}" for n in G.nodes}
-ego_choice = st.selectbox(_("Ego network of"), [None, *sorted(G.nodes, key=str)],
-                          format_func=lambda n: _("Everyone") if n is None
-                          else str(labels.get(n, n)), key=f"net_ego_{layer}")
-drawn = network.network_html(G, positions=series.positions, labels=labels, titles=titles,
-                     groups=group, sizes=nodes[size_by].fillna(0).to_dict() if len(nodes) else None,
-                     max_nodes=max_nodes, ego=ego_choice)
+ego_choice = st.selectbox(
+    _("Ego network of"),
+    [None, *sorted(G.nodes, key=str)],
+    format_func=lambda n: _("Everyone") if n is None else str(labels.get(n, n)),
+    key=f"net_ego_{layer}",
+)
+drawn = network.network_html(
+    G,
+    positions=series.positions,
+    labels=labels,
+    titles=titles,
+    groups=group,
+    sizes=nodes[size_by].fillna(0).to_dict() if len(nodes) else None,
+    max_nodes=max_nodes,
+    ego=ego_choice,
+)
 if drawn.left_out:
-    st.caption(_("{shown} nodes drawn; {left} with the fewest ties left out (raise the limit "
-                 "or pick an ego network).").format(shown=drawn.shown, left=drawn.left_out))
+    st.caption(
+        _(
+            "{shown} nodes drawn; {left} with the fewest ties left out (raise the limit "
+            "or pick an ego network)."
+        ).format(shown=drawn.shown, left=drawn.left_out)
+    )
 components.html(drawn.html, height=660)
 
 row = series.per_window.loc[current]
@@ -98,42 +152,67 @@ m = st.columns(5)
 m[0].metric(_("Nodes"), int(row["nodes"]))
 m[1].metric(_("Ties"), int(row["edges"]))
 m[2].metric(_("Density"), f"{row['density']:.3f}")
-m[3].metric(_("Isolates"), f"{row['isolates_share']:.0%}" if row["isolates_share"] == row[
-    "isolates_share"] else "—")
-m[4].metric(_("E-I index"), f"{row['ei_index']:.2f}" if row["ei_index"] == row["ei_index"]
-            else "—")
+m[3].metric(
+    _("Isolates"),
+    f"{row['isolates_share']:.0%}" if row["isolates_share"] == row["isolates_share"] else "—",
+)
+m[4].metric(_("E-I index"), f"{row['ei_index']:.2f}" if row["ei_index"] == row["ei_index"] else "—")
 change = series.changes(current)
 if change is not None:
     previous = names[names.index(current) - 1]
-    st.caption(_("Since {previous}: {gained} ties gained, {lost} lost, {kept} kept.").format(
-        previous=previous, **change))
+    st.caption(
+        _("Since {previous}: {gained} ties gained, {lost} lost, {kept} kept.").format(
+            previous=previous, **change
+        )
+    )
     if "connected" in change:
-        st.caption(_("{connected} people went from isolated to connected and {isolated} from "
-                     "connected to isolated.").format(**change))
+        st.caption(
+            _(
+                "{connected} people went from isolated to connected and {isolated} from "
+                "connected to isolated."
+            ).format(**change)
+        )
 if series.of_services and G.number_of_edges():
     import altair as alt
 
     st.subheader(_("Service by service"))
-    st.altair_chart(alt.Chart(network.adjacency_table(G)).mark_rect().encode(
-        x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None),
-        color=alt.Color("weight:Q", title=_("Weight")), tooltip=["a", "b", "weight"]),
-        use_container_width=True)
+    st.altair_chart(
+        alt.Chart(network.adjacency_table(G))
+        .mark_rect()
+        .encode(
+            x=alt.X("a:N", title=None),
+            y=alt.Y("b:N", title=None),
+            color=alt.Color("weight:Q", title=_("Weight")),
+            tooltip=["a", "b", "weight"],
+        ),
+        use_container_width=True,
+    )
 st.subheader(_("Metrics over time"))
-st.line_chart(series.per_window[["density", "isolates_share", "average_clustering",
-                                 "largest_component_share"]])
+st.line_chart(
+    series.per_window[
+        ["density", "isolates_share", "average_clustering", "largest_component_share"]
+    ]
+)
 st.dataframe(series.per_window, width="stretch")
 st.subheader(_("Nodes"))
 st.dataframe(nodes.rename(index=labels), width="stretch")
 
 e = st.columns(5)
 files = network_panels.downloads(series, current)
-e[0].download_button(_("GEXF (Gephi timeline)"), files["gexf"], "network.gexf",
-                     "application/xml", key="net_gexf")
-e[1].download_button(_("GraphML"), files["graphml"], f"network_{current}.graphml",
-                     "application/xml", key="net_graphml")
-e[2].download_button(_("Edges (CSV)"), files["edges"], f"edges_{current}.csv", "text/csv",
-                     key="net_edges")
-e[3].download_button(_("Nodes (CSV)"), files["nodes"], f"nodes_{current}.csv", "text/csv",
-                     key="net_nodes")
-e[4].download_button(_("Metrics (Excel)"), files["excel"], "network_metrics.xlsx",
-                     key="net_excel")
+e[0].download_button(
+    _("GEXF (Gephi timeline)"), files["gexf"], "network.gexf", "application/xml", key="net_gexf"
+)
+e[1].download_button(
+    _("GraphML"),
+    files["graphml"],
+    f"network_{current}.graphml",
+    "application/xml",
+    key="net_graphml",
+)
+e[2].download_button(
+    _("Edges (CSV)"), files["edges"], f"edges_{current}.csv", "text/csv", key="net_edges"
+)
+e[3].download_button(
+    _("Nodes (CSV)"), files["nodes"], f"nodes_{current}.csv", "text/csv", key="net_nodes"
+)
+e[4].download_button(_("Metrics (Excel)"), files["excel"], "network_metrics.xlsx", key="net_excel")

@@ -27,9 +27,12 @@ lists = planner_forms.choices(map_panels.data_version())
 st.title(_("Plan sessions"))
 
 actions = lists["actions"]
-action_id = st.selectbox(_("Community action"), [None, *actions], key="planner_action",
-                         format_func=lambda a: _("None (e.g. a coordination meeting)")
-                         if a is None else actions[a])
+action_id = st.selectbox(
+    _("Community action"),
+    [None, *actions],
+    key="planner_action",
+    format_func=lambda a: _("None (e.g. a coordination meeting)") if a is None else actions[a],
+)
 
 
 def _save(plan: SessionPlan, scope: str, target: dict[str, Any] | None, note: str | None) -> None:
@@ -38,9 +41,15 @@ def _save(plan: SessionPlan, scope: str, target: dict[str, Any] | None, note: st
             rows = plan_sessions(session, actor=actor, plan=plan, save_anyway_note=note)
             st.session_state["planner_flash"] = _("{n} sessions saved.").format(n=len(rows))
         else:
-            rows = update_sessions(session, actor=actor, session_id=target["id"],
-                                   version=target["version"], plan=plan, scope=scope,
-                                   save_anyway_note=note)
+            rows = update_sessions(
+                session,
+                actor=actor,
+                session_id=target["id"],
+                version=target["version"],
+                plan=plan,
+                scope=scope,
+                save_anyway_note=note,
+            )
             st.session_state["planner_flash"] = _("{n} sessions changed.").format(n=len(rows))
     st.session_state.pop(planner_forms.pending_key(), None)
     st.cache_data.clear()
@@ -85,21 +94,30 @@ if submitted is not None:
 
 st.subheader(_("Change or cancel a session"))
 with shell.db_session() as session:
-    upcoming = sessions_frame(session, start=dt.datetime.combine(dt.date.today(), dt.time()),
-                              action_ids=[action_id] if action_id else ())
+    upcoming = sessions_frame(
+        session,
+        start=dt.datetime.combine(dt.date.today(), dt.time()),
+        action_ids=[action_id] if action_id else (),
+    )
 upcoming = upcoming[upcoming.status != "cancelled"]
 if upcoming.empty:
     st.info(_("No sessions planned from today on."))
 else:
-    labels = {r.session_id: f"{r.starts_at:%d/%m/%Y %H:%M} · {r.title} · {r.venue or ''}"
-              for r in upcoming.itertuples()}
-    chosen = st.selectbox(_("Session"), list(labels), format_func=labels.__getitem__,
-                          key="planner_edit_session")
+    labels = {
+        r.session_id: f"{r.starts_at:%d/%m/%Y %H:%M} · {r.title} · {r.venue or ''}"
+        for r in upcoming.itertuples()
+    }
+    chosen = st.selectbox(
+        _("Session"), list(labels), format_func=labels.__getitem__, key="planner_edit_session"
+    )
     row = upcoming.set_index("session_id").loc[chosen]
     row["session_id"] = chosen
     edited = planner_forms.session_form(
-        f"edit_{chosen}", lists,
-        action_id=int(row["action_id"]) if pd.notna(row["action_id"]) else None, row=row)
+        f"edit_{chosen}",
+        lists,
+        action_id=int(row["action_id"]) if pd.notna(row["action_id"]) else None,
+        row=row,
+    )
     if edited is not None:
         _attempt(edited[0], edited[1], {"id": int(chosen), "version": int(row["version"])})
         st.rerun()
@@ -107,8 +125,13 @@ else:
     if st.button(_("Cancel this session"), disabled=not reason.strip(), key="cancel_session"):
         try:
             with shell.db_session() as session:
-                cancel_sessions(session, actor=actor, session_id=int(chosen),
-                                version=int(row["version"]), reason=reason)
+                cancel_sessions(
+                    session,
+                    actor=actor,
+                    session_id=int(chosen),
+                    version=int(row["version"]),
+                    reason=reason,
+                )
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:

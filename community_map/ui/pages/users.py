@@ -19,10 +19,16 @@ with shell.db_session() as session:
 
 shown = table.assign(role=table["role"].map(lambda r: _(ROLE_LABELS[Role(r)])))
 st.dataframe(
-    shown.rename(columns={
-        "username": _("User name"), "display_name": _("Name"), "role": _("Role"),
-        "is_active": _("Active"), "created_at": _("Created"), "last_login_at": _("Last login"),
-    }),
+    shown.rename(
+        columns={
+            "username": _("User name"),
+            "display_name": _("Name"),
+            "role": _("Role"),
+            "is_active": _("Active"),
+            "created_at": _("Created"),
+            "last_login_at": _("Last login"),
+        }
+    ),
     hide_index=True,
     width="stretch",
 )
@@ -31,8 +37,9 @@ st.subheader(_("New account"))
 with st.form("new_user", clear_on_submit=True):
     username = st.text_input(_("User name"), key="new_username")
     display_name = st.text_input(_("Name shown in the app"), key="new_display_name")
-    role = st.selectbox(_("Role"), list(Role), format_func=lambda r: _(ROLE_LABELS[r]),
-                        key="new_role")
+    role = st.selectbox(
+        _("Role"), list(Role), format_func=lambda r: _(ROLE_LABELS[r]), key="new_role"
+    )
     password = st.text_input(_("Password"), type="password", key="new_password")
     repeat = st.text_input(_("Repeat the password"), type="password", key="new_password2")
     create = st.form_submit_button(_("Create account"), type="primary")
@@ -42,8 +49,14 @@ if create and role is not None:
     else:
         try:
             with shell.db_session() as session:
-                trust.add_user(session, actor=actor, username=username, password=password,
-                                  role=role, display_name=display_name)
+                trust.add_user(
+                    session,
+                    actor=actor,
+                    username=username,
+                    password=password,
+                    role=role,
+                    display_name=display_name,
+                )
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:
@@ -53,8 +66,13 @@ if create and role is not None:
 st.subheader(_("Activate or deactivate"))
 with st.form("toggle_user"):
     who = st.selectbox(_("User name"), table["username"].tolist(), key="toggle_username")
-    make_active = st.radio(_("State"), [True, False], horizontal=True, key="toggle_state",
-                           format_func=lambda v: _("Active") if v else _("Inactive"))
+    make_active = st.radio(
+        _("State"),
+        [True, False],
+        horizontal=True,
+        key="toggle_state",
+        format_func=lambda v: _("Active") if v else _("Inactive"),
+    )
     apply = st.form_submit_button(_("Apply"))
 if apply and who:
     try:
