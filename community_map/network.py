@@ -11,104 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from community_map.networks import (
-    GROUPS,
-    LAYERS,
-    MIN_INTERPRETABLE_NODES,
-    MODES,
-    SERVICE_LAYERS,
-    TRANSITIONS,
-    WINDOW_KINDS,
-    Mode,
-    NetworkSeries,
-    Weighting,
-    Window,
-    WindowKind,
-    WindowMetrics,
-    adjacency_table,
-    apply_mode,
-    combine_layers,
-    data_span,
-    ei_index,
-    enrolled_in,
-    graph_from_attendance,
-    graph_from_reported_ties,
-    graph_metrics,
-    graph_to_csv,
-    graph_to_graphml,
-    graphs_to_gexf,
-    isolation_changes,
-    metrics_by_window,
-    metrics_to_excel,
-    network_series,
-    networks_by_window,
-    node_metrics,
-    parse_wave,
-    participant_networks,
-    participant_tables,
-    referral_network,
-    regular_windows,
-    series_tables,
-    series_windows,
-    service_network,
-    service_network_tables,
-    sheet_name,
-    stable_layout,
-    tie_changes,
-    windows_from_waves,
-)
-
-__all__ = [
-    "AMUNT_WAVES",  # noqa: F822 (loaded lazily by __getattr__)
-    "GROUPS",
-    "LAYERS",
-    "MIN_INTERPRETABLE_NODES",
-    "MODES",
-    "SERVICE_LAYERS",
-    "TRANSITIONS",
-    "WINDOW_KINDS",
-    "DrawnNetwork",  # noqa: F822
-    "Mode",
-    "NetworkSeries",
-    "Weighting",
-    "Window",
-    "WindowKind",
-    "WindowMetrics",
-    "adjacency_table",
-    "apply_mode",
-    "capped",  # noqa: F822
-    "combine_layers",
-    "data_span",
-    "ei_index",
-    "enrolled_in",
-    "graph_from_attendance",
-    "graph_from_reported_ties",
-    "graph_metrics",
-    "graph_to_csv",
-    "graph_to_graphml",
-    "graphs_to_gexf",
-    "isolation_changes",
-    "metrics_by_window",
-    "metrics_to_excel",
-    "network_html",  # noqa: F822
-    "network_series",
-    "networks_by_window",
-    "node_metrics",
-    "parse_wave",
-    "participant_networks",
-    "participant_tables",
-    "referral_network",
-    "regular_windows",
-    "series_tables",
-    "series_windows",
-    "service_network",
-    "service_network_tables",
-    "sheet_name",
-    "stable_layout",
-    "tie_changes",
-    "windows_from_waves",
-]
-
+from community_map import networks
+from community_map.networks import *  # noqa: F403 - this face re-exports the domain's face
 
 _LAZY = {
     "AMUNT_WAVES": "community_map.demo.waves",
@@ -123,3 +27,6 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [*networks.__all__, *_LAZY]
