@@ -6,12 +6,8 @@ Needs Debian's Chromium and the local CDN copies of tests/browser (``npm ci`` th
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +15,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from community_map import storage  # noqa: E402
-from community_map.demo import generate_demo  # noqa: E402
-from community_map.models import Role  # noqa: E402
-from community_map.trust.permissions import Actor  # noqa: E402
 from tests.browser.cdn import ensure_node_modules, install_cdn_routes  # noqa: E402
-from tests.browser.harness import launch_browser  # noqa: E402
+from tests.browser.harness import demo_app, launch_browser  # noqa: E402
 
 PORT = 8597
 
@@ -32,55 +24,24 @@ PORT = 8597
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png"
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/demo.db"
-        engine = storage.create_db_engine(url)
-        storage.migrate(engine)
-        generate_demo(engine, actor=Actor(username="screenshot", role=Role.ADMIN))
-        env = {**os.environ, "COMMUNITY_MAP_DATABASE_URL": url, "COMMUNITY_MAP_DEMO": "true"}
-        app = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(PORT),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://localhost:{PORT}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.3)
-            ensure_node_modules()
-            with sync_playwright() as playwright:
-                browser = launch_browser(playwright)
-                context = browser.new_context(
-                    viewport={"width": 1400, "height": 900}, locale="en-GB"
-                )
-                install_cdn_routes(context)
-                page = context.new_page()
-                page.goto(f"http://localhost:{PORT}")
-                page.get_by_label("User name").fill("coordinator")
-                page.get_by_label("Password", exact=True).fill("demo-coordinator")
-                page.get_by_role("button", name="Log in").click()
-                page.get_by_role("heading", name="Home").wait_for(timeout=30_000)
-                page.wait_for_timeout(1500)
-                page.screenshot(path=str(out))
-                browser.close()
-        finally:
-            app.terminate()
-            app.wait(timeout=10)
+    ensure_node_modules()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        demo_app(Path(folder), port=PORT) as base,
+        sync_playwright() as playwright,
+    ):
+        browser = launch_browser(playwright)
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+        install_cdn_routes(context)
+        page = context.new_page()
+        page.goto(base)
+        page.get_by_label("User name").fill("coordinator")
+        page.get_by_label("Password", exact=True).fill("demo-coordinator")
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("heading", name="Home").wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(out))
+        browser.close()
     print(f"wrote {out}")
     return 0
 
