@@ -6,6 +6,8 @@ the returned DataFrames only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -82,6 +84,31 @@ def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
     return {"attendance": attendance, "ties": ties, "people": people}
 
 
+def _collaborations(session: Session, side: type[Service] | type[Professional]) -> pd.DataFrame:
+    """Recorded collaborations between services, or between professionals, by their codes."""
+    source, target = aliased(side), aliased(side)
+    ends: tuple[Any, Any] = (
+        (Collaboration.from_service_id, Collaboration.to_service_id)
+        if side is Service
+        else (Collaboration.from_professional_id, Collaboration.to_professional_id)
+    )
+    query = (
+        select(
+            source.code,
+            target.code,
+            Collaboration.occurred_on,
+            Collaboration.intensity,
+            Collaboration.kind,
+        )
+        .join(source, source.id == ends[0])
+        .join(target, target.id == ends[1])
+    )
+    return pd.DataFrame(
+        session.execute(query).all(),
+        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"],
+    )
+
+
 def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
     """Read what :func:`~community_map.networks.building.service_network` needs (by code)."""
     # one read of who facilitated what, at both levels (service and professional)
@@ -105,40 +132,12 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         ).all(),
         columns=["session_id", "service", "starts_at"],
     )
-    source, target = aliased(Service), aliased(Service)
-    collaborations = pd.DataFrame(
-        session.execute(
-            select(
-                source.code,
-                target.code,
-                Collaboration.occurred_on,
-                Collaboration.intensity,
-                Collaboration.kind,
-            )
-            .join(source, source.id == Collaboration.from_service_id)
-            .join(target, target.id == Collaboration.to_service_id)
-        ).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"],
-    )
+    collaborations = _collaborations(session, Service)
     # the same at the level of professionals (a service column holding professional codes)
     facilitation_pros = facilitators[["session_id", "professional", "starts_at"]].rename(
         columns={"professional": "service"}
     )
-    giver, taker = aliased(Professional), aliased(Professional)
-    collaborations_pros = pd.DataFrame(
-        session.execute(
-            select(
-                giver.code,
-                taker.code,
-                Collaboration.occurred_on,
-                Collaboration.intensity,
-                Collaboration.kind,
-            )
-            .join(giver, giver.id == Collaboration.from_professional_id)
-            .join(taker, taker.id == Collaboration.to_professional_id)
-        ).all(),
-        columns=["from_service", "to_service", "occurred_on", "intensity", "kind"],
-    )
+    collaborations_pros = _collaborations(session, Professional)
     sectors = dict(session.execute(select(Service.code, Service.sector)).all())
     centres = dict(
         session.execute(
