@@ -49,3 +49,16 @@ def test_every_cli_command_is_listed() -> None:
 
 def test_screenshot_exists() -> None:
     assert (ROOT / "docs" / "screenshot.png").stat().st_size > 10_000
+
+
+def test_architecture_tree_is_current() -> None:
+    import subprocess
+    import sys
+
+    tree = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "architecture_tree.py")],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert f"```text\n{tree}\n```" in _section("Architecture"), (
+        "README's Architecture tree is out of date: run python scripts/architecture_tree.py"
+    )
