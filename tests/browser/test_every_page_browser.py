@@ -1,0 +1,113 @@
+"""Every page in a real browser, in Catalan, Spanish and English, and on a phone-sized screen.
+
+Set ``CM_TEST_SCREENSHOTS`` to a folder to keep a screenshot of each page.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from community_map import i18n
+from community_map.models import Role
+from community_map.trust import Actor
+from community_map.ui.page_table import pages_for
+
+pytestmark = pytest.mark.browser
+
+LANGUAGE_NAMES = {"en": "English", "ca": "Català", "es": "Castellano"}
+ACCOUNTS = {
+    Role.ADMIN: ("admin", "demo-admin"),
+    Role.DISTRICT_VIEWER: ("district", "demo-district"),
+}
+
+
+def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+
+
+def _login(page, base: str, role: Role) -> None:  # type: ignore[no-untyped-def]
+    username, password = ACCOUNTS[role]
+    page.goto(base)
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Home").wait_for(timeout=30_000)
+
+
+def _choose_language(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name=LANGUAGE_NAMES[code]).click()
+    with i18n.language(code):
+        home = i18n.gettext("Home")
+    page.get_by_role("heading", name=home).wait_for(timeout=30_000)
+
+
+def _visit_every_page(page, role: Role, code: str, shots: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+    visited = []
+    for spec in pages_for(Actor(username="x", role=role)):
+        with i18n.language(code):
+            title = i18n.gettext(spec.title)
+        link = page.locator("[data-testid='stSidebarNav'] a", has_text=title).first
+        sidebar = page.locator("[data-testid='stSidebar']")
+        if sidebar.get_attribute("data-collapsed") == "true":  # a phone: the sidebar is closed
+            page.locator("[data-testid='stExpandSidebarButton']").click()
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=stSidebar]')"
+                ".getAttribute('data-collapsed') === 'false'",
+                timeout=10_000,
+            )
+        link.click()
+        if visited:  # the first page is the default one, served at the root path too
+            page.wait_for_function(
+                f"() => location.pathname.endsWith('/{spec.url_path}')", timeout=30_000
+            )
+        _wait_idle(page)
+        assert page.locator("[data-testid='stException']").count() == 0, (code, spec.script)
+        errors = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
+        assert errors == [], (code, spec.script, errors)
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{shots}/{role.value}-{code}-{spec.url_path}.png", full_page=True)
+        visited.append(spec.script)
+    return visited
+
+
+@pytest.mark.parametrize("code", ["ca", "es", "en"])
+def test_every_page_as_administrator(app_url: str, page, code: str) -> None:  # type: ignore[no-untyped-def]
+    _login(page, app_url, Role.ADMIN)
+    if code != "en":
+        _choose_language(page, code)
+    shots = os.environ.get("CM_TEST_SCREENSHOTS")
+    visited = _visit_every_page(page, Role.ADMIN, code, shots)
+    assert len(visited) == 12
+    assert page.errors == []
+
+
+def test_every_page_on_a_phone_as_district_viewer(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from tests.browser.cdn import install_cdn_routes
+
+    context = browser.new_context(
+        locale="ca-ES", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    install_cdn_routes(context)
+    phone = context.new_page()
+    errors: list[str] = []
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    username, password = ACCOUNTS[Role.DISTRICT_VIEWER]
+    phone.goto(app_url)
+    phone.get_by_label("Nom d'usuari").fill(username)
+    phone.get_by_label("Contrasenya", exact=True).fill(password)
+    phone.get_by_role("button", name="Inicia la sessió").click()
+    phone.get_by_role("heading", name="Inici").wait_for(timeout=30_000)
+    shots = os.environ.get("CM_TEST_SCREENSHOTS")
+    visited = _visit_every_page(phone, Role.DISTRICT_VIEWER, "ca", shots)
+    assert visited == ["home.py", "map.py", "coverage.py", "calendar.py"]
+    assert errors == []
+    context.close()
