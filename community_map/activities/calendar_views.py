@@ -15,7 +15,7 @@ import pandas as pd
 from babel.dates import format_date, get_day_names
 
 from community_map import i18n
-from community_map.activities._cells import text_or_empty as _text
+from community_map._text import text_or_empty as _text
 from community_map.activities.reads import SESSION_TYPE_LABELS
 from community_map.i18n import gettext as _
 from community_map.models import SessionStatus, SessionType

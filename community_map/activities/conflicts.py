@@ -18,8 +18,8 @@ import pandas as pd
 from babel.dates import format_date
 
 from community_map import i18n
-from community_map.activities._cells import as_int as _as_int
-from community_map.activities._cells import text_or_empty as _text
+from community_map._text import as_int as _as_int
+from community_map._text import text_or_empty as _text
 from community_map.activities.opening_hours import OpeningHours, is_open, parse_opening_hours
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
