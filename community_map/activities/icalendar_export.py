@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from community_map import i18n
-from community_map._text import as_int
-from community_map._text import is_blank as _is_blank
-from community_map._text import sheet_cell_text as _text
+from community_map._text import as_int, is_blank, sheet_cell_text
 from community_map.activities.programme_cells import (
     InvalidValueError,
     codes_text,
@@ -100,19 +98,19 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
         raise ValidationError(
             _("Programme row {row}: {reason}").format(row=position, reason=exc)
         ) from None
-    action = _text(record.get("action_code"))
-    venue_code = _text(record.get("venue_code"))
-    stype = _text(record.get("type"))
-    cancelled = _text(record.get("status")) == SessionStatus.CANCELLED.value
+    action = sheet_cell_text(record.get("action_code"))
+    venue_code = sheet_cell_text(record.get("venue_code"))
+    stype = sheet_cell_text(record.get("type"))
+    cancelled = sheet_cell_text(record.get("status")) == SessionStatus.CANCELLED.value
     type_label = session_type_label(stype)
-    summary = _text(record.get("title")) or type_label
+    summary = sheet_cell_text(record.get("title")) or type_label
     if cancelled:
         summary = _("Cancelled: {summary}").format(summary=summary)
     lines = [_("Type: {type}").format(type=type_label)]
     if action:
         lines.append(
             _("Action: {code} {title}")
-            .format(code=action, title=_text(record.get("action_title")))
+            .format(code=action, title=sheet_cell_text(record.get("action_title")))
             .strip()
         )
     facilitators = codes_text(record.get("facilitators"))
@@ -122,12 +120,12 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
     if partners:
         lines.append(_("Partner services: {codes}").format(codes=partners))
     capacity = record.get("capacity")
-    if not _is_blank(capacity):
-        lines.append(_("Capacity: {capacity}").format(capacity=_text(capacity)))
-    reason = _text(record.get("cancel_reason"))
+    if not is_blank(capacity):
+        lines.append(_("Capacity: {capacity}").format(capacity=sheet_cell_text(capacity)))
+    reason = sheet_cell_text(record.get("cancel_reason"))
     if cancelled and reason:
         lines.append(_("Cancellation reason: {reason}").format(reason=reason))
-    notes = _text(record.get("notes"))
+    notes = sheet_cell_text(record.get("notes"))
     if notes:
         lines.append(notes)
     return _Occurrence(
@@ -138,7 +136,7 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
         ends=dt.datetime.combine(day, end, tzinfo=zone),
         content=(
             summary,
-            _text(record.get("venue")) or venue_code,
+            sheet_cell_text(record.get("venue")) or venue_code,
             "\n".join(lines),
             type_label,
             "CANCELLED" if cancelled else "CONFIRMED",

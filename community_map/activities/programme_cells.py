@@ -13,9 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from community_map._text import is_blank as _is_blank
-from community_map._text import match_key as _norm
-from community_map._text import sheet_cell_text as _text
+from community_map._text import is_blank, match_key, sheet_cell_text
 from community_map.activities.programme_columns import (
     ATTENDANCE_STATUS_LABELS,
     SESSION_STATUS_LABELS,
@@ -75,7 +73,7 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = sheet_cell_text(value)
     match = _DATE_TEXT.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
@@ -113,7 +111,7 @@ def parse_time(value: object) -> dt.time:
         return _round_to_minute(value)
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
         return _round_to_minute((dt.datetime.min + dt.timedelta(days=float(value))).time())
-    text = _text(value)
+    text = sheet_cell_text(value)
     match = _TIME_TEXT.match(text)
     if not match:
         raise InvalidValueError(_("{value!r} is not a time; write it as HH:MM.").format(value=text))
@@ -125,7 +123,7 @@ def parse_time(value: object) -> dt.time:
 
 def parse_capacity(value: object) -> int | None:
     """A capacity cell as a whole number of 0 or more; None when blank."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     number: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -135,7 +133,7 @@ def parse_capacity(value: object) -> int | None:
     if number is None or not number.is_integer() or number < 0:
         raise InvalidValueError(
             _("The capacity {value!r} is not a whole number of 0 or more.").format(
-                value=_text(value)
+                value=sheet_cell_text(value)
             )
         )
     return int(number)
@@ -144,11 +142,11 @@ def parse_capacity(value: object) -> int | None:
 def _parse_choice(value: object, table: dict[str, Any], allowed: Sequence[str]) -> Any:
     if isinstance(value, bool) and value in table.values():
         return value
-    found = table.get(_norm(_text(value)))
+    found = table.get(match_key(sheet_cell_text(value)))
     if found is None:
         raise InvalidValueError(
             _("Unknown value {value!r}; use one of: {allowed}.").format(
-                value=_text(value), allowed=", ".join(allowed)
+                value=sheet_cell_text(value), allowed=", ".join(allowed)
             )
         )
     return found
@@ -163,7 +161,7 @@ def split_codes(value: object) -> list[str]:
     ['PRO-1', 'PRO-2']
     """
     codes: list[str] = []
-    for part in _CODE_SEPARATORS.split(_text(value)):
+    for part in _CODE_SEPARATORS.split(sheet_cell_text(value)):
         code = part.strip()
         if code and code not in codes:
             codes.append(code)
@@ -197,7 +195,7 @@ def type_choice(value: Any) -> SessionType:
 
 def session_status_choice(value: Any) -> SessionStatus:
     """A session status cell as a status; planned when blank."""
-    if _is_blank(value):
+    if is_blank(value):
         return SessionStatus.PLANNED
     return SessionStatus(
         _parse_choice(
@@ -210,7 +208,7 @@ def session_status_choice(value: Any) -> SessionStatus:
 
 def attendance_status_choice(value: Any) -> AttendanceStatus:
     """An attendance status cell as a status; a blank cell is invalid."""
-    if _is_blank(value):
+    if is_blank(value):
         raise InvalidValueError(_("The attendance status is missing."))
     return AttendanceStatus(
         _parse_choice(
@@ -223,7 +221,7 @@ def attendance_status_choice(value: Any) -> AttendanceStatus:
 
 def yes_no_choice(value: Any) -> bool:
     """A yes/no cell as a bool; no when blank."""
-    if _is_blank(value):
+    if is_blank(value):
         return False
     return bool(
         _parse_choice(
@@ -236,7 +234,7 @@ def required_value(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``parse`` refusing a blank cell with :class:`InvalidValueError`."""
 
     def wrapped(value: Any) -> Any:
-        if _is_blank(value):
+        if is_blank(value):
             raise InvalidValueError(_("The value is missing."))
         return parse(value)
 
@@ -247,4 +245,4 @@ def codes_text(value: object) -> str:
     """Return a list of codes (or a text cell) as ``"A; B"`` text."""
     if isinstance(value, list | tuple | set):
         return "; ".join(str(v) for v in value)
-    return _text(value)
+    return sheet_cell_text(value)

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from community_map import i18n
-from community_map._text import match_key as _norm
-from community_map._text import sheet_cell_text as _text
+from community_map._text import match_key, sheet_cell_text
 from community_map.activities.reads import SESSION_TYPE_LABELS
 from community_map.i18n import N_
 from community_map.i18n import gettext as _
@@ -148,7 +147,7 @@ SHEET_LABELS: dict[str, str] = {
 YES_NO_LABELS: dict[bool, str] = {True: N_("Yes"), False: N_("No")}
 
 # Words recognised in spreadsheets written by hand, in Catalan, Spanish and English. They
-# are matched after folding case and accents and dropping articles (see ``_norm``); the
+# are matched after folding case and accents and dropping articles (see ``match_key``); the
 # catalogue translations of the labels above are recognised too.
 _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "action_code": (
@@ -408,12 +407,12 @@ def _lookup(
     table: dict[str, Any] = {}
     for value, words in aliases.items():
         for word in words:
-            table[_norm(word)] = value
+            table[match_key(word)] = value
     for value, label in labels.items():
         if codes:
-            table[_norm(value)] = value
+            table[match_key(value)] = value
         for text in _translations(label):
-            table[_norm(text)] = value
+            table[match_key(text)] = value
     table.pop("", None)
     return table
 
@@ -449,7 +448,7 @@ def session_type_label(value: object) -> str:
     try:
         return _(SESSION_TYPE_LABELS[SessionType(str(value))])
     except ValueError:
-        return _text(value)
+        return sheet_cell_text(value)
 
 
 def session_status_label(value: object) -> str:
@@ -457,7 +456,7 @@ def session_status_label(value: object) -> str:
     try:
         return _(SESSION_STATUS_LABELS[SessionStatus(str(value))])
     except ValueError:
-        return _text(value)
+        return sheet_cell_text(value)
 
 
 def attendance_status_label(value: object) -> str:
@@ -465,4 +464,4 @@ def attendance_status_label(value: object) -> str:
     try:
         return _(ATTENDANCE_STATUS_LABELS[AttendanceStatus(str(value))])
     except ValueError:
-        return _text(value)
+        return sheet_cell_text(value)

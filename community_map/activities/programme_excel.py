@@ -23,8 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from community_map import i18n
 from community_map._excel import HEADER_FILL, HEADER_FONT
-from community_map._text import is_blank as _is_blank
-from community_map._text import sheet_cell_text as _text
+from community_map._text import is_blank, sheet_cell_text
 from community_map.activities.programme_cells import (
     InvalidValueError,
     codes_text,
@@ -65,7 +64,7 @@ _EXTRA_VALIDATED_ROWS = 1000
 
 
 def _cell_value(value: object) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -75,21 +74,21 @@ def _cell_value(value: object) -> object:
 
 
 def _excel_date(value: object) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     try:
         return parse_date(value)
     except InvalidValueError:
-        return _text(value)
+        return sheet_cell_text(value)
 
 
 def _excel_time(value: object) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     try:
         return parse_time(value)
     except InvalidValueError:
-        return _text(value)
+        return sheet_cell_text(value)
 
 
 @dataclass
@@ -203,21 +202,21 @@ def _programme_rows(programme: pd.DataFrame) -> Iterable[list[object]]:
         )
     for record in programme[PROGRAMME_COLUMNS].to_dict("records"):
         yield [
-            _text(record["action_code"]),
-            _text(record["action_title"]),
+            sheet_cell_text(record["action_code"]),
+            sheet_cell_text(record["action_title"]),
             session_type_label(record["type"]),
-            _text(record["title"]),
+            sheet_cell_text(record["title"]),
             _excel_date(record["date"]),
             _excel_time(record["start"]),
             _excel_time(record["end"]),
-            _text(record["venue_code"]),
-            _text(record["venue"]),
+            sheet_cell_text(record["venue_code"]),
+            sheet_cell_text(record["venue"]),
             codes_text(record["facilitators"]),
             codes_text(record["partners"]),
             _cell_value(record["capacity"]),
             session_status_label(record["status"]),
-            _text(record["cancel_reason"]),
-            _text(record["notes"]),
+            sheet_cell_text(record["cancel_reason"]),
+            sheet_cell_text(record["notes"]),
         ]
 
 
@@ -232,14 +231,14 @@ def _attendance_rows(attendance: pd.DataFrame) -> Iterable[list[object]]:
     for record in attendance[ATTENDANCE_COLUMNS].to_dict("records"):
         walk_in = record["walk_in"]
         yield [
-            _text(record["action_code"]),
+            sheet_cell_text(record["action_code"]),
             _excel_date(record["date"]),
             _excel_time(record["start"]),
-            _text(record["venue_code"]),
+            sheet_cell_text(record["venue_code"]),
             session_type_label(record["type"]),
-            _text(record["participant_code"]),
+            sheet_cell_text(record["participant_code"]),
             attendance_status_label(record["status"]),
-            None if _is_blank(walk_in) else _(YES_NO_LABELS[bool(walk_in)]),
+            None if is_blank(walk_in) else _(YES_NO_LABELS[bool(walk_in)]),
         ]
 
 

@@ -47,7 +47,7 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from community_map._text import match_key as _norm
+from community_map._text import match_key
 from community_map.activities.import_results import (
     ProgrammeImport,
     ProgrammeImportError,
@@ -176,7 +176,7 @@ def programme_from_excel(
         }
     )
     sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    kinds = {ws.title: lookups.sheets.get(_norm(ws.title)) for ws in sheets}
+    kinds = {ws.title: lookups.sheets.get(match_key(ws.title)) for ws in sheets}
     contents = {ws.title: sheet_rows(ws) for ws in sheets}
     programme = next((t for t, k in kinds.items() if k == "programme"), None)
     if programme is None:

@@ -12,9 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from community_map._text import is_blank as _is_blank
-from community_map._text import match_key as _norm
-from community_map._text import sheet_cell_text as _text
+from community_map._text import is_blank, match_key, sheet_cell_text
 from community_map.activities.import_results import (
     ProgrammeReader,
     SheetTable,
@@ -51,12 +49,12 @@ def _session_codes(
     reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
 ) -> tuple[str | None, str | None]:
     """Read and check the action and venue codes of a row (``""`` when empty)."""
-    action: str | None = _text(table.get(cells, "action_code"))
+    action: str | None = sheet_cell_text(table.get(cells, "action_code"))
     if action:
         action = reader.known(
             table, number, "action_code", "actions", action, _("Unknown action code {code!r}.")
         )
-    venue: str | None = _text(table.get(cells, "venue_code"))
+    venue: str | None = sheet_cell_text(table.get(cells, "venue_code"))
     if venue:
         venue = reader.known(
             table, number, "venue_code", "venues", venue, _("Unknown venue code {code!r}.")
@@ -149,7 +147,7 @@ def read_programme(
             {
                 "action_code": action,
                 "type": stype.value,
-                "title": _text(table.get(cells, "title")),
+                "title": sheet_cell_text(table.get(cells, "title")),
                 "starts_at": dt.datetime.combine(day, start),
                 "ends_at": dt.datetime.combine(day, end),
                 "venue_code": venue,
@@ -157,8 +155,8 @@ def read_programme(
                 "partners": partners,
                 "capacity": capacity,
                 "status": status.value,
-                "cancel_reason": _text(table.get(cells, "cancel_reason")),
-                "notes": _text(table.get(cells, "notes")),
+                "cancel_reason": sheet_cell_text(table.get(cells, "cancel_reason")),
+                "notes": sheet_cell_text(table.get(cells, "notes")),
                 "row": number,
             }
         )
@@ -194,7 +192,7 @@ def _add_attendance(
     reader: ProgrammeReader, table: SheetTable, number: int, key: SessionKey, cells: tuple[Any, ...]
 ) -> None:
     before = len(reader.problems)
-    participant: str | None = _text(table.get(cells, "participant_code"))
+    participant: str | None = sheet_cell_text(table.get(cells, "participant_code"))
     if not participant:
         reader.problem(
             table.sheet,
@@ -272,7 +270,7 @@ def read_attendance_long(
         raw_type = table.get(cells, "type")
         stype = (
             None
-            if _is_blank(raw_type)
+            if is_blank(raw_type)
             else reader.parse(table, number, "type", type_choice, raw_type)
         )
         if len(reader.problems) > before:
@@ -292,7 +290,7 @@ def _check_participant_cells(
     reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
 ) -> None:
     """Report the participant, status and walk-in problems of a row without a session."""
-    participant = _text(table.get(cells, "participant_code"))
+    participant = sheet_cell_text(table.get(cells, "participant_code"))
     if not participant:
         reader.problem(
             table.sheet,
@@ -321,8 +319,8 @@ def read_session_sheet(
     values: dict[str, tuple[int, str, Any]] = {}
     table_at = None
     for position, (number, cells) in enumerate(rows):
-        label = _text(cells[0]) if cells else ""
-        key = headers.get(_norm(label)) if label else None
+        label = sheet_cell_text(cells[0]) if cells else ""
+        key = headers.get(match_key(label)) if label else None
         if key == "participant_code":
             table_at = position
             break
@@ -367,11 +365,11 @@ def read_session_sheet(
                 )
             return None
         number, _label, raw = values[key]
-        if _is_blank(raw) and not required:
+        if is_blank(raw) and not required:
             return None
         return reader.parse(block, number, key, required_value(parse) if required else parse, raw)
 
-    action = _text(values["action_code"][2]) if "action_code" in values else ""
+    action = sheet_cell_text(values["action_code"][2]) if "action_code" in values else ""
     if action:
         action = (
             reader.known(
@@ -384,7 +382,7 @@ def read_session_sheet(
             )
             or ""
         )
-    venue = _text(values["venue_code"][2]) if "venue_code" in values else ""
+    venue = sheet_cell_text(values["venue_code"][2]) if "venue_code" in values else ""
     if venue:
         venue = (
             reader.known(

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from community_map._text import is_blank as _is_blank
-from community_map._text import match_key as _norm
-from community_map._text import sheet_cell_text as _text
+from community_map._text import is_blank, match_key, sheet_cell_text
 from community_map.activities.import_results import (
     ProgrammeReader,
     SheetTable,
@@ -32,7 +30,7 @@ def sheet_rows(sheet: Any) -> list[tuple[int, tuple[Any, ...]]]:
     return [
         (number, tuple(cells))
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-        if any(not _is_blank(c) for c in cells)
+        if any(not is_blank(c) for c in cells)
     ]
 
 
@@ -41,7 +39,7 @@ def header_keys(cells: tuple[Any, ...]) -> dict[int, str]:
     headers = programme_lookups().headers
     keys: dict[int, str] = {}
     for index, cell in enumerate(cells):
-        key = headers.get(_norm(_text(cell))) if not _is_blank(cell) else None
+        key = headers.get(match_key(sheet_cell_text(cell))) if not is_blank(cell) else None
         if key is not None:
             keys[index] = key
     return keys
@@ -79,23 +77,23 @@ def find_table(
     headers: dict[str, str] = {}
     ignored: list[str] = []
     for index, cell in enumerate(header_cells):
-        if _is_blank(cell):
+        if is_blank(cell):
             continue
         key = keys.get(index)
         if key is None:
-            ignored.append(_text(cell))
+            ignored.append(sheet_cell_text(cell))
         elif key in columns:
             reader.problem(
                 sheet,
                 rows[position][0],
-                _text(cell),
+                sheet_cell_text(cell),
                 _("The column {first!r} appears twice; keep one of them.").format(
                     first=headers[key]
                 ),
             )
         else:
             columns[key] = index
-            headers[key] = _text(cell)
+            headers[key] = sheet_cell_text(cell)
     for key, fallback in fallbacks.items():
         if key not in columns and fallback in columns:
             columns[key] = columns[fallback]
@@ -120,10 +118,10 @@ def is_session_sheet(rows: list[tuple[int, tuple[Any, ...]]]) -> bool:
     """Whether a sheet is a per-session attendance sheet (label rows, then a table)."""
     if not rows:
         return False
-    cells = [c for c in rows[0][1] if not _is_blank(c)]
+    cells = [c for c in rows[0][1] if not is_blank(c)]
     first = rows[0][1][0] if rows[0][1] else None
     return (
         len(cells) <= 2
-        and not _is_blank(first)
-        and programme_lookups().headers.get(_norm(_text(first))) in BLOCK_KEYS
+        and not is_blank(first)
+        and programme_lookups().headers.get(match_key(sheet_cell_text(first))) in BLOCK_KEYS
     )
