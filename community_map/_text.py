@@ -1,16 +1,24 @@
 """Text plumbing shared by the importers: decoding files, missing cells, accent folding.
 
 One decoder for every text file a user uploads (:func:`decode_text`) and the small cell
-helpers (:func:`is_missing`, :func:`cell_text`, :func:`fold`) that used to exist in several
-copies across the package.
+helpers (:func:`is_missing`, :func:`is_blank`, :func:`cell_text`, :func:`sheet_cell_text`,
+:func:`text_or_empty`, :func:`as_int`, :func:`fold`, :func:`match_key`) that used to exist in
+several copies across the package. The variants differ on purpose: :func:`is_missing` is
+about absent values, :func:`is_blank` also counts blank text and empty lists as empty;
+:func:`cell_text` strips a value, :func:`sheet_cell_text` also drops the ``.0`` Excel adds
+to codes typed as numbers, :func:`text_or_empty` strips nothing; :func:`fold` removes
+accents only, :func:`match_key` folds case too and keeps only the words that matter.
 """
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,8 +26,20 @@ import pandas as pd
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
 
-__all__ = ["DecodedText", "cell_text", "decode_text", "fold", "is_missing"]
+__all__ = [
+    "DecodedText",
+    "as_int",
+    "cell_text",
+    "decode_text",
+    "fold",
+    "is_blank",
+    "is_missing",
+    "match_key",
+    "sheet_cell_text",
+    "text_or_empty",
+]
 
+_STOP_WORDS = frozenset({"de", "del", "d", "l", "la", "el", "les", "los", "las", "of", "the"})
 _SAMPLE = 4096  # bytes looked at to recognise UTF-16 without a byte-order mark
 
 
@@ -195,3 +215,92 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def text_or_empty(value: object) -> str:
+    """A cell as text; a missing value (see :func:`is_missing`) is ``""``, nothing is stripped.
+
+    Examples
+    --------
+    >>> text_or_empty(None), text_or_empty(float("nan")), text_or_empty(" 3 ")
+    ('', '', ' 3 ')
+    """
+    return "" if is_missing(value) else str(value)
+
+
+def as_int(value: Any) -> int | None:
+    """``value`` as an int, or None when it is missing (see :func:`is_missing`).
+
+    Examples
+    --------
+    >>> as_int(3.0), as_int(None), as_int(pd.NA), as_int(float("nan"))
+    (3, None, None, None)
+    """
+    if value is None or value is pd.NA:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return int(value)
+
+
+def is_blank(value: object) -> bool:
+    """Whether a spreadsheet cell is empty: missing, blank text or an empty collection.
+
+    Unlike :func:`is_missing`, ``"  "`` and ``[]`` count as empty.
+
+    Examples
+    --------
+    >>> is_blank("  "), is_blank([]), is_blank(float("nan")), is_blank(0)
+    (True, True, True, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, list | tuple | set | dict):
+        return not value
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def sheet_cell_text(value: object) -> str:
+    """A spreadsheet cell as stripped text (``""`` for a blank cell, see :func:`is_blank`).
+
+    Unlike :func:`cell_text`, whole floats lose their ``.0`` (Excel stores codes typed as
+    numbers as floats) and date-times are written ``YYYY-MM-DD HH:MM:SS``.
+
+    Examples
+    --------
+    >>> sheet_cell_text(12.0), sheet_cell_text(" A-1 "), sheet_cell_text(None)
+    ('12', 'A-1', '')
+    >>> cell_text(12.0)
+    '12.0'
+    """
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+def match_key(text: object) -> str:
+    """Fold case and accents, keep letters and digits, drop articles: a matching key.
+
+    Unlike :func:`fold`, case is folded too and punctuation and articles are dropped, so
+    that hand-written headers and choices match (``"Codi de l'Acció"`` is ``"codi accio"``).
+
+    Examples
+    --------
+    >>> match_key("Codi de l'Acció")
+    'codi accio'
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text)).casefold()
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(w for w in re.split(r"[^0-9a-z]+", plain) if w and w not in _STOP_WORDS)

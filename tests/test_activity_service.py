@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
-from community_map.activities import writes as svc
+from community_map import activities as svc
 from community_map.activities.reads import attendance_rates, itinerary, register_frame
 from community_map.errors import NotFoundError, PermissionDeniedError, ValidationError
 from community_map.models import (

@@ -272,8 +272,8 @@ def test_one_tap_marks_are_saved_at_once(
 
     from sqlalchemy import select
 
+    from community_map import activities as svc
     from community_map import storage
-    from community_map.activities import writes as svc
     from community_map.models import Asset, Attendance, Participant
 
     copy = tmp_path / "copy.db"

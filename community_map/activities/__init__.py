@@ -2,14 +2,24 @@
 
 The public face of the activities domain: the web app and the command line import from
 here, never from the modules. Reads (labels, tables, planner choices, programme tables)
-and audited writes (:mod:`~community_map.activities.writes`) are kept in separate
-modules; scheduling is split into recurrence, opening hours, conflict checks and calendar
-views, and the programme files into database reads, the Excel writer, the Excel reader
-and the iCalendar export.
+and audited writes (``action_writes``, ``session_writes``, ``attendance_writes``,
+``programme_writes``) are kept in separate modules; scheduling is split into recurrence,
+opening hours, conflict checks and calendar views, and the programme files into database
+reads, the Excel writer (``programme_excel``), the Excel reader (``programme_import``,
+``programme_sheets``, ``programme_import_rows``), their columns and cell parsers
+(``programme_columns``, ``programme_cells``) and the iCalendar export.
 """
 
 from __future__ import annotations
 
+from community_map.activities.action_writes import add_phase, create_action
+from community_map.activities.attendance_writes import (
+    absent_until,
+    add_walk_in,
+    finalise_session,
+    mark_attendance,
+    reopen_session,
+)
 from community_map.activities.calendar_views import (
     MONTH_LINES,
     TYPE_COLOURS,
@@ -41,6 +51,7 @@ from community_map.activities.programme_reads import (
     known_codes,
     programme_frame,
 )
+from community_map.activities.programme_writes import import_programme
 from community_map.activities.reads import (
     PHASE_LABELS,
     SESSION_TYPE_LABELS,
@@ -56,19 +67,11 @@ from community_map.activities.reads import (
     sign_in_sheet_html,
 )
 from community_map.activities.recurrence import MAX_OCCURRENCES, occurrences, series_rule
-from community_map.activities.writes import (
+from community_map.activities.session_writes import (
     ConflictError,
     SessionPlan,
-    absent_until,
-    add_phase,
-    add_walk_in,
     cancel_sessions,
-    create_action,
-    finalise_session,
-    import_programme,
-    mark_attendance,
     plan_sessions,
-    reopen_session,
     update_sessions,
 )
 

@@ -15,7 +15,7 @@ import pandas as pd
 from babel.dates import format_date, get_day_names
 
 from community_map import i18n
-from community_map.activities._cells import text_or_empty as _text
+from community_map._text import text_or_empty
 from community_map.activities.reads import SESSION_TYPE_LABELS
 from community_map.i18n import gettext as _
 from community_map.models import SessionStatus, SessionType
@@ -47,7 +47,7 @@ _HEADING_STYLE = "font-size:1.15em;font-weight:600;margin:0 0 .5em 0"
 
 def _esc(value: Any) -> str:
     """HTML-escape a cell; missing values become an empty string."""
-    return html.escape(_text(value), quote=True)
+    return html.escape(text_or_empty(value), quote=True)
 
 
 def _locale(language: str) -> str:
@@ -59,7 +59,7 @@ def _type_style(kind: Any) -> tuple[str, str]:
     try:
         session_type = SessionType(str(kind))
     except ValueError:
-        return TYPE_COLOURS[SessionType.OTHER], _text(kind)
+        return TYPE_COLOURS[SessionType.OTHER], text_or_empty(kind)
     return TYPE_COLOURS[session_type], _(SESSION_TYPE_LABELS[session_type])
 
 
@@ -213,8 +213,8 @@ def _month_line(item: Mapping[str, Any]) -> str:
         part
         for part in (
             f"{_clock(item['starts_at'])}–{_clock(item['ends_at'])}",
-            _text(item["title"]),
-            _text(item["venue"]),
+            text_or_empty(item["title"]),
+            text_or_empty(item["venue"]),
             label,
             _("Cancelled") if cancelled else "",
         )

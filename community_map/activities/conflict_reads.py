@@ -2,7 +2,7 @@
 
 Reads the saved sessions, people and venues a plan may clash with and hands them to the
 pure :func:`~community_map.activities.conflicts.find_conflicts`; the audited writes
-(:mod:`~community_map.activities.writes`) call it before saving anything.
+(:mod:`~community_map.activities.session_writes`) call it before saving anything.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from community_map.models import (
 from community_map.models import Session as SessionRow
 
 if TYPE_CHECKING:
-    from community_map.activities.writes import SessionPlan
+    from community_map.activities.session_writes import SessionPlan
 
 __all__ = ["check_conflicts"]
 

@@ -18,8 +18,7 @@ import pandas as pd
 from babel.dates import format_date
 
 from community_map import i18n
-from community_map.activities._cells import as_int as _as_int
-from community_map.activities._cells import text_or_empty as _text
+from community_map._text import as_int, text_or_empty
 from community_map.activities.opening_hours import OpeningHours, is_open, parse_opening_hours
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
@@ -90,8 +89,8 @@ def _as_ids(value: Any) -> list[int]:
     if value is None or isinstance(value, str):
         return []
     if not isinstance(value, Iterable):
-        return [] if _as_int(value) is None else [int(value)]
-    ids = (_as_int(v) for v in value)
+        return [] if as_int(value) is None else [int(value)]
+    ids = (as_int(v) for v in value)
     return list(dict.fromkeys(i for i in ids if i is not None))
 
 
@@ -151,8 +150,8 @@ def _venue_info(venues: pd.DataFrame, ids: Iterable[int]) -> dict[int, _VenueInf
             row = row.iloc[0]
         hours = row.get("opening_hours")
         info[vid] = _VenueInfo(
-            name=_text(row.get("name")) or f"#{vid}",
-            capacity=_as_int(row.get("capacity")),
+            name=text_or_empty(row.get("name")) or f"#{vid}",
+            capacity=as_int(row.get("capacity")),
             opening_hours=hours if isinstance(hours, str) else None,
         )
     return info
@@ -173,7 +172,7 @@ def _saved_sessions(
     saved = pd.DataFrame(
         {
             "session_id": _id_series(cells("session_id")),
-            "title": [_text(t) for t in cells("title")],
+            "title": [text_or_empty(t) for t in cells("title")],
             "o_starts": _times(cells("starts_at")),
             "o_ends": _times(cells("ends_at")),
             "o_venue": _id_series(cells("venue_asset_id")),
@@ -267,7 +266,7 @@ def find_conflicts(
         return frame[name].tolist() if name in frame.columns else [None] * n
 
     keys = cells("key")
-    titles = [_text(t) for t in cells("title")]
+    titles = [text_or_empty(t) for t in cells("title")]
     plan = pd.DataFrame(
         {
             "row": np.arange(n),
@@ -282,7 +281,7 @@ def find_conflicts(
         raise ValidationError(
             _("The session “{title}” must end after it starts.").format(title=titles[bad[0]])
         )
-    capacities = [_as_int(c) for c in cells("capacity")]
+    capacities = [as_int(c) for c in cells("capacity")]
     people_lists = {
         ConflictKind.FACILITATOR: [_as_ids(v) for v in cells("facilitator_ids")],
         ConflictKind.PARTICIPANT: [_as_ids(v) for v in cells("participant_ids")],
@@ -321,7 +320,7 @@ def find_conflicts(
         conflict = Conflict(
             kind,
             message,
-            _as_int(other["session_id"].iat[o]),
+            as_int(other["session_id"].iat[o]),
             keys[row],
             keys[o_row] if o_row >= 0 else None,
         )
@@ -409,7 +408,7 @@ def find_conflicts(
     for row in range(n):
         invited = len(people_lists[ConflictKind.PARTICIPANT][row])
         own = capacities[row]
-        venue = _as_int(plan["venue"].iat[row])
+        venue = as_int(plan["venue"].iat[row])
         info = venue_info.get(venue) if venue is not None else None
         room = info.capacity if info is not None else None
         venue_name = info.name if info is not None else ""

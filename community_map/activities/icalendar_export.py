@@ -11,16 +11,16 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from community_map import i18n
-from community_map.activities._cells import as_int
-from community_map.activities._cells import cell_text as _text
-from community_map.activities._cells import is_blank as _is_blank
+from community_map._text import as_int, is_blank, sheet_cell_text
+from community_map.activities.programme_cells import (
+    InvalidValueError,
+    codes_text,
+    hhmm,
+    parse_date,
+    parse_time,
+)
 from community_map.activities.programme_columns import (
-    _codes_text,
-    _hhmm,
-    _InvalidValueError,
-    _parse_date,
-    _parse_time,
-    _type_label,
+    session_type_label,
 )
 from community_map.activities.recurrence import series_rule
 from community_map.errors import ValidationError
@@ -73,7 +73,7 @@ def session_uid(action_code: str, day: dt.date, start: dt.time, venue_code: str,
     >>> session_uid("A1", dt.date(2025, 3, 4), dt.time(17), "V1", "workshop")[-14:]
     '@community-map'
     """
-    key = "|".join([action_code, day.isoformat(), _hhmm(start), venue_code, stype])
+    key = "|".join([action_code, day.isoformat(), hhmm(start), venue_code, stype])
     return f"{hashlib.sha1(key.encode()).hexdigest()[:24]}@{UID_DOMAIN}"
 
 
@@ -91,41 +91,41 @@ class _Occurrence:
 
 def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occurrence:
     try:
-        day = _parse_date(record.get("date"))
-        start = _parse_time(record.get("start"))
-        end = _parse_time(record.get("end"))
-    except _InvalidValueError as exc:
+        day = parse_date(record.get("date"))
+        start = parse_time(record.get("start"))
+        end = parse_time(record.get("end"))
+    except InvalidValueError as exc:
         raise ValidationError(
             _("Programme row {row}: {reason}").format(row=position, reason=exc)
         ) from None
-    action = _text(record.get("action_code"))
-    venue_code = _text(record.get("venue_code"))
-    stype = _text(record.get("type"))
-    cancelled = _text(record.get("status")) == SessionStatus.CANCELLED.value
-    type_label = _type_label(stype)
-    summary = _text(record.get("title")) or type_label
+    action = sheet_cell_text(record.get("action_code"))
+    venue_code = sheet_cell_text(record.get("venue_code"))
+    stype = sheet_cell_text(record.get("type"))
+    cancelled = sheet_cell_text(record.get("status")) == SessionStatus.CANCELLED.value
+    type_label = session_type_label(stype)
+    summary = sheet_cell_text(record.get("title")) or type_label
     if cancelled:
         summary = _("Cancelled: {summary}").format(summary=summary)
     lines = [_("Type: {type}").format(type=type_label)]
     if action:
         lines.append(
             _("Action: {code} {title}")
-            .format(code=action, title=_text(record.get("action_title")))
+            .format(code=action, title=sheet_cell_text(record.get("action_title")))
             .strip()
         )
-    facilitators = _codes_text(record.get("facilitators"))
+    facilitators = codes_text(record.get("facilitators"))
     if facilitators:
         lines.append(_("Facilitators: {codes}").format(codes=facilitators))
-    partners = _codes_text(record.get("partners"))
+    partners = codes_text(record.get("partners"))
     if partners:
         lines.append(_("Partner services: {codes}").format(codes=partners))
     capacity = record.get("capacity")
-    if not _is_blank(capacity):
-        lines.append(_("Capacity: {capacity}").format(capacity=_text(capacity)))
-    reason = _text(record.get("cancel_reason"))
+    if not is_blank(capacity):
+        lines.append(_("Capacity: {capacity}").format(capacity=sheet_cell_text(capacity)))
+    reason = sheet_cell_text(record.get("cancel_reason"))
     if cancelled and reason:
         lines.append(_("Cancellation reason: {reason}").format(reason=reason))
-    notes = _text(record.get("notes"))
+    notes = sheet_cell_text(record.get("notes"))
     if notes:
         lines.append(notes)
     return _Occurrence(
@@ -136,7 +136,7 @@ def _occurrence(record: dict[str, Any], position: int, zone: ZoneInfo) -> _Occur
         ends=dt.datetime.combine(day, end, tzinfo=zone),
         content=(
             summary,
-            _text(record.get("venue")) or venue_code,
+            sheet_cell_text(record.get("venue")) or venue_code,
             "\n".join(lines),
             type_label,
             "CANCELLED" if cancelled else "CONFIRMED",

@@ -12,12 +12,14 @@ from typing import Any
 
 import pandas as pd
 
+from community_map.activities.programme_cells import (
+    InvalidValueError,
+    KnownCodes,
+)
 from community_map.activities.programme_columns import (
-    _HEADER_LABELS,
+    HEADER_LABELS,
     MAX_LISTED_PROBLEMS,
     SessionKey,
-    _Codes,
-    _InvalidValueError,
 )
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
@@ -27,6 +29,8 @@ __all__ = [
     "ImportProblem",
     "ProgrammeImport",
     "ProgrammeImportError",
+    "ProgrammeReader",
+    "SheetTable",
 ]
 
 
@@ -121,7 +125,7 @@ class ProgrammeImport:
 
 
 @dataclass
-class _Table:
+class SheetTable:
     """A sheet's table: the header's recognised columns and the data rows."""
 
     sheet: str
@@ -134,14 +138,14 @@ class _Table:
         return cells[index] if index is not None and index < len(cells) else None
 
     def header(self, key: str) -> str:
-        return self.headers.get(key) or _(_HEADER_LABELS[key])
+        return self.headers.get(key) or _(HEADER_LABELS[key])
 
 
 @dataclass
-class _Reader:
+class ProgrammeReader:
     """Collects problems and notes while reading one workbook."""
 
-    codes: dict[str, _Codes]
+    codes: dict[str, KnownCodes]
     problems: list[ImportProblem] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     keys: dict[SessionKey, int] = field(default_factory=dict)
@@ -153,17 +157,17 @@ class _Reader:
         self.problems.append(ImportProblem(sheet, row, column, reason))
 
     def parse(
-        self, table: _Table, row: int, key: str, parse: Callable[[Any], Any], value: Any
+        self, table: SheetTable, row: int, key: str, parse: Callable[[Any], Any], value: Any
     ) -> Any:
         """Parse one cell; on failure record a problem and return ``None``."""
         try:
             return parse(value)
-        except _InvalidValueError as exc:
+        except InvalidValueError as exc:
             self.problem(table.sheet, row, table.header(key), str(exc))
             return None
 
     def known(
-        self, table: _Table, row: int, key: str, kind: str, code: str, reason: str
+        self, table: SheetTable, row: int, key: str, kind: str, code: str, reason: str
     ) -> str | None:
         resolved = self.codes[kind].resolve(code)
         if resolved is None:

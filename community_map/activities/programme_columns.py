@@ -1,24 +1,20 @@
-"""Columns, labels and cell values of programme workbooks (shared by writer and reader).
+"""Columns, labels and recognised words of programme workbooks (shared by writer and reader).
 
 The column lists of the programme and attendance tables, the translated labels and
-the words recognised in hand-written spreadsheets (Catalan, Spanish, English), and
-the parsers of dates, times, capacities and choices. The parsers raise
-:class:`_InvalidValueError` with a translated reason; callers turn it into a problem.
+the words recognised in hand-written spreadsheets (Catalan, Spanish, English), gathered
+in matching tables by :func:`programme_lookups`. The parsers of cell values (dates,
+times, capacities, choices) are in :mod:`~community_map.activities.programme_cells`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from community_map import i18n
-from community_map.activities._cells import cell_text as _text
-from community_map.activities._cells import is_blank as _is_blank
-from community_map.activities._cells import norm as _norm
+from community_map._text import match_key, sheet_cell_text
 from community_map.activities.reads import SESSION_TYPE_LABELS
 from community_map.i18n import N_
 from community_map.i18n import gettext as _
@@ -32,14 +28,23 @@ __all__ = [
     "ATTENDANCE_COLUMNS",
     "ATTENDANCE_IMPORT_COLUMNS",
     "ATTENDANCE_STATUS_LABELS",
+    "BLOCK_KEYS",
     "DATE_FORMAT",
+    "HEADER_LABELS",
     "LISTS_SHEET",
     "MAX_LISTED_PROBLEMS",
     "PROGRAMME_COLUMNS",
     "SESSION_IMPORT_COLUMNS",
     "SESSION_STATUS_LABELS",
+    "SHEET_LABELS",
     "TIME_FORMAT",
+    "YES_NO_LABELS",
+    "ProgrammeLookups",
     "SessionKey",
+    "attendance_status_label",
+    "programme_lookups",
+    "session_status_label",
+    "session_type_label",
 ]
 
 PROGRAMME_COLUMNS = [
@@ -113,7 +118,7 @@ ATTENDANCE_STATUS_LABELS: dict[AttendanceStatus, str] = {
     AttendanceStatus.EXCUSED: N_("Excused"),
 }
 
-_HEADER_LABELS: dict[str, str] = {
+HEADER_LABELS: dict[str, str] = {
     "action_code": N_("Action code"),
     "action_title": N_("Action"),
     "type": N_("Type"),
@@ -133,16 +138,16 @@ _HEADER_LABELS: dict[str, str] = {
     "walk_in": N_("Walk-in"),
 }
 
-_SHEET_LABELS: dict[str, str] = {
+SHEET_LABELS: dict[str, str] = {
     "programme": N_("Programme"),
     "attendance": N_("Attendance"),
     "instructions": N_("Instructions"),
 }
 
-_YES_NO_LABELS: dict[bool, str] = {True: N_("Yes"), False: N_("No")}
+YES_NO_LABELS: dict[bool, str] = {True: N_("Yes"), False: N_("No")}
 
 # Words recognised in spreadsheets written by hand, in Catalan, Spanish and English. They
-# are matched after folding case and accents and dropping articles (see ``_norm``); the
+# are matched after folding case and accents and dropping articles (see ``match_key``); the
 # catalogue translations of the labels above are recognised too.
 _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "action_code": (
@@ -384,19 +389,10 @@ _YES_NO_ALIASES: dict[bool, tuple[str, ...]] = {
     False: ("no", "n", "false", "0", "fals", "falso"),
 }
 
-_STOP_WORDS = frozenset({"de", "del", "d", "l", "la", "el", "les", "los", "las", "of", "the"})
-_BLOCK_KEYS = ("action_code", "action_title", "date", "start", "venue_code", "venue", "type")
-_DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO_DATE_TEXT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME_TEXT = re.compile(r"^(\d{1,2})(?:[:.h](\d{2})(?::(\d{2}))?|h)$")
-_CODE_SEPARATORS = re.compile(r"[;,\n]")
+BLOCK_KEYS = ("action_code", "action_title", "date", "start", "venue_code", "venue", "type")
 
 SessionKey = tuple[str, dt.date, dt.time, str, str]
 """A session's identity in a workbook: action code, date, start, venue code, type."""
-
-
-def _hhmm(value: dt.datetime | dt.time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _translations(label: str) -> set[str]:
@@ -411,18 +407,20 @@ def _lookup(
     table: dict[str, Any] = {}
     for value, words in aliases.items():
         for word in words:
-            table[_norm(word)] = value
+            table[match_key(word)] = value
     for value, label in labels.items():
         if codes:
-            table[_norm(value)] = value
+            table[match_key(value)] = value
         for text in _translations(label):
-            table[_norm(text)] = value
+            table[match_key(text)] = value
     table.pop("", None)
     return table
 
 
 @dataclass(frozen=True)
-class _Lookups:
+class ProgrammeLookups:
+    """Matching tables from a folded word (see :func:`~community_map._text.match_key`)."""
+
     headers: dict[str, str]
     sheets: dict[str, str]
     types: dict[str, SessionType]
@@ -432,195 +430,38 @@ class _Lookups:
 
 
 @functools.cache
-def _lookups() -> _Lookups:
-    return _Lookups(
+def programme_lookups() -> ProgrammeLookups:
+    """The matching tables of headers, sheet names and choices (built once)."""
+    return ProgrammeLookups(
         # column names such as ``venue_code`` are accepted as headers too
-        headers=_lookup(_HEADER_ALIASES, _HEADER_LABELS),
-        sheets=_lookup(_SHEET_ALIASES, _SHEET_LABELS, codes=False),
+        headers=_lookup(_HEADER_ALIASES, HEADER_LABELS),
+        sheets=_lookup(_SHEET_ALIASES, SHEET_LABELS, codes=False),
         types=_lookup(_TYPE_ALIASES, SESSION_TYPE_LABELS),
         session_statuses=_lookup(_SESSION_STATUS_ALIASES, SESSION_STATUS_LABELS),
         attendance_statuses=_lookup(_ATTENDANCE_STATUS_ALIASES, ATTENDANCE_STATUS_LABELS),
-        yes_no=_lookup(_YES_NO_ALIASES, _YES_NO_LABELS, codes=False),
+        yes_no=_lookup(_YES_NO_ALIASES, YES_NO_LABELS, codes=False),
     )
 
 
-def _type_label(value: object) -> str:
+def session_type_label(value: object) -> str:
+    """The translated label of a session type (the value itself when unknown)."""
     try:
         return _(SESSION_TYPE_LABELS[SessionType(str(value))])
     except ValueError:
-        return _text(value)
+        return sheet_cell_text(value)
 
 
-def _session_status_label(value: object) -> str:
+def session_status_label(value: object) -> str:
+    """The translated label of a session status (the value itself when unknown)."""
     try:
         return _(SESSION_STATUS_LABELS[SessionStatus(str(value))])
     except ValueError:
-        return _text(value)
+        return sheet_cell_text(value)
 
 
-def _attendance_status_label(value: object) -> str:
+def attendance_status_label(value: object) -> str:
+    """The translated label of an attendance status (the value itself when unknown)."""
     try:
         return _(ATTENDANCE_STATUS_LABELS[AttendanceStatus(str(value))])
     except ValueError:
-        return _text(value)
-
-
-class _InvalidValueError(Exception):
-    """A cell's value cannot be read; the message says why (already translated)."""
-
-
-def _parse_date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    match = _DATE_TEXT.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO_DATE_TEXT.match(text):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        raise _InvalidValueError(
-            _("{value!r} is not a date; write it as dd/mm/yyyy.").format(value=text)
-        )
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise _InvalidValueError(
-            _("{value!r} is an impossible date: that day does not exist.").format(value=text)
-        ) from None
-
-
-def _round_to_minute(value: dt.time) -> dt.time:
-    seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-    minutes = min(round(seconds / 60), 24 * 60 - 1)
-    return dt.time(minutes // 60, minutes % 60)
-
-
-def _parse_time(value: object) -> dt.time:
-    if isinstance(value, dt.datetime):
-        return _round_to_minute(value.time())
-    if isinstance(value, dt.time):
-        return _round_to_minute(value)
-    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
-        return _round_to_minute((dt.datetime.min + dt.timedelta(days=float(value))).time())
-    text = _text(value)
-    match = _TIME_TEXT.match(text)
-    if not match:
-        raise _InvalidValueError(
-            _("{value!r} is not a time; write it as HH:MM.").format(value=text)
-        )
-    hour, minute, second = (int(g) if g else 0 for g in match.groups())
-    if hour > 23 or minute > 59 or second > 59:
-        raise _InvalidValueError(_("{value!r} is an impossible time.").format(value=text))
-    return _round_to_minute(dt.time(hour, minute, second))
-
-
-def _parse_capacity(value: object) -> int | None:
-    if _is_blank(value):
-        return None
-    number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
-        number = float(value.strip())
-    if number is None or not number.is_integer() or number < 0:
-        raise _InvalidValueError(
-            _("The capacity {value!r} is not a whole number of 0 or more.").format(
-                value=_text(value)
-            )
-        )
-    return int(number)
-
-
-def _parse_choice(value: object, table: dict[str, Any], allowed: Sequence[str]) -> Any:
-    if isinstance(value, bool) and value in table.values():
-        return value
-    found = table.get(_norm(_text(value)))
-    if found is None:
-        raise _InvalidValueError(
-            _("Unknown value {value!r}; use one of: {allowed}.").format(
-                value=_text(value), allowed=", ".join(allowed)
-            )
-        )
-    return found
-
-
-def _split_codes(value: object) -> list[str]:
-    codes: list[str] = []
-    for part in _CODE_SEPARATORS.split(_text(value)):
-        code = part.strip()
-        if code and code not in codes:
-            codes.append(code)
-    return codes
-
-
-class _Codes:
-    """Known codes; a code that differs only in case or spaces resolves to the known one."""
-
-    def __init__(self, known: Iterable[str]) -> None:
-        self.exact = {str(code) for code in known}
-        self.folded: dict[str, set[str]] = {}
-        for code in self.exact:
-            self.folded.setdefault(code.strip().casefold(), set()).add(code)
-
-    def resolve(self, code: str) -> str | None:
-        if code in self.exact:
-            return code
-        matches = self.folded.get(code.strip().casefold(), set())
-        return next(iter(matches)) if len(matches) == 1 else None
-
-
-def _type_choice(value: Any) -> SessionType:
-    return SessionType(
-        _parse_choice(value, _lookups().types, [_(label) for label in SESSION_TYPE_LABELS.values()])
-    )
-
-
-def _session_status_choice(value: Any) -> SessionStatus:
-    if _is_blank(value):
-        return SessionStatus.PLANNED
-    return SessionStatus(
-        _parse_choice(
-            value,
-            _lookups().session_statuses,
-            [_(label) for label in SESSION_STATUS_LABELS.values()],
-        )
-    )
-
-
-def _attendance_status_choice(value: Any) -> AttendanceStatus:
-    if _is_blank(value):
-        raise _InvalidValueError(_("The attendance status is missing."))
-    return AttendanceStatus(
-        _parse_choice(
-            value,
-            _lookups().attendance_statuses,
-            [_(label) for label in ATTENDANCE_STATUS_LABELS.values()],
-        )
-    )
-
-
-def _yes_no(value: Any) -> bool:
-    if _is_blank(value):
-        return False
-    return bool(
-        _parse_choice(value, _lookups().yes_no, [_(label) for label in _YES_NO_LABELS.values()])
-    )
-
-
-def _required(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def wrapped(value: Any) -> Any:
-        if _is_blank(value):
-            raise _InvalidValueError(_("The value is missing."))
-        return parse(value)
-
-    return wrapped
-
-
-def _codes_text(value: object) -> str:
-    """Return a list of codes (or a text cell) as ``"A; B"`` text."""
-    if isinstance(value, list | tuple | set):
-        return "; ".join(str(v) for v in value)
-    return _text(value)
+        return sheet_cell_text(value)

@@ -23,26 +23,27 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from community_map import i18n
 from community_map._excel import HEADER_FILL, HEADER_FONT
-from community_map.activities._cells import cell_text as _text
-from community_map.activities._cells import is_blank as _is_blank
+from community_map._text import is_blank, sheet_cell_text
+from community_map.activities.programme_cells import (
+    InvalidValueError,
+    codes_text,
+    parse_date,
+    parse_time,
+)
 from community_map.activities.programme_columns import (
-    _HEADER_LABELS,
-    _SHEET_LABELS,
-    _YES_NO_LABELS,
     ATTENDANCE_COLUMNS,
     ATTENDANCE_STATUS_LABELS,
     DATE_FORMAT,
+    HEADER_LABELS,
     LISTS_SHEET,
     PROGRAMME_COLUMNS,
     SESSION_STATUS_LABELS,
+    SHEET_LABELS,
     TIME_FORMAT,
-    _attendance_status_label,
-    _codes_text,
-    _InvalidValueError,
-    _parse_date,
-    _parse_time,
-    _session_status_label,
-    _type_label,
+    YES_NO_LABELS,
+    attendance_status_label,
+    session_status_label,
+    session_type_label,
 )
 from community_map.activities.reads import SESSION_TYPE_LABELS
 from community_map.errors import ValidationError
@@ -63,7 +64,7 @@ _EXTRA_VALIDATED_ROWS = 1000
 
 
 def _cell_value(value: object) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -73,21 +74,21 @@ def _cell_value(value: object) -> object:
 
 
 def _excel_date(value: object) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     try:
-        return _parse_date(value)
-    except _InvalidValueError:
-        return _text(value)
+        return parse_date(value)
+    except InvalidValueError:
+        return sheet_cell_text(value)
 
 
 def _excel_time(value: object) -> object:
-    if _is_blank(value):
+    if is_blank(value):
         return None
     try:
-        return _parse_time(value)
-    except _InvalidValueError:
-        return _text(value)
+        return parse_time(value)
+    except InvalidValueError:
+        return sheet_cell_text(value)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _lists_sheet(workbook: Workbook) -> _ListsSheet:
         _("Attendance"),
         [_(label) for label in ATTENDANCE_STATUS_LABELS.values()],
     )
-    lists.add("walk_in", _("Walk-in"), [_(label) for label in _YES_NO_LABELS.values()])
+    lists.add("walk_in", _("Walk-in"), [_(label) for label in YES_NO_LABELS.values()])
     return lists
 
 
@@ -143,7 +144,7 @@ def _write_table_sheet(
     choices: dict[str, str],
 ) -> None:
     """Fill ``sheet`` with a styled header, the rows, formats, widths and drop-downs."""
-    sheet.append([_(_HEADER_LABELS[c]) for c in columns])
+    sheet.append([_(HEADER_LABELS[c]) for c in columns])
     count = 0
     for row in rows:
         sheet.append([_cell_value(v) for v in row])
@@ -201,21 +202,21 @@ def _programme_rows(programme: pd.DataFrame) -> Iterable[list[object]]:
         )
     for record in programme[PROGRAMME_COLUMNS].to_dict("records"):
         yield [
-            _text(record["action_code"]),
-            _text(record["action_title"]),
-            _type_label(record["type"]),
-            _text(record["title"]),
+            sheet_cell_text(record["action_code"]),
+            sheet_cell_text(record["action_title"]),
+            session_type_label(record["type"]),
+            sheet_cell_text(record["title"]),
             _excel_date(record["date"]),
             _excel_time(record["start"]),
             _excel_time(record["end"]),
-            _text(record["venue_code"]),
-            _text(record["venue"]),
-            _codes_text(record["facilitators"]),
-            _codes_text(record["partners"]),
+            sheet_cell_text(record["venue_code"]),
+            sheet_cell_text(record["venue"]),
+            codes_text(record["facilitators"]),
+            codes_text(record["partners"]),
             _cell_value(record["capacity"]),
-            _session_status_label(record["status"]),
-            _text(record["cancel_reason"]),
-            _text(record["notes"]),
+            session_status_label(record["status"]),
+            sheet_cell_text(record["cancel_reason"]),
+            sheet_cell_text(record["notes"]),
         ]
 
 
@@ -230,22 +231,22 @@ def _attendance_rows(attendance: pd.DataFrame) -> Iterable[list[object]]:
     for record in attendance[ATTENDANCE_COLUMNS].to_dict("records"):
         walk_in = record["walk_in"]
         yield [
-            _text(record["action_code"]),
+            sheet_cell_text(record["action_code"]),
             _excel_date(record["date"]),
             _excel_time(record["start"]),
-            _text(record["venue_code"]),
-            _type_label(record["type"]),
-            _text(record["participant_code"]),
-            _attendance_status_label(record["status"]),
-            None if _is_blank(walk_in) else _(_YES_NO_LABELS[bool(walk_in)]),
+            sheet_cell_text(record["venue_code"]),
+            session_type_label(record["type"]),
+            sheet_cell_text(record["participant_code"]),
+            attendance_status_label(record["status"]),
+            None if is_blank(walk_in) else _(YES_NO_LABELS[bool(walk_in)]),
         ]
 
 
 def _write_instructions(workbook: Workbook) -> None:
-    sheet = workbook.create_sheet(_(_SHEET_LABELS["instructions"]))
-    programme_name = _(_SHEET_LABELS["programme"])
-    attendance_name = _(_SHEET_LABELS["attendance"])
-    required = ", ".join(_(_HEADER_LABELS[c]) for c in ("type", "date", "start", "end"))
+    sheet = workbook.create_sheet(_(SHEET_LABELS["instructions"]))
+    programme_name = _(SHEET_LABELS["programme"])
+    attendance_name = _(SHEET_LABELS["attendance"])
+    required = ", ".join(_(HEADER_LABELS[c]) for c in ("type", "date", "start", "end"))
     bold = Font(bold=True)
     lines: list[list[object]] = [
         [_("How to fill in this workbook")],
@@ -296,7 +297,7 @@ def _write_instructions(workbook: Workbook) -> None:
     header_row = sheet.max_row + 1
     example_date = dt.date(2025, 3, 4)
     example_time = dt.time(17, 0)
-    sheet.append([_(_HEADER_LABELS[c]) for c in PROGRAMME_COLUMNS])
+    sheet.append([_(HEADER_LABELS[c]) for c in PROGRAMME_COLUMNS])
     sheet.append(
         [
             "ACT-001",
@@ -336,7 +337,7 @@ def _write_instructions(workbook: Workbook) -> None:
                 "Column A holds the labels and column B the values. The type may be left empty "
                 "when only one session matches the other values. The participant table starts "
                 "at the row whose first cell is {label!r}; walk-in may be left empty (No)."
-            ).format(label=_(_HEADER_LABELS["participant_code"]))
+            ).format(label=_(HEADER_LABELS["participant_code"]))
         ],
         [
             _("Each attendance row must refer to a session of the sheet {sheet}.").format(
@@ -349,19 +350,19 @@ def _write_instructions(workbook: Workbook) -> None:
         sheet.append(line)
     block_start = sheet.max_row + 1
     block: list[list[object]] = [
-        [_(_HEADER_LABELS["action_code"]), "ACT-001"],
-        [_(_HEADER_LABELS["date"]), example_date],
-        [_(_HEADER_LABELS["start"]), example_time],
-        [_(_HEADER_LABELS["venue_code"]), "EQ-0001"],
-        [_(_HEADER_LABELS["type"]), _(SESSION_TYPE_LABELS[SessionType.WORKSHOP])],
+        [_(HEADER_LABELS["action_code"]), "ACT-001"],
+        [_(HEADER_LABELS["date"]), example_date],
+        [_(HEADER_LABELS["start"]), example_time],
+        [_(HEADER_LABELS["venue_code"]), "EQ-0001"],
+        [_(HEADER_LABELS["type"]), _(SESSION_TYPE_LABELS[SessionType.WORKSHOP])],
         [],
-        [_(_HEADER_LABELS[c]) for c in ("participant_code", "status", "walk_in")],
+        [_(HEADER_LABELS[c]) for c in ("participant_code", "status", "walk_in")],
         [
             "P-0001",
             _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.ATTENDED]),
-            _(_YES_NO_LABELS[False]),
+            _(YES_NO_LABELS[False]),
         ],
-        ["P-0002", _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.EXCUSED]), _(_YES_NO_LABELS[False])],
+        ["P-0002", _(ATTENDANCE_STATUS_LABELS[AttendanceStatus.EXCUSED]), _(YES_NO_LABELS[False])],
     ]
     for line in block:
         sheet.append(line)
@@ -409,7 +410,7 @@ def programme_to_excel(
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None
-        sheet.title = _(_SHEET_LABELS["programme"])[:31]
+        sheet.title = _(SHEET_LABELS["programme"])[:31]
         lists = _lists_sheet(workbook)
         _write_table_sheet(
             sheet,
@@ -418,7 +419,7 @@ def programme_to_excel(
             lists=lists,
             choices={"type": "type", "status": "status"},
         )
-        attendance_sheet = workbook.create_sheet(_(_SHEET_LABELS["attendance"])[:31], 1)
+        attendance_sheet = workbook.create_sheet(_(SHEET_LABELS["attendance"])[:31], 1)
         _write_table_sheet(
             attendance_sheet,
             ATTENDANCE_COLUMNS,

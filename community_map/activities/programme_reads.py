@@ -14,10 +14,12 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from community_map.activities.programme_cells import (
+    hhmm,
+)
 from community_map.activities.programme_columns import (
     ATTENDANCE_COLUMNS,
     PROGRAMME_COLUMNS,
-    _hhmm,
 )
 from community_map.models import (
     Asset,
@@ -154,8 +156,8 @@ def programme_frame(
                 "type": stype,
                 "title": title or "",
                 "date": starts_at.date(),
-                "start": _hhmm(starts_at),
-                "end": _hhmm(ends_at),
+                "start": hhmm(starts_at),
+                "end": hhmm(ends_at),
                 "venue_code": venue_code or "",
                 "venue": venue or "",
                 "facilitators": "; ".join(sorted(facilitators.get(sid, []))),
@@ -236,7 +238,7 @@ def attendance_long_frame(
             {
                 "action_code": action_code or "",
                 "date": starts_at.date(),
-                "start": _hhmm(starts_at),
+                "start": hhmm(starts_at),
                 "venue_code": venue_code or "",
                 "type": stype,
                 "participant_code": participant,

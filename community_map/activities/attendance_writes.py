@@ -1,0 +1,187 @@
+"""Audited writes of attendance: registers, walk-ins, absences, finalising and reopening.
+
+A finalised register is locked: only a coordinator can reopen it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community_map.activities.session_writes import load_session
+from community_map.errors import NotFoundError, ValidationError
+from community_map.i18n import gettext as _
+from community_map.models import (
+    Attendance,
+    AttendanceStatus,
+    Participant,
+    SessionStatus,
+)
+from community_map.models import Session as SessionRow
+from community_map.trust import audit as services
+from community_map.trust.permissions import Actor, Permission, require
+
+__all__ = ["absent_until", "add_walk_in", "finalise_session", "mark_attendance", "reopen_session"]
+
+
+def _register_open(session: Session, session_id: int) -> SessionRow:
+    row = load_session(session, session_id, None)
+    if row.finalised:
+        raise ValidationError(
+            _("This session's register is finalised; a coordinator can reopen it.")
+        )
+    if row.status == SessionStatus.CANCELLED.value:
+        raise ValidationError(_("This session was cancelled; it has no register."))
+    return row
+
+
+def mark_attendance(
+    session: Session,
+    *,
+    actor: Actor,
+    session_id: int,
+    marks: Mapping[int, str],
+) -> int:
+    """Record attended / absent / excused for participants of a session; audited."""
+    require(actor, Permission.TAKE_ATTENDANCE)
+    _register_open(session, session_id)
+    allowed = {s.value for s in AttendanceStatus}
+    existing = {
+        a.participant_id: a
+        for a in session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+    }
+    changed = {}
+    for participant_id, status in marks.items():
+        if status not in allowed:
+            raise ValidationError(_("Unknown attendance status {value!r}.").format(value=status))
+        row = existing.get(int(participant_id))
+        if row is None:
+            session.add(
+                Attendance(
+                    session_id=session_id,
+                    participant_id=int(participant_id),
+                    status=status,
+                    walk_in=False,
+                )
+            )
+            changed[str(participant_id)] = status
+        elif row.status != status:
+            changed[str(participant_id)] = status
+            row.status = status
+    session.flush()
+    if changed:
+        services.record(session, actor, "update", "attendance", session_id, after=changed)
+    return len(changed)
+
+
+def add_walk_in(session: Session, *, actor: Actor, session_id: int, code: str) -> Participant:
+    """Register a participant who came without an invitation, by pseudonymous code."""
+    require(actor, Permission.TAKE_ATTENDANCE)
+    _register_open(session, session_id)
+    person = session.scalar(select(Participant).where(Participant.code == code.strip().upper()))
+    if person is None:
+        raise NotFoundError(
+            _(
+                "There is no participant with the code {code!r}; check it on "
+                "the participant's card."
+            ).format(code=code.strip())
+        )
+    row = session.scalar(
+        select(Attendance).where(
+            Attendance.session_id == session_id, Attendance.participant_id == person.id
+        )
+    )
+    if row is None:
+        session.add(
+            Attendance(
+                session_id=session_id,
+                participant_id=person.id,
+                status=AttendanceStatus.ATTENDED.value,
+                walk_in=True,
+            )
+        )
+    else:
+        row.status = AttendanceStatus.ATTENDED.value
+    session.flush()
+    services.record(
+        session,
+        actor,
+        "create",
+        "attendance",
+        session_id,
+        after={str(person.id): "attended", "walk_in": True},
+    )
+    return person
+
+
+def absent_until(
+    session: Session,
+    *,
+    actor: Actor,
+    session_id: int,
+    participant_id: int,
+    until: dt.date,
+    status: str = AttendanceStatus.EXCUSED.value,
+) -> int:
+    """Mark a participant absent (or excused) in this and the following sessions of its
+    series (or action) up to ``until``; finalised registers are left alone."""
+    require(actor, Permission.TAKE_ATTENDANCE)
+    first = load_session(session, session_id, None)
+    group = (
+        SessionRow.series_id == first.series_id
+        if first.series_id is not None
+        else SessionRow.action_id == first.action_id
+        if first.action_id is not None
+        else SessionRow.id == first.id
+    )
+    targets = session.scalars(
+        select(SessionRow.id).where(
+            group,
+            SessionRow.starts_at >= first.starts_at,
+            SessionRow.starts_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()),
+            SessionRow.finalised.is_(False),
+            SessionRow.status != SessionStatus.CANCELLED.value,
+        )
+    ).all()
+    for sid in targets:
+        mark_attendance(session, actor=actor, session_id=sid, marks={participant_id: status})
+    return len(targets)
+
+
+def finalise_session(session: Session, *, actor: Actor, session_id: int) -> SessionRow:
+    """Lock a session's register and mark the session held."""
+    require(actor, Permission.TAKE_ATTENDANCE)
+    row = _register_open(session, session_id)
+    row.finalised = True
+    row.status = SessionStatus.HELD.value
+    session.flush()
+    services.record(
+        session,
+        actor,
+        "update",
+        "sessions",
+        session_id,
+        after={"finalised": True, "status": "held"},
+    )
+    return row
+
+
+def reopen_session(session: Session, *, actor: Actor, session_id: int) -> SessionRow:
+    """Unlock a finalised register (coordinators)."""
+    require(actor, Permission.REOPEN_SESSIONS)
+    row = load_session(session, session_id, None)
+    row.finalised = False
+    session.flush()
+    services.record(
+        session,
+        actor,
+        "update",
+        "sessions",
+        session_id,
+        before={"finalised": True},
+        after={"finalised": False},
+    )
+    return row
