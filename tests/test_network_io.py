@@ -14,13 +14,12 @@ from openpyxl import load_workbook
 
 from community_map.errors import ValidationError
 from community_map.networks.exports import (
-    GEXF_NAMESPACE,
     graph_to_csv,
     graph_to_graphml,
-    graphs_to_gexf,
     metrics_to_excel,
     sheet_name,
 )
+from community_map.networks.gexf import GEXF_NAMESPACE, graphs_to_gexf
 
 NS = {"g": GEXF_NAMESPACE}
 D = dt.date

@@ -8,10 +8,10 @@ import pytest
 import shapely
 from sqlalchemy import Engine, func, select
 
+from community_map import territory as ts
 from community_map.errors import PermissionDeniedError, ValidationError
 from community_map.models import Asset, AuditLog, Role, TerritoryUnit
 from community_map.storage import session_scope
-from community_map.territory import writes as ts
 from community_map.territory.asset_reads import assets_geoframe, map_layers
 from community_map.trust.permissions import Actor
 

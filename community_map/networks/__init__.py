@@ -24,10 +24,10 @@ from community_map.networks.changes import TRANSITIONS, isolation_changes, tie_c
 from community_map.networks.exports import (
     graph_to_csv,
     graph_to_graphml,
-    graphs_to_gexf,
     metrics_to_excel,
     sheet_name,
 )
+from community_map.networks.gexf import graphs_to_gexf
 from community_map.networks.layout import stable_layout
 from community_map.networks.metrics import (
     MIN_INTERPRETABLE_NODES,

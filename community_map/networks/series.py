@@ -30,7 +30,8 @@ from community_map.networks.building import (
     networks_by_window,
 )
 from community_map.networks.changes import isolation_changes, tie_changes
-from community_map.networks.exports import graphs_to_gexf, metrics_to_excel
+from community_map.networks.exports import metrics_to_excel
+from community_map.networks.gexf import graphs_to_gexf
 from community_map.networks.layout import stable_layout
 from community_map.networks.metrics import graph_metrics, metrics_by_window, node_metrics
 from community_map.networks.windows import (

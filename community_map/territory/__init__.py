@@ -15,6 +15,8 @@ from community_map.territory.asset_files import (
     AssetImport,
     assets_from_file,
 )
+from community_map.territory.asset_import_writes import ImportResult, import_assets
+from community_map.territory.asset_points import lonlat_to_metric
 from community_map.territory.asset_reads import (
     ASSET_FIELDS,
     EXPORT_COLUMNS,
@@ -27,12 +29,19 @@ from community_map.territory.asset_reads import (
     filter_assets,
     map_layers,
 )
+from community_map.territory.asset_writes import (
+    EDITABLE_FIELDS,
+    create_asset,
+    set_asset_active,
+    update_asset,
+)
 from community_map.territory.boundary_files import (
     FRAME_COLUMNS,
     BoundaryImport,
     boundaries_from_file,
 )
 from community_map.territory.boundary_geometry import infer_crs, nest_in_parents
+from community_map.territory.boundary_writes import save_boundaries
 from community_map.territory.coverage import coverage_by_neighbourhood
 from community_map.territory.indicators import INDICATORS, Indicator, neighbourhood_indicator
 from community_map.territory.maps import (
@@ -50,16 +59,6 @@ from community_map.territory.taxonomy import (
     accessibility_label,
     categories_frame,
     category_names,
-)
-from community_map.territory.writes import (
-    EDITABLE_FIELDS,
-    ImportResult,
-    create_asset,
-    import_assets,
-    lonlat_to_metric,
-    save_boundaries,
-    set_asset_active,
-    update_asset,
 )
 
 __all__ = [

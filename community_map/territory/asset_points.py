@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
@@ -18,6 +19,7 @@ from pyproj.exceptions import ProjError
 
 from community_map._spatial import guess_crs, inside_catalonia, parse_crs
 from community_map.i18n import gettext as _
+from community_map.models import METRIC_SRID
 from community_map.territory.asset_columns import Columns
 from community_map.territory.asset_tables import (
     TARGET_CRS,
@@ -32,6 +34,7 @@ __all__ = [
     "Projector",
     "blank_pair",
     "infer_xy_crs",
+    "lonlat_to_metric",
     "parse_number",
     "to_metric_point",
     "wkt_pair",
@@ -286,3 +289,26 @@ def to_metric_point(
         "The point ({a}, {b}) falls outside Catalonia; check the coordinates and their "
         "coordinate reference system ({crs})."
     ).format(a=a, b=b, crs=crs.to_string())
+
+
+def lonlat_to_metric(lon: float, lat: float) -> tuple[float, float]:
+    """Convert a WGS84 longitude/latitude to EPSG:25831 metres.
+
+    Parameters
+    ----------
+    lon, lat
+        Degrees (EPSG:4326).
+
+    Returns
+    -------
+    tuple of float
+        ``(x, y)`` in metres.
+
+    Examples
+    --------
+    >>> x, y = lonlat_to_metric(2.1734, 41.3851)
+    >>> round(x, -2), round(y, -2)
+    (430900.0, 4581800.0)
+    """
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(METRIC_SRID).iloc[0]
+    return float(point.x), float(point.y)

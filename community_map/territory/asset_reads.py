@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from community_map._spatial import stored_units
 from community_map._text import fold
-from community_map.models import METRIC_SRID, Asset, TerritoryUnit, UnitKind
+from community_map.models import METRIC_SRID, Asset, AssetCategory, TerritoryUnit, UnitKind
 from community_map.territory.taxonomy import categories_frame
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "assets_to_csv",
     "assets_to_excel",
     "assets_to_geojson",
+    "category_codes",
     "filter_assets",
     "map_layers",
 ]
@@ -391,3 +392,8 @@ def map_layers(session: Session, *, stale_after_days: int = 365) -> dict[str, pd
         "neighbourhoods": stored_units(session, UnitKind.NEIGHBOURHOOD.value),
         "catchments": stored_units(session, UnitKind.CATCHMENT.value),
     }
+
+
+def category_codes(session: Session) -> set[str]:
+    """Return the codes of the taxonomy's categories stored in the database."""
+    return set(session.scalars(select(AssetCategory.code)))

@@ -1,4 +1,4 @@
-"""App-side helpers of the Map and Coverage pages: cached loading and the asset forms.
+"""App-side helpers of the Map and Coverage pages: cached loading, the asset forms and tables.
 
 Caches are keyed on the data version (it grows with every audited write), so an edit
 by anyone shows up on the next run without a time-to-live.
@@ -24,9 +24,12 @@ from community_map.ui import shell
 __all__ = [
     "NEW_POINT_KEY",
     "asset_form",
+    "asset_labels",
+    "assets_table",
     "build_map",
     "category_names",
     "data_version",
+    "export_buttons",
     "load_territory",
     "save",
 ]
@@ -149,3 +152,63 @@ def save(action: str, actor: Actor, **kwargs: Any) -> bool:
         return False
     st.cache_data.clear()
     return True
+
+
+def export_buttons(shown: gpd.GeoDataFrame, fmap: folium.Map) -> None:
+    """Draw the downloads of the assets shown (CSV, Excel, GeoJSON) and of the map (HTML)."""
+    exports = st.columns(4)
+    exports[0].download_button(
+        _("Download CSV"),
+        territory.assets_to_csv(shown),
+        "assets.csv",
+        "text/csv",
+        key="export_csv",
+    )
+    exports[1].download_button(
+        _("Download Excel"),
+        territory.assets_to_excel(shown),
+        "assets.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="export_xlsx",
+    )
+    exports[2].download_button(
+        _("Download GeoJSON"),
+        territory.assets_to_geojson(shown),
+        "assets.geojson",
+        "application/geo+json",
+        key="export_geojson",
+    )
+    exports[3].download_button(
+        _("Download map (HTML)"),
+        territory.map_to_html(fmap).encode("utf-8"),
+        "map.html",
+        "text/html",
+        key="export_html",
+    )
+
+
+def asset_labels(shown: gpd.GeoDataFrame, names: dict[str, str]) -> dict[Any, str]:
+    """Asset id → "name · category" for the first 2000 assets shown (the edit picker)."""
+    return {
+        i: f"{r['name']} · {names.get(r['category'], r['category'])}"
+        for i, r in shown.head(2000).iterrows()
+    }
+
+
+def assets_table(shown: gpd.GeoDataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The table of the assets shown under the map, with category names and headers."""
+    table = shown.drop(columns="geometry")[
+        ["name", "category", "address", "neighbourhood", "district", "last_verified", "stale"]
+    ]
+    table = table.assign(category=table["category"].map(names))
+    return table.rename(
+        columns={
+            "name": _("Name"),
+            "category": _("Category"),
+            "address": _("Address"),
+            "neighbourhood": _("Neighbourhood"),
+            "district": _("District"),
+            "last_verified": _("Last verified"),
+            "stale": _("Stale"),
+        }
+    )

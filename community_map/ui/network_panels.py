@@ -1,17 +1,78 @@
-"""App-side helpers of the Networks page: Streamlit caching around the network series."""
+"""App-side helpers of the Networks page: the options, Streamlit caching around the network
+series, and the drawing, figures, captions and downloads of one window."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
+import networkx as nx
 import pandas as pd
 import streamlit as st
 
 from community_map import network
+from community_map.i18n import gettext as _
 from community_map.ui import shell
 
-__all__ = ["build", "default_waves", "downloads", "span", "tables"]
+__all__ = [
+    "adjacency_chart",
+    "build",
+    "change_captions",
+    "default_waves",
+    "download_row",
+    "downloads",
+    "draw",
+    "layer_options",
+    "metric_cards",
+    "mode_options",
+    "parse_waves",
+    "span",
+    "tables",
+    "weighting_label",
+    "window_kind_options",
+]
+
+
+def layer_options() -> dict[str, str]:
+    """The networks the page offers: key → label."""
+    return {
+        "coattendance": _("Participants: shared sessions"),
+        "reported": _("Participants: reported ties"),
+        "both": _("Participants: both layers"),
+        "services": _("Services: collaboration"),
+        "professionals": _("Professionals: collaboration"),
+        "referrals": _("Services: referrals (directed)"),
+    }
+
+
+def window_kind_options() -> dict[str, str]:
+    """The kinds of time windows: key → label."""
+    return {"quarter": _("Quarters"), "month": _("Months"), "waves": _("Named waves")}
+
+
+def mode_options() -> dict[str, str]:
+    """How windows follow one another: key → label."""
+    return {
+        "separate": _("Each window on its own"),
+        "cumulative": _("Cumulative"),
+        "sliding": _("Sliding (3 periods)"),
+    }
+
+
+def weighting_label(weighting: str) -> str:
+    """The label of a tie weighting (``count`` or ``newman``)."""
+    return _("Shared sessions") if weighting == "count" else _("Newman (large groups count less)")
+
+
+def parse_waves(text: str) -> list[tuple[str, dt.date, dt.date]]:
+    """The named waves typed one a line as ``NAME=START..END``; blank lines are skipped.
+
+    Raises :class:`~community_map.errors.ValidationError` for a line that is not a wave.
+    """
+    return [
+        (name, first, last)
+        for name, (first, last) in map(network.parse_wave, filter(str.strip, text.splitlines()))
+    ]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -86,3 +147,99 @@ def downloads(series: network.NetworkSeries, current: str) -> dict[str, bytes]:
         "nodes": nodes_csv,
         "excel": series.to_excel(),
     }
+
+
+def draw(
+    series: network.NetworkSeries, current: str, *, size_by: str, max_nodes: int, ego: Any
+) -> Any:
+    """Draw the ``current`` window's network (a :class:`~community_map.network.DrawnNetwork`).
+
+    Nodes are sized by the ``size_by`` metric; ``ego`` (a node or None) draws its ego network.
+    """
+    G = series.graphs[current]
+    nodes = series.per_node[current]
+    labels, group = series.labels, series.group
+    return network.network_html(
+        G,
+        positions=series.positions,
+        labels=labels,
+        titles={n: f"{labels.get(n, n)} · {group.get(n, '')}" for n in G.nodes},
+        groups=group,
+        sizes=nodes[size_by].fillna(0).to_dict() if len(nodes) else None,
+        max_nodes=max_nodes,
+        ego=ego,
+    )
+
+
+def metric_cards(row: pd.Series) -> list[tuple[str, int | str]]:
+    """The headline metrics of one window (a row of ``per_window``): (label, value) pairs."""
+    isolates, ei = row["isolates_share"], row["ei_index"]
+    return [
+        (_("Nodes"), int(row["nodes"])),
+        (_("Ties"), int(row["edges"])),
+        (_("Density"), f"{row['density']:.3f}"),
+        (_("Isolates"), f"{isolates:.0%}" if isolates == isolates else "—"),
+        (_("E-I index"), f"{ei:.2f}" if ei == ei else "—"),
+    ]
+
+
+def change_captions(series: network.NetworkSeries, current: str) -> list[str]:
+    """What changed since the window before ``current``: ties, then isolation (if known)."""
+    change = series.changes(current)
+    if change is None:
+        return []
+    previous = series.names[series.names.index(current) - 1]
+    captions = [
+        _("Since {previous}: {gained} ties gained, {lost} lost, {kept} kept.").format(
+            previous=previous, **change
+        )
+    ]
+    if "connected" in change:
+        captions.append(
+            _(
+                "{connected} people went from isolated to connected and {isolated} from "
+                "connected to isolated."
+            ).format(**change)
+        )
+    return captions
+
+
+def adjacency_chart(G: nx.Graph) -> Any:
+    """A heat map of the tie weights between services (an Altair chart)."""
+    import altair as alt
+
+    return (
+        alt.Chart(network.adjacency_table(G))
+        .mark_rect()
+        .encode(
+            x=alt.X("a:N", title=None),
+            y=alt.Y("b:N", title=None),
+            color=alt.Color("weight:Q", title=_("Weight")),
+            tooltip=["a", "b", "weight"],
+        )
+    )
+
+
+def download_row(series: network.NetworkSeries, current: str) -> None:
+    """Draw the page's download buttons in one row of five columns."""
+    e = st.columns(5)
+    files = downloads(series, current)
+    e[0].download_button(
+        _("GEXF (Gephi timeline)"), files["gexf"], "network.gexf", "application/xml", key="net_gexf"
+    )
+    e[1].download_button(
+        _("GraphML"),
+        files["graphml"],
+        f"network_{current}.graphml",
+        "application/xml",
+        key="net_graphml",
+    )
+    e[2].download_button(
+        _("Edges (CSV)"), files["edges"], f"edges_{current}.csv", "text/csv", key="net_edges"
+    )
+    e[3].download_button(
+        _("Nodes (CSV)"), files["nodes"], f"nodes_{current}.csv", "text/csv", key="net_nodes"
+    )
+    e[4].download_button(
+        _("Metrics (Excel)"), files["excel"], "network_metrics.xlsx", key="net_excel"
+    )

@@ -25,7 +25,7 @@ from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.models import SessionType
 from community_map.trust import Permission
-from community_map.ui import map_panels, planner_forms, shell
+from community_map.ui import calendar_panels, map_panels, planner_forms, shell
 
 actor = shell.require_actor()
 language = shell.setup_language()
@@ -34,7 +34,7 @@ lists = planner_forms.choices(version)
 territory = map_panels.load_territory(version, shell.settings().stale_after_days)
 st.title(_("Calendar"))
 
-views = {"week": _("Week"), "month": _("Month"), "list": _("List")}
+views = calendar_panels.view_options()
 c1, c2 = st.columns(2)
 view = (
     c1.segmented_control(
@@ -72,12 +72,7 @@ with st.expander(_("Filters")):
         _("Neighbourhood"), list(hoods), format_func=hoods.__getitem__, key="cal_hoods"
     )
 
-if view == "week":
-    start = day - dt.timedelta(days=day.weekday())
-    end = start + dt.timedelta(days=7)
-else:
-    start = day.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
+start, end = calendar_panels.period(view, day)
 with shell.db_session() as session:
     frame = sessions_frame(
         session,
@@ -95,35 +90,7 @@ if view == "week":
 elif view == "month":
     st.html(month_calendar_html(frame, month=start, language=language))
 else:
-    st.dataframe(
-        frame.assign(type=frame.type.map(planner_forms.type_label))[
-            [
-                "starts_at",
-                "ends_at",
-                "type",
-                "title",
-                "action",
-                "venue",
-                "status",
-                "invited",
-                "attended",
-            ]
-        ].rename(
-            columns={
-                "starts_at": _("Start"),
-                "ends_at": _("End"),
-                "type": _("Type"),
-                "title": _("Title"),
-                "action": _("Community action"),
-                "venue": _("Venue"),
-                "status": _("Status"),
-                "invited": _("Invited"),
-                "attended": _("Attended"),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(calendar_panels.list_table(frame), hide_index=True, width="stretch")
 st.caption(
     _("{n} sessions from {start} to {end}.").format(
         n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"

@@ -96,31 +96,7 @@ clicked = (result or {}).get("last_clicked")
 if clicked:
     st.session_state[map_panels.NEW_POINT_KEY] = (clicked["lat"], clicked["lng"])
 
-exports = st.columns(4)
-exports[0].download_button(
-    _("Download CSV"), territory.assets_to_csv(shown), "assets.csv", "text/csv", key="export_csv"
-)
-exports[1].download_button(
-    _("Download Excel"),
-    territory.assets_to_excel(shown),
-    "assets.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="export_xlsx",
-)
-exports[2].download_button(
-    _("Download GeoJSON"),
-    territory.assets_to_geojson(shown),
-    "assets.geojson",
-    "application/geo+json",
-    key="export_geojson",
-)
-exports[3].download_button(
-    _("Download map (HTML)"),
-    territory.map_to_html(fmap).encode("utf-8"),
-    "map.html",
-    "text/html",
-    key="export_html",
-)
+map_panels.export_buttons(shown, fmap)
 
 if actor.can(Permission.EDIT_ASSETS):
     point = st.session_state.get(map_panels.NEW_POINT_KEY)
@@ -138,10 +114,7 @@ if actor.can(Permission.EDIT_ASSETS):
                 st.rerun()
     if not shown.empty:
         st.subheader(_("Edit or deactivate an asset"))
-        labels = {
-            i: f"{r['name']} · {names.get(r['category'], r['category'])}"
-            for i, r in shown.head(2000).iterrows()
-        }
+        labels = map_panels.asset_labels(shown, names)
         asset_id = st.selectbox(
             _("Asset"), list(labels), format_func=labels.__getitem__, key="edit_asset_id"
         )
@@ -156,22 +129,4 @@ if actor.can(Permission.EDIT_ASSETS):
         ):
             st.rerun()
 
-table = shown.drop(columns="geometry")[
-    ["name", "category", "address", "neighbourhood", "district", "last_verified", "stale"]
-]
-table = table.assign(category=table["category"].map(names))
-st.dataframe(
-    table.rename(
-        columns={
-            "name": _("Name"),
-            "category": _("Category"),
-            "address": _("Address"),
-            "neighbourhood": _("Neighbourhood"),
-            "district": _("District"),
-            "last_verified": _("Last verified"),
-            "stale": _("Stale"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(map_panels.assets_table(shown, names), hide_index=True, width="stretch")

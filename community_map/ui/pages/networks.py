@@ -17,19 +17,12 @@ actor = shell.require_permission(Permission.VIEW_NETWORKS)
 shell.setup_language()
 st.title(_("Networks over time"))
 
-layers = {
-    "coattendance": _("Participants: shared sessions"),
-    "reported": _("Participants: reported ties"),
-    "both": _("Participants: both layers"),
-    "services": _("Services: collaboration"),
-    "professionals": _("Professionals: collaboration"),
-    "referrals": _("Services: referrals (directed)"),
-}
+layers = network_panels.layer_options()
 version = map_panels.data_version()
 waves_text = network_panels.default_waves()
 c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(_("Network"), list(layers), format_func=layers.__getitem__, key="net_layer")
-kinds = {"quarter": _("Quarters"), "month": _("Months"), "waves": _("Named waves")}
+kinds = network_panels.window_kind_options()
 window_kind = c2.selectbox(
     _("Windows"),
     list(kinds),
@@ -37,11 +30,7 @@ window_kind = c2.selectbox(
     index=2 if waves_text else 0,
     key="net_windows",
 )
-modes = {
-    "separate": _("Each window on its own"),
-    "cumulative": _("Cumulative"),
-    "sliding": _("Sliding (3 periods)"),
-}
+modes = network_panels.mode_options()
 mode = c3.selectbox(_("Mode"), list(modes), format_func=modes.__getitem__, key="net_mode")
 found = network_panels.span(version, layer)
 start = end = None
@@ -54,12 +43,7 @@ if window_kind == "waves":
         key="net_waves",
     )
     try:
-        waves = [
-            (name, first, last)
-            for name, (first, last) in map(
-                network.parse_wave, filter(str.strip, lines.splitlines())
-            )
-        ]
+        waves = network_panels.parse_waves(lines)
     except ValidationError as exc:
         st.error(str(exc))
         st.stop()
@@ -73,9 +57,7 @@ with st.expander(_("Options")):
         _("Tie weight"),
         ["count", "newman"],
         key="net_weighting",
-        format_func=lambda w: (
-            _("Shared sessions") if w == "count" else _("Newman (large groups count less)")
-        ),
+        format_func=network_panels.weighting_label,
     )
     min_shared = int(o2.number_input(_("Minimum shared sessions"), 1, 20, 1, key="net_min"))
     max_size = int(
@@ -117,25 +99,14 @@ if st.session_state.get("net_window") not in names:  # open on the last window w
     st.session_state["net_window"] = series.last_populated()
 current = st.select_slider(_("Window"), names, key="net_window")
 G = series.graphs[current]
-nodes = series.per_node[current]
-labels, group = series.labels, series.group
-titles = {n: f"{labels.get(n, n)} · {group.get(n, '')}" for n in G.nodes}
+labels = series.labels
 ego_choice = st.selectbox(
     _("Ego network of"),
     [None, *sorted(G.nodes, key=str)],
     format_func=lambda n: _("Everyone") if n is None else str(labels.get(n, n)),
     key=f"net_ego_{layer}",
 )
-drawn = network.network_html(
-    G,
-    positions=series.positions,
-    labels=labels,
-    titles=titles,
-    groups=group,
-    sizes=nodes[size_by].fillna(0).to_dict() if len(nodes) else None,
-    max_nodes=max_nodes,
-    ego=ego_choice,
-)
+drawn = network_panels.draw(series, current, size_by=size_by, max_nodes=max_nodes, ego=ego_choice)
 if drawn.left_out:
     st.caption(
         _(
@@ -148,45 +119,13 @@ components.html(drawn.html, height=660)
 row = series.per_window.loc[current]
 if row.get("warning"):
     st.warning(row["warning"])
-m = st.columns(5)
-m[0].metric(_("Nodes"), int(row["nodes"]))
-m[1].metric(_("Ties"), int(row["edges"]))
-m[2].metric(_("Density"), f"{row['density']:.3f}")
-m[3].metric(
-    _("Isolates"),
-    f"{row['isolates_share']:.0%}" if row["isolates_share"] == row["isolates_share"] else "—",
-)
-m[4].metric(_("E-I index"), f"{row['ei_index']:.2f}" if row["ei_index"] == row["ei_index"] else "—")
-change = series.changes(current)
-if change is not None:
-    previous = names[names.index(current) - 1]
-    st.caption(
-        _("Since {previous}: {gained} ties gained, {lost} lost, {kept} kept.").format(
-            previous=previous, **change
-        )
-    )
-    if "connected" in change:
-        st.caption(
-            _(
-                "{connected} people went from isolated to connected and {isolated} from "
-                "connected to isolated."
-            ).format(**change)
-        )
+for column, (label, value) in zip(st.columns(5), network_panels.metric_cards(row), strict=True):
+    column.metric(label, value)
+for caption in network_panels.change_captions(series, current):
+    st.caption(caption)
 if series.of_services and G.number_of_edges():
-    import altair as alt
-
     st.subheader(_("Service by service"))
-    st.altair_chart(
-        alt.Chart(network.adjacency_table(G))
-        .mark_rect()
-        .encode(
-            x=alt.X("a:N", title=None),
-            y=alt.Y("b:N", title=None),
-            color=alt.Color("weight:Q", title=_("Weight")),
-            tooltip=["a", "b", "weight"],
-        ),
-        use_container_width=True,
-    )
+    st.altair_chart(network_panels.adjacency_chart(G), use_container_width=True)
 st.subheader(_("Metrics over time"))
 st.line_chart(
     series.per_window[
@@ -195,24 +134,6 @@ st.line_chart(
 )
 st.dataframe(series.per_window, width="stretch")
 st.subheader(_("Nodes"))
-st.dataframe(nodes.rename(index=labels), width="stretch")
+st.dataframe(series.per_node[current].rename(index=labels), width="stretch")
 
-e = st.columns(5)
-files = network_panels.downloads(series, current)
-e[0].download_button(
-    _("GEXF (Gephi timeline)"), files["gexf"], "network.gexf", "application/xml", key="net_gexf"
-)
-e[1].download_button(
-    _("GraphML"),
-    files["graphml"],
-    f"network_{current}.graphml",
-    "application/xml",
-    key="net_graphml",
-)
-e[2].download_button(
-    _("Edges (CSV)"), files["edges"], f"edges_{current}.csv", "text/csv", key="net_edges"
-)
-e[3].download_button(
-    _("Nodes (CSV)"), files["nodes"], f"nodes_{current}.csv", "text/csv", key="net_nodes"
-)
-e[4].download_button(_("Metrics (Excel)"), files["excel"], "network_metrics.xlsx", key="net_excel")
+network_panels.download_row(series, current)
