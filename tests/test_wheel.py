@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,9 +27,18 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_serve_from_an_installed_wheel(tmp_path: Path) -> None:
+    # Build from a copy of the project's files, so that no build/ folder lands in the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT / "community_map",
+        source / "community_map",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
         check=True,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@
 
 Every writer returns ``bytes`` so that the app can offer it as a download and the CLI
 can write it to a file. The dynamic GEXF file for Gephi is written by
-:mod:`~community_map.networks.gexf` (:func:`graphs_to_gexf` stays importable from here).
+:mod:`~community_map.networks.gexf`.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ from community_map.networks._export_values import (
     node_ids,
     plain,
 )
-from community_map.networks.gexf import graphs_to_gexf
 
-__all__ = ["graph_to_csv", "graph_to_graphml", "graphs_to_gexf", "metrics_to_excel", "sheet_name"]
+__all__ = ["graph_to_csv", "graph_to_graphml", "metrics_to_excel", "sheet_name"]
 
 #: Characters Excel forbids in sheet names, and its length limit.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
