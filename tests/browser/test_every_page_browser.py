@@ -26,6 +26,7 @@ ACCOUNTS = {
 
 def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("[data-testid='stApp']")
+    page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=60_000)
     page.wait_for_timeout(300)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
