@@ -11,11 +11,7 @@ URL, a temporary SQLite database is filled with ``community-map demo --scale cit
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import folium
@@ -23,17 +19,15 @@ import folium
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import benchmark_parser, city_engine, median_time  # noqa: E402
+
 from community_map import storage  # noqa: E402
-from community_map.cli import ProgressBar  # noqa: E402
-from community_map.demo import generate_demo  # noqa: E402
-from community_map.models import Role  # noqa: E402
 from community_map.territory import (  # noqa: E402
     assets_geoframe,
     categories_frame,
     maps,
     stored_units,
 )
-from community_map.trust.permissions import Actor  # noqa: E402
 
 
 def _page_bytes(fmap: folium.Map) -> int:
@@ -60,47 +54,24 @@ def naive_map(assets, categories) -> folium.Map:  # type: ignore[no-untyped-def]
     return fmap
 
 
-def _time(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    times = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    folder = tempfile.TemporaryDirectory()
-    url = args.database_url or f"sqlite:///{folder.name}/city.db"
-    engine = storage.create_db_engine(url)
-    if args.database_url is None:
-        storage.migrate(engine)
-        print("generating the city-scale demo data...", file=sys.stderr)
-        generate_demo(
-            engine,
-            actor=Actor(username="benchmark", role=Role.ADMIN),
-            scale="city",
-            progress=ProgressBar(),
-        )
-    with storage.session_scope(engine) as session:
+    with city_engine(args.database_url) as engine, storage.session_scope(engine) as session:
         assets = assets_geoframe(session)
         categories = categories_frame(session)
         districts = stored_units(session, "district")
         hoods = stored_units(session, "neighbourhood")
     print(f"assets: {len(assets):,}  categories: {assets['category'].nunique()}")
 
-    layers_t, fmap = _time(
+    layers_t, fmap = median_time(
         lambda: maps.map_from_assets(
             assets, categories=categories, districts=districts, neighbourhoods=hoods
         ),
         args.repeat,
     )
-    render_t, _ = _time(
+    render_t, _ = median_time(
         lambda: (
             maps.map_from_assets(
                 assets, categories=categories, districts=districts, neighbourhoods=hoods
@@ -111,8 +82,8 @@ def main() -> int:
         args.repeat,
     )
     ours_bytes = _page_bytes(fmap)  # type: ignore[arg-type]
-    naive_t, naive = _time(lambda: naive_map(assets, categories), max(1, args.repeat // 2))
-    naive_render_t, _ = _time(lambda: naive_map(assets, categories).get_root().render(), 1)
+    naive_t, naive = median_time(lambda: naive_map(assets, categories), max(1, args.repeat // 2))
+    naive_render_t, _ = median_time(lambda: naive_map(assets, categories).get_root().render(), 1)
     naive_bytes = _page_bytes(naive)  # type: ignore[arg-type]
 
     print(f"{'':32}{'GeoJSON layers':>16}{'one Marker each':>18}{'ratio':>8}")
@@ -129,7 +100,6 @@ def main() -> int:
     )
     ok = layers_t < 0.5 and ours_bytes < 3e6
     print(f"targets (layers < 0.5 s, page < 3 MB): {'met' if ok else 'NOT met'}")
-    folder.cleanup()
     return 0 if ok else 1
 
 

@@ -14,11 +14,9 @@ windows from the measured ones (it says so).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,11 +26,9 @@ from networkx.algorithms import bipartite
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import benchmark_parser, city_engine  # noqa: E402
+
 from community_map import network, storage  # noqa: E402
-from community_map.cli import ProgressBar  # noqa: E402
-from community_map.demo import generate_demo  # noqa: E402
-from community_map.models import Role  # noqa: E402
-from community_map.trust.permissions import Actor  # noqa: E402
 
 SAMPLES = 500
 
@@ -84,23 +80,10 @@ def baseline_window(att, enrolled, group) -> None:  # type: ignore[no-untyped-de
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--baseline-budget", type=float, default=300.0)
     args = parser.parse_args()
-    folder = tempfile.TemporaryDirectory()
-    url = args.database_url or f"sqlite:///{folder.name}/city.db"
-    engine = storage.create_db_engine(url)
-    if args.database_url is None:
-        storage.migrate(engine)
-        print("generating the city-scale demo data...", file=sys.stderr)
-        generate_demo(
-            engine,
-            actor=Actor(username="benchmark", role=Role.ADMIN),
-            scale="city",
-            progress=ProgressBar(),
-        )
-    with storage.session_scope(engine) as session:
+    with city_engine(args.database_url) as engine, storage.session_scope(engine) as session:
         tables = network.series_tables(session)
     windows = network.series_windows(tables, kind="month")
     print(
@@ -139,7 +122,6 @@ def main() -> int:
     print(f"ratio: {ratio:.1f}x faster")
     ok = ratio >= 30 and ours_t < 10
     print(f"targets (>= 30x, < 10 s): {'met' if ok else 'NOT met'}")
-    folder.cleanup()
     return 0 if ok else 1
 
 

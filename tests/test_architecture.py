@@ -110,7 +110,7 @@ def _is_face(name: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize("where", ["ui", "cli.py"], ids=["web app", "command line"])
+@pytest.mark.parametrize("where", ["ui", "cli"], ids=["web app", "command line"])
 def test_web_app_and_command_line_use_the_faces(where: str) -> None:
     paths = [PACKAGE / where] if where.endswith(".py") else sorted((PACKAGE / where).rglob("*.py"))
     offenders = [

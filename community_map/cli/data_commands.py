@@ -1,0 +1,174 @@
+"""The ``import``, ``export`` and ``network`` commands: data in and out of files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO, cast
+
+from community_map.cli._base import command_engine, command_settings
+from community_map.errors import ValidationError
+from community_map.i18n import gettext as _
+from community_map.trust import Actor
+
+__all__ = ["run_export", "run_import", "run_network"]
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, target = value.partition("=")
+        if not sep or not key.strip() or not target.strip():
+            raise ValidationError(
+                _("{option} takes KEY=VALUE, not {value!r}.").format(option=option, value=value)
+            )
+        pairs[key.strip()] = target.strip()
+    return pairs
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    """``community-map import boundaries|assets``: import a file, all or nothing by default."""
+    from community_map import territory
+    from community_map.storage import check_schema, session_scope
+
+    engine = command_engine(command_settings(args))
+    check_schema(engine)
+    actor = Actor.command_line()
+    if args.import_command == "boundaries":
+        from community_map.territory import boundaries_from_file
+
+        result = boundaries_from_file(
+            args.file,
+            kind=args.kind,
+            crs=args.crs,
+            code_column=args.code_column,
+            name_column=args.name_column,
+            parent_column=args.parent_column,
+            population_column=args.population_column,
+            layer=args.layer,
+        )
+        for note in result.messages:
+            out.write(note + "\n")
+        with session_scope(engine) as session:
+            saved = territory.save_boundaries(
+                session,
+                actor=actor,
+                frame=result.frame,
+                kind=args.kind,
+                source=Path(args.file).name,
+            )
+    else:
+        from community_map.territory import assets_from_file
+
+        result_assets = assets_from_file(
+            args.file,
+            source=args.source,
+            mapping=_pairs(args.map, "--map") or None,
+            category_map=_pairs(args.category_map, "--category-map") or None,
+            default_category=args.default_category,
+            crs=args.crs,
+            skip_bad_rows=bool(args.skip_bad_rows),
+        )
+        for note in result_assets.messages:
+            out.write(note + "\n")
+        with session_scope(engine) as session:
+            saved = territory.import_assets(
+                session, actor=actor, frame=result_assets.frame, note=Path(args.file).name
+            )
+        if args.skip_bad_rows:
+            Path(args.skip_bad_rows).write_bytes(result_assets.skipped_report_csv())
+            out.write(
+                _("{n} rows left out; see {report}.").format(
+                    n=len(result_assets.skipped), report=args.skip_bad_rows
+                )
+                + "\n"
+            )
+    out.write(
+        _("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
+            created=saved.created, updated=saved.updated, unchanged=saved.unchanged
+        )
+        + "\n"
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    """``community-map export assets``: write the active assets to CSV, Excel or GeoJSON."""
+    from community_map import territory as assets
+    from community_map.storage import check_schema, session_scope
+
+    settings = command_settings(args)
+    engine = command_engine(settings)
+    check_schema(engine)
+    target = Path(args.output)
+    writers = {
+        ".csv": assets.assets_to_csv,
+        ".xlsx": assets.assets_to_excel,
+        ".geojson": assets.assets_to_geojson,
+        ".json": assets.assets_to_geojson,
+    }
+    writer = writers.get(target.suffix.lower())
+    if writer is None:
+        raise ValidationError(
+            _(
+                "Cannot tell the format from {name}: use a .csv, .xlsx or .geojson file name."
+            ).format(name=target.name)
+        )
+    with session_scope(engine) as session:
+        frame = assets.assets_geoframe(session, stale_after_days=settings.stale_after_days)
+    frame = assets.filter_assets(frame, categories=args.category)
+    target.write_bytes(writer(frame))
+    out.write(_("{n} assets written to {name}.").format(n=len(frame), name=target) + "\n")
+    return 0
+
+
+def run_network(args: argparse.Namespace, out: TextIO) -> int:
+    """``community-map network export``: write the networks of every window to a file."""
+    from community_map import network
+    from community_map.storage import check_schema, session_scope
+
+    engine = command_engine(command_settings(args))
+    check_schema(engine)
+    target = Path(args.output)
+    suffix = target.suffix.lower()
+    if suffix not in {".gexf", ".graphml", ".csv", ".xlsx"}:
+        raise ValidationError(
+            _(
+                "Cannot tell the format from {name}: use a .gexf, .graphml, "
+                ".csv or .xlsx file name."
+            ).format(name=target.name)
+        )
+    waves = dict(network.parse_wave(text) for text in args.wave)
+    kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
+    with session_scope(engine) as session:
+        tables = network.series_tables(session)
+    windows = network.series_windows(
+        tables,
+        layer=args.layer,
+        kind=kind,
+        mode=args.mode,
+        start=args.start,
+        end=args.end,
+        waves=waves,
+    )
+    series = network.network_series(
+        tables,
+        windows=windows,
+        layer=args.layer,
+        weighting=args.weighting,
+        min_shared=args.min_shared,
+        max_session_size=args.max_session_size or None,
+    )
+    last = series.graphs[windows[-1].name]
+    if suffix == ".gexf":
+        target.write_bytes(series.to_gexf())
+    elif suffix == ".graphml":
+        target.write_bytes(network.graph_to_graphml(last))
+    elif suffix == ".csv":
+        nodes, edges = network.graph_to_csv(last)
+        target.write_bytes(edges)
+        target.with_name(target.stem + "_nodes.csv").write_bytes(nodes)
+    else:
+        target.write_bytes(series.to_excel())
+    out.write(_("{n} windows written to {name}.").format(n=len(windows), name=target) + "\n")
+    return 0
