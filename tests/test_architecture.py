@@ -132,7 +132,6 @@ def test_every_module_declares_all() -> None:
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: splitting the modules ruff format grew")
 def test_no_module_over_600_lines() -> None:
     big = {
         str(path.relative_to(ROOT)): n
