@@ -6,9 +6,10 @@ community_map package knows nothing of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ __all__ = [
     "require_permission",
     "settings",
     "setup_language",
+    "show_table",
 ]
 
 LANGUAGE_KEY = "language"
@@ -122,3 +124,11 @@ def require_permission(permission: Permission) -> Actor:
 def report_error(exc: CommunityMapError) -> None:
     """Show a community_map error as a message (never a traceback)."""
     st.error(str(exc))
+
+
+def show_table(
+    frame: pd.DataFrame, labels: Mapping[str, str] | None = None, *, index: bool = False
+) -> None:
+    """Draw ``frame`` full width, with its columns renamed to the translated ``labels``."""
+    shown = frame.rename(columns=dict(labels)) if labels else frame
+    st.dataframe(shown, hide_index=not index, width="stretch")

@@ -32,25 +32,20 @@ if flash := st.session_state.pop("actions_flash", None):
 
 with shell.db_session() as session:
     table = actions_frame(session)
-st.dataframe(
+shell.show_table(
     table.assign(
         typology=table.typology.map(lambda t: _(TYPOLOGY_LABELS[Typology(t)])),
         phase=table.phase.map(lambda p: _(PHASE_LABELS[Phase(p)])),
-    )
-    .drop(columns=["id"])
-    .rename(
-        columns={
-            "code": _("Code"),
-            "title": _("Title"),
-            "typology": _("Typology"),
-            "phase": _("Phase"),
-            "objectives": _("Objectives"),
-            "lead": _("Lead service"),
-            "sessions": _("Sessions"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+    ).drop(columns=["id"]),
+    {
+        "code": _("Code"),
+        "title": _("Title"),
+        "typology": _("Typology"),
+        "phase": _("Phase"),
+        "objectives": _("Objectives"),
+        "lead": _("Lead service"),
+        "sessions": _("Sessions"),
+    },
 )
 
 with st.expander(_("New community action")), st.form("new_action", clear_on_submit=True):
@@ -125,12 +120,9 @@ if not table.empty:
     )
     with shell.db_session() as session:
         history = phase_history(session, int(chosen))
-    st.dataframe(
-        history.assign(phase=history.phase.map(lambda p: _(PHASE_LABELS[Phase(p)]))).rename(
-            columns={"phase": _("Phase"), "started_on": _("Since"), "note": _("Note")}
-        ),
-        hide_index=True,
-        width="stretch",
+    shell.show_table(
+        history.assign(phase=history.phase.map(lambda p: _(PHASE_LABELS[Phase(p)]))),
+        {"phase": _("Phase"), "started_on": _("Since"), "note": _("Note")},
     )
     with st.form("add_phase"):
         phase = st.selectbox(

@@ -155,13 +155,8 @@ if pd.notna(series_id) or pd.notna(action_id):
             if pd.notna(series_id)
             else attendance_rates(session, action_id=int(action_id))
         )
-    st.dataframe(
-        rates.rename(
-            columns={
-                "recorded": _("Sessions recorded"),
-                "attended": _("Attended"),
-                "rate": _("Rate"),
-            }
-        ),
-        width="stretch",
+    shell.show_table(
+        rates,
+        {"recorded": _("Sessions recorded"), "attended": _("Attended"), "rate": _("Rate")},
+        index=True,
     )

@@ -23,19 +23,16 @@ limit = st.number_input(
 with shell.db_session() as session:
     log = trust.audit_log_frame(session, actor=actor, limit=int(limit), entity=entity or None)
 
-st.dataframe(
-    log.rename(
-        columns={
-            "id": "#",
-            "at": _("When (UTC)"),
-            "actor": _("Who"),
-            "action": _("Action"),
-            "entity": _("Table"),
-            "entity_id": _("Record"),
-            "before": _("Before"),
-            "after": _("After"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+shell.show_table(
+    log,
+    {
+        "id": "#",
+        "at": _("When (UTC)"),
+        "actor": _("Who"),
+        "action": _("Action"),
+        "entity": _("Table"),
+        "entity_id": _("Record"),
+        "before": _("Before"),
+        "after": _("After"),
+    },
 )

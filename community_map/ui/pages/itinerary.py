@@ -47,21 +47,18 @@ statuses = {
     "excused": _("Excused"),
     "invited": _("Invited"),
 }
-st.dataframe(
-    table.assign(type=table.type.map(planner_forms.type_label), status=table.status.map(statuses))
-    .drop(columns=["session_id"])
-    .rename(
-        columns={
-            "starts_at": _("Date"),
-            "type": _("Type"),
-            "title": _("Title"),
-            "action_code": _("Code"),
-            "action": _("Community action"),
-            "venue": _("Venue"),
-            "status": _("Attendance"),
-            "walk_in": _("Walk-in"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+shell.show_table(
+    table.assign(
+        type=table.type.map(planner_forms.type_label), status=table.status.map(statuses)
+    ).drop(columns=["session_id"]),
+    {
+        "starts_at": _("Date"),
+        "type": _("Type"),
+        "title": _("Title"),
+        "action_code": _("Code"),
+        "action": _("Community action"),
+        "venue": _("Venue"),
+        "status": _("Attendance"),
+        "walk_in": _("Walk-in"),
+    },
 )

@@ -18,19 +18,16 @@ with shell.db_session() as session:
     table = trust.users_frame(session, actor=actor)
 
 shown = table.assign(role=table["role"].map(lambda r: _(ROLE_LABELS[Role(r)])))
-st.dataframe(
-    shown.rename(
-        columns={
-            "username": _("User name"),
-            "display_name": _("Name"),
-            "role": _("Role"),
-            "is_active": _("Active"),
-            "created_at": _("Created"),
-            "last_login_at": _("Last login"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+shell.show_table(
+    shown,
+    {
+        "username": _("User name"),
+        "display_name": _("Name"),
+        "role": _("Role"),
+        "is_active": _("Active"),
+        "created_at": _("Created"),
+        "last_login_at": _("Last login"),
+    },
 )
 
 st.subheader(_("New account"))
