@@ -287,6 +287,36 @@ class ActivityBuilder(BuilderBase):
         local = [a for a in self.venues if self.venue_nb[a] == self.nb_ids[nb_code]]
         return int(self.rng.choice(local)) if local else int(self.rng.choice(self.venues))
 
+    def _held_service_session(
+        self,
+        kind: SessionType,
+        title: str,
+        starts: dt.datetime,
+        length: dt.timedelta,
+        *,
+        venue: int,
+        capacity: int | None,
+    ) -> int:
+        """Add a held, finalised session that belongs to no community action."""
+        return self.add(
+            SessionRow,
+            dict(
+                action_id=None,
+                series_id=None,
+                type=kind.value,
+                title=title,
+                starts_at=starts,
+                ends_at=starts + length,
+                venue_asset_id=venue,
+                capacity=capacity,
+                status=SessionStatus.HELD.value,
+                cancel_reason="",
+                notes="",
+                finalised=True,
+                version=1,
+            ),
+        )
+
     def _service_sessions(self) -> None:
         """Coordination meetings between services and Amunt! informative groups."""
         # the tandem's permanent follow-up space met about weekly
@@ -295,23 +325,13 @@ class ActivityBuilder(BuilderBase):
             day = PERIOD_START + dt.timedelta(days=int(self.rng.integers(0, 390)))
             starts = dt.datetime.combine(day, dt.time(9, 30))
             venue = int(self.rng.choice(self.css_asset_ids))
-            sid = self.add(
-                SessionRow,
-                dict(
-                    action_id=None,
-                    series_id=None,
-                    type=SessionType.COORDINATION_MEETING.value,
-                    title=_names.COORDINATION_TITLE,
-                    starts_at=starts,
-                    ends_at=starts + dt.timedelta(hours=2),
-                    venue_asset_id=venue,
-                    capacity=None,
-                    status=SessionStatus.HELD.value,
-                    cancel_reason="",
-                    notes="",
-                    finalised=True,
-                    version=1,
-                ),
+            sid = self._held_service_session(
+                SessionType.COORDINATION_MEETING,
+                _names.COORDINATION_TITLE,
+                starts,
+                dt.timedelta(hours=2),
+                venue=venue,
+                capacity=None,
             )
             # the social care - job guidance tandem meets most; CEB and SAC join rarely
             teams = ["IMSS-AMUNT", "BA"] + [
@@ -333,23 +353,13 @@ class ActivityBuilder(BuilderBase):
             if m % 4 == 0:
                 day = PERIOD_START + dt.timedelta(days=int(self.rng.integers(0, 120)))
                 starts = dt.datetime.combine(day, dt.time(11, 0))
-                info = self.add(
-                    SessionRow,
-                    dict(
-                        action_id=None,
-                        series_id=None,
-                        type=SessionType.INFORMATIVE_GROUP.value,
-                        title=_names.INFORMATIVE_TITLE,
-                        starts_at=starts,
-                        ends_at=starts + dt.timedelta(hours=1, minutes=30),
-                        venue_asset_id=int(self.rng.choice(self.css_asset_ids)),
-                        capacity=40,
-                        status=SessionStatus.HELD.value,
-                        cancel_reason="",
-                        notes="",
-                        finalised=True,
-                        version=1,
-                    ),
+                info = self._held_service_session(
+                    SessionType.INFORMATIVE_GROUP,
+                    _names.INFORMATIVE_TITLE,
+                    starts,
+                    dt.timedelta(hours=1, minutes=30),
+                    venue=int(self.rng.choice(self.css_asset_ids)),
+                    capacity=40,
                 )
                 self.add(
                     SessionFacilitator,

@@ -233,28 +233,23 @@ class TerritoryBuilder(BuilderBase):
         for code, role, n in _names.AMUNT_STAFF:
             for _k in range(n):
                 counter += 1
-                pid = self.add(
-                    Professional,
-                    dict(
-                        code=f"PRO-{counter:04d}",
-                        display_name=_names.staff_name(self.rng),
-                        role=role,
-                        service_id=self.service_ids[code],
-                        is_active=True,
-                    ),
-                )
+                pid = self._professional(counter, role, self.service_ids[code])
                 self.staff.setdefault(code, []).append(pid)
         for sid in self.css_service_ids:
             for role in ("director", "social worker", "social worker", "social educator"):
                 counter += 1
-                pid = self.add(
-                    Professional,
-                    dict(
-                        code=f"PRO-{counter:04d}",
-                        display_name=_names.staff_name(self.rng),
-                        role=role,
-                        service_id=sid,
-                        is_active=True,
-                    ),
-                )
+                pid = self._professional(counter, role, sid)
                 self.staff.setdefault(f"css:{sid}", []).append(pid)
+
+    def _professional(self, number: int, role: str, service_id: int) -> int:
+        """Add the ``number``-th professional (code PRO-0001...) with an invented name."""
+        return self.add(
+            Professional,
+            dict(
+                code=f"PRO-{number:04d}",
+                display_name=_names.staff_name(self.rng),
+                role=role,
+                service_id=service_id,
+                is_active=True,
+            ),
+        )
