@@ -44,6 +44,21 @@ from community_map.models import (
 
 __all__ = ["read_attendance_long", "read_programme", "read_session_sheet"]
 
+#: Columns whose value may be taken from another column when they are missing.
+_CODE_FALLBACKS = {"action_code": "action_title", "venue_code": "venue"}
+
+
+def _cell(
+    reader: ProgrammeReader,
+    table: SheetTable,
+    number: int,
+    cells: tuple[Any, ...],
+    key: str,
+    parse: Callable[[Any], Any],
+) -> Any:
+    """Parse the cell of column ``key`` in a row; on failure record a problem, return ``None``."""
+    return reader.parse(table, number, key, parse, table.get(cells, key))
+
 
 def _session_codes(
     reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
@@ -69,30 +84,16 @@ def read_programme(
     if not rows:
         reader.messages.append(_("Sheet {sheet!r} is empty.").format(sheet=sheet))
         return
-    table = find_table(
-        reader,
-        sheet,
-        rows,
-        ("date", "type", "start", "end"),
-        {"action_code": "action_title", "venue_code": "venue"},
-    )
+    table = find_table(reader, sheet, rows, ("date", "type", "start", "end"), _CODE_FALLBACKS)
     if table is None:
         return
     for number, cells in table.rows:
         before = len(reader.problems)
         action, venue = _session_codes(reader, table, number, cells)
-        stype = reader.parse(
-            table, number, "type", required_value(type_choice), table.get(cells, "type")
-        )
-        day = reader.parse(
-            table, number, "date", required_value(parse_date), table.get(cells, "date")
-        )
-        start = reader.parse(
-            table, number, "start", required_value(parse_time), table.get(cells, "start")
-        )
-        end = reader.parse(
-            table, number, "end", required_value(parse_time), table.get(cells, "end")
-        )
+        stype = _cell(reader, table, number, cells, "type", required_value(type_choice))
+        day = _cell(reader, table, number, cells, "date", required_value(parse_date))
+        start = _cell(reader, table, number, cells, "start", required_value(parse_time))
+        end = _cell(reader, table, number, cells, "end", required_value(parse_time))
         if start is not None and end is not None and end <= start:
             reader.problem(
                 sheet,
@@ -121,12 +122,8 @@ def read_programme(
             )
             if found is not None and found not in partners:
                 partners.append(found)
-        capacity = reader.parse(
-            table, number, "capacity", parse_capacity, table.get(cells, "capacity")
-        )
-        status = reader.parse(
-            table, number, "status", session_status_choice, table.get(cells, "status")
-        )
+        capacity = _cell(reader, table, number, cells, "capacity", parse_capacity)
+        status = _cell(reader, table, number, cells, "status", session_status_choice)
         if None in (action, venue, stype, day, start):
             continue
         key: SessionKey = (str(action), day, start, str(venue), str(stype.value))
@@ -192,27 +189,7 @@ def _add_attendance(
     reader: ProgrammeReader, table: SheetTable, number: int, key: SessionKey, cells: tuple[Any, ...]
 ) -> None:
     before = len(reader.problems)
-    participant: str | None = sheet_cell_text(table.get(cells, "participant_code"))
-    if not participant:
-        reader.problem(
-            table.sheet,
-            number,
-            table.header("participant_code"),
-            _("The participant code is missing."),
-        )
-    else:
-        participant = reader.known(
-            table,
-            number,
-            "participant_code",
-            "participants",
-            participant,
-            _("Unknown participant code {code!r}."),
-        )
-    status = reader.parse(
-        table, number, "status", attendance_status_choice, table.get(cells, "status")
-    )
-    walk_in = reader.parse(table, number, "walk_in", yes_no_choice, table.get(cells, "walk_in"))
+    participant, status, walk_in = _participant_cells(reader, table, number, cells)
     if participant:
         seen = reader.seen_attendance.get((key, participant))
         if seen is not None:
@@ -249,24 +226,15 @@ def read_attendance_long(
     reader: ProgrammeReader, sheet: str, rows: list[tuple[int, tuple[Any, ...]]]
 ) -> None:
     """Read an attendance list: one participant and session per row."""
-    table = find_table(
-        reader,
-        sheet,
-        rows,
-        ("participant_code", "date", "start", "status"),
-        {"action_code": "action_title", "venue_code": "venue"},
-    )
+    required = ("participant_code", "date", "start", "status")
+    table = find_table(reader, sheet, rows, required, _CODE_FALLBACKS)
     if table is None:
         return
     for number, cells in table.rows:
         before = len(reader.problems)
         action, venue = _session_codes(reader, table, number, cells)
-        day = reader.parse(
-            table, number, "date", required_value(parse_date), table.get(cells, "date")
-        )
-        start = reader.parse(
-            table, number, "start", required_value(parse_time), table.get(cells, "start")
-        )
+        day = _cell(reader, table, number, cells, "date", required_value(parse_date))
+        start = _cell(reader, table, number, cells, "start", required_value(parse_time))
         raw_type = table.get(cells, "type")
         stype = (
             None
@@ -275,22 +243,26 @@ def read_attendance_long(
         )
         if len(reader.problems) > before:
             # still check the participant columns of the row
-            _check_participant_cells(reader, table, number, cells)
+            _participant_cells(reader, table, number, cells)
             continue
         assert action is not None and venue is not None
         match = _match_session(reader, (action, day, start, venue), stype)
         if isinstance(match, str):
             reader.problem(sheet, number, table.header("date"), match)
-            _check_participant_cells(reader, table, number, cells)
+            _participant_cells(reader, table, number, cells)
             continue
         _add_attendance(reader, table, number, match, cells)
 
 
-def _check_participant_cells(
+def _participant_cells(
     reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
-) -> None:
-    """Report the participant, status and walk-in problems of a row without a session."""
-    participant = sheet_cell_text(table.get(cells, "participant_code"))
+) -> tuple[str | None, Any, Any]:
+    """Read and check the participant, status and walk-in cells of an attendance row.
+
+    Returns the participant's code (``""`` when missing, ``None`` when unknown), the
+    status and the walk-in flag (``None`` when not valid); problems are recorded.
+    """
+    participant: str | None = sheet_cell_text(table.get(cells, "participant_code"))
     if not participant:
         reader.problem(
             table.sheet,
@@ -299,7 +271,7 @@ def _check_participant_cells(
             _("The participant code is missing."),
         )
     else:
-        reader.known(
+        participant = reader.known(
             table,
             number,
             "participant_code",
@@ -307,8 +279,9 @@ def _check_participant_cells(
             participant,
             _("Unknown participant code {code!r}."),
         )
-    reader.parse(table, number, "status", attendance_status_choice, table.get(cells, "status"))
-    reader.parse(table, number, "walk_in", yes_no_choice, table.get(cells, "walk_in"))
+    status = _cell(reader, table, number, cells, "status", attendance_status_choice)
+    walk_in = _cell(reader, table, number, cells, "walk_in", yes_no_choice)
+    return participant, status, walk_in
 
 
 def read_session_sheet(
@@ -330,7 +303,7 @@ def read_session_sheet(
             reader.messages.append(
                 _("Sheet {sheet!r}, row {row}: ignored.").format(sheet=sheet, row=number)
             )
-    for key, fallback in (("action_code", "action_title"), ("venue_code", "venue")):
+    for key, fallback in _CODE_FALLBACKS.items():
         if key not in values and fallback in values:
             values[key] = values[fallback]
     if table_at is None:
@@ -410,4 +383,4 @@ def read_session_sheet(
         if isinstance(match, tuple):
             _add_attendance(reader, table, number, match, cells)
         else:
-            _check_participant_cells(reader, table, number, cells)
+            _participant_cells(reader, table, number, cells)
