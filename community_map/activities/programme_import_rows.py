@@ -77,6 +77,15 @@ def _session_codes(
     return action, venue
 
 
+def _session_start(
+    reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
+) -> tuple[Any, Any]:
+    """Read and check the date and start time of a row's session (``None`` when not valid)."""
+    day = _cell(reader, table, number, cells, "date", required_value(parse_date))
+    start = _cell(reader, table, number, cells, "start", required_value(parse_time))
+    return day, start
+
+
 def read_programme(
     reader: ProgrammeReader, sheet: str, rows: list[tuple[int, tuple[Any, ...]]]
 ) -> None:
@@ -91,8 +100,7 @@ def read_programme(
         before = len(reader.problems)
         action, venue = _session_codes(reader, table, number, cells)
         stype = _cell(reader, table, number, cells, "type", required_value(type_choice))
-        day = _cell(reader, table, number, cells, "date", required_value(parse_date))
-        start = _cell(reader, table, number, cells, "start", required_value(parse_time))
+        day, start = _session_start(reader, table, number, cells)
         end = _cell(reader, table, number, cells, "end", required_value(parse_time))
         if start is not None and end is not None and end <= start:
             reader.problem(
@@ -233,8 +241,7 @@ def read_attendance_long(
     for number, cells in table.rows:
         before = len(reader.problems)
         action, venue = _session_codes(reader, table, number, cells)
-        day = _cell(reader, table, number, cells, "date", required_value(parse_date))
-        start = _cell(reader, table, number, cells, "start", required_value(parse_time))
+        day, start = _session_start(reader, table, number, cells)
         raw_type = table.get(cells, "type")
         stype = (
             None
@@ -342,32 +349,16 @@ def read_session_sheet(
             return None
         return reader.parse(block, number, key, required_value(parse) if required else parse, raw)
 
-    action = sheet_cell_text(values["action_code"][2]) if "action_code" in values else ""
-    if action:
-        action = (
-            reader.known(
-                block,
-                values["action_code"][0],
-                "action_code",
-                "actions",
-                action,
-                _("Unknown action code {code!r}."),
-            )
-            or ""
-        )
-    venue = sheet_cell_text(values["venue_code"][2]) if "venue_code" in values else ""
-    if venue:
-        venue = (
-            reader.known(
-                block,
-                values["venue_code"][0],
-                "venue_code",
-                "venues",
-                venue,
-                _("Unknown venue code {code!r}."),
-            )
-            or ""
-        )
+    def code(key: str, kind: str, reason: str) -> str:
+        """The known code of label row ``key`` (``""`` when missing or unknown)."""
+        if key not in values:
+            return ""
+        number, _label, raw = values[key]
+        text = sheet_cell_text(raw)
+        return (reader.known(block, number, key, kind, text, reason) or "") if text else ""
+
+    action = code("action_code", "actions", _("Unknown action code {code!r}."))
+    venue = code("venue_code", "venues", _("Unknown venue code {code!r}."))
     day = value("date", parse_date)
     start = value("start", parse_time)
     stype = value("type", type_choice, required=False)
