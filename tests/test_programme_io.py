@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from community_map import i18n
@@ -24,19 +24,13 @@ from community_map.activities import (
     ProgrammeImport,
     ProgrammeImportError,
     attendance_long_frame,
+    known_codes,
     programme_frame,
     programme_from_excel,
     programme_template_excel,
     programme_to_excel,
 )
 from community_map.errors import ImportFileError
-from community_map.models import (
-    Asset,
-    CommunityAction,
-    Participant,
-    Professional,
-    Service,
-)
 
 KNOWN: dict[str, set[str]] = {
     "known_venues": {"EQ-1", "EQ-2"},
@@ -139,16 +133,6 @@ def _problems(data: bytes) -> ProgrammeImportError:
     return info.value
 
 
-def _known(session: Session) -> dict[str, set[str]]:
-    return {
-        "known_venues": {v for v in session.scalars(select(Asset.source_id)) if v},
-        "known_actions": set(session.scalars(select(CommunityAction.code))),
-        "known_professionals": set(session.scalars(select(Professional.code))),
-        "known_services": set(session.scalars(select(Service.code))),
-        "known_participants": set(session.scalars(select(Participant.code))),
-    }
-
-
 # --------------------------------------------------------------------------------------------
 # Round trip
 
@@ -158,7 +142,7 @@ def test_round_trip_reproduces_the_demo_programme(demo_engine: Engine, language:
     with Session(demo_engine) as session:
         programme = programme_frame(session)
         attendance = attendance_long_frame(session)
-        known = _known(session)
+        known = known_codes(session)
     data = programme_to_excel(programme, attendance, language=language)
     result = programme_from_excel(data, display_name="demo.xlsx", **known)
 

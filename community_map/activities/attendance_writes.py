@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community_map.activities.session_writes import load_session
+from community_map.activities.session_writes import load_session, record_session_update
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
@@ -158,14 +158,7 @@ def finalise_session(session: Session, *, actor: Actor, session_id: int) -> Sess
     row.finalised = True
     row.status = SessionStatus.HELD.value
     session.flush()
-    services.record(
-        session,
-        actor,
-        "update",
-        "sessions",
-        session_id,
-        after={"finalised": True, "status": "held"},
-    )
+    record_session_update(session, actor, session_id, after={"finalised": True, "status": "held"})
     return row
 
 
@@ -175,13 +168,7 @@ def reopen_session(session: Session, *, actor: Actor, session_id: int) -> Sessio
     row = load_session(session, session_id, None)
     row.finalised = False
     session.flush()
-    services.record(
-        session,
-        actor,
-        "update",
-        "sessions",
-        session_id,
-        before={"finalised": True},
-        after={"finalised": False},
+    record_session_update(
+        session, actor, session_id, before={"finalised": True}, after={"finalised": False}
     )
     return row

@@ -48,20 +48,18 @@ def _vtimezone() -> Any:
     zone = Timezone()
     zone.add("tzid", TIMEZONE)
     zone.add("x-lic-location", TIMEZONE)
-    daylight = TimezoneDaylight()
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", dt.timedelta(hours=1))
-    daylight.add("tzoffsetto", dt.timedelta(hours=2))
-    daylight.add("dtstart", dt.datetime(1970, 3, 29, 2, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    standard = TimezoneStandard()
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", dt.timedelta(hours=2))
-    standard.add("tzoffsetto", dt.timedelta(hours=1))
-    standard.add("dtstart", dt.datetime(1970, 10, 25, 3, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    zone.add_component(daylight)
-    zone.add_component(standard)
+    # summer time from the last Sunday of March at 02:00, winter time from the last Sunday
+    # of October at 03:00
+    for part, name, hours_from, hours_to, start in (
+        (TimezoneDaylight(), "CEST", 1, 2, dt.datetime(1970, 3, 29, 2, 0)),
+        (TimezoneStandard(), "CET", 2, 1, dt.datetime(1970, 10, 25, 3, 0)),
+    ):
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", dt.timedelta(hours=hours_from))
+        part.add("tzoffsetto", dt.timedelta(hours=hours_to))
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": start.month, "byday": "-1su"})
+        zone.add_component(part)
     return zone
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from community_map._text import is_blank, match_key, sheet_cell_text
@@ -139,14 +139,16 @@ def parse_capacity(value: object) -> int | None:
     return int(number)
 
 
-def _parse_choice(value: object, table: dict[str, Any], allowed: Sequence[str]) -> Any:
+def _parse_choice(value: object, table: dict[str, Any], labels: Mapping[Any, str]) -> Any:
+    """The choice ``table`` maps the cell to; else the error lists the (translated) labels."""
     if isinstance(value, bool) and value in table.values():
         return value
     found = table.get(match_key(sheet_cell_text(value)))
     if found is None:
         raise InvalidValueError(
             _("Unknown value {value!r}; use one of: {allowed}.").format(
-                value=sheet_cell_text(value), allowed=", ".join(allowed)
+                value=sheet_cell_text(value),
+                allowed=", ".join(_(label) for label in labels.values()),
             )
         )
     return found
@@ -186,11 +188,7 @@ class KnownCodes:
 
 def type_choice(value: Any) -> SessionType:
     """A session type cell (code, label or a recognised word) as a session type."""
-    return SessionType(
-        _parse_choice(
-            value, programme_lookups().types, [_(label) for label in SESSION_TYPE_LABELS.values()]
-        )
-    )
+    return SessionType(_parse_choice(value, programme_lookups().types, SESSION_TYPE_LABELS))
 
 
 def session_status_choice(value: Any) -> SessionStatus:
@@ -198,11 +196,7 @@ def session_status_choice(value: Any) -> SessionStatus:
     if is_blank(value):
         return SessionStatus.PLANNED
     return SessionStatus(
-        _parse_choice(
-            value,
-            programme_lookups().session_statuses,
-            [_(label) for label in SESSION_STATUS_LABELS.values()],
-        )
+        _parse_choice(value, programme_lookups().session_statuses, SESSION_STATUS_LABELS)
     )
 
 
@@ -211,11 +205,7 @@ def attendance_status_choice(value: Any) -> AttendanceStatus:
     if is_blank(value):
         raise InvalidValueError(_("The attendance status is missing."))
     return AttendanceStatus(
-        _parse_choice(
-            value,
-            programme_lookups().attendance_statuses,
-            [_(label) for label in ATTENDANCE_STATUS_LABELS.values()],
-        )
+        _parse_choice(value, programme_lookups().attendance_statuses, ATTENDANCE_STATUS_LABELS)
     )
 
 
@@ -223,11 +213,7 @@ def yes_no_choice(value: Any) -> bool:
     """A yes/no cell as a bool; no when blank."""
     if is_blank(value):
         return False
-    return bool(
-        _parse_choice(
-            value, programme_lookups().yes_no, [_(label) for label in YES_NO_LABELS.values()]
-        )
-    )
+    return bool(_parse_choice(value, programme_lookups().yes_no, YES_NO_LABELS))
 
 
 def required_value(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,20 +73,12 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def _excel_date(value: object) -> object:
+def _excel_cell(value: object, parse: Callable[[object], object]) -> object:
+    """A cell written back: ``parse(value)``, its text if it does not parse, None when blank."""
     if is_blank(value):
         return None
     try:
-        return parse_date(value)
-    except InvalidValueError:
-        return sheet_cell_text(value)
-
-
-def _excel_time(value: object) -> object:
-    if is_blank(value):
-        return None
-    try:
-        return parse_time(value)
+        return parse(value)
     except InvalidValueError:
         return sheet_cell_text(value)
 
@@ -194,21 +186,30 @@ def _write_table_sheet(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
-def _programme_rows(programme: pd.DataFrame) -> Iterable[list[object]]:
-    missing = [c for c in PROGRAMME_COLUMNS if c not in programme.columns]
+def _records(frame: pd.DataFrame, columns: list[str], lacking: str) -> list[dict[Hashable, Any]]:
+    """The rows of ``frame`` as records of ``columns``.
+
+    Raises :class:`ValidationError` with ``lacking`` (formatted with the missing
+    ``columns``) when the frame lacks any of them.
+    """
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValidationError(
-            _("The programme table lacks the columns {columns}.").format(columns=", ".join(missing))
-        )
-    for record in programme[PROGRAMME_COLUMNS].to_dict("records"):
+        raise ValidationError(lacking.format(columns=", ".join(missing)))
+    records: list[dict[Hashable, Any]] = frame[columns].to_dict("records")
+    return records
+
+
+def _programme_rows(programme: pd.DataFrame) -> Iterable[list[object]]:
+    lacking = _("The programme table lacks the columns {columns}.")
+    for record in _records(programme, PROGRAMME_COLUMNS, lacking):
         yield [
             sheet_cell_text(record["action_code"]),
             sheet_cell_text(record["action_title"]),
             session_type_label(record["type"]),
             sheet_cell_text(record["title"]),
-            _excel_date(record["date"]),
-            _excel_time(record["start"]),
-            _excel_time(record["end"]),
+            _excel_cell(record["date"], parse_date),
+            _excel_cell(record["start"], parse_time),
+            _excel_cell(record["end"], parse_time),
             sheet_cell_text(record["venue_code"]),
             sheet_cell_text(record["venue"]),
             codes_text(record["facilitators"]),
@@ -221,19 +222,13 @@ def _programme_rows(programme: pd.DataFrame) -> Iterable[list[object]]:
 
 
 def _attendance_rows(attendance: pd.DataFrame) -> Iterable[list[object]]:
-    missing = [c for c in ATTENDANCE_COLUMNS if c not in attendance.columns]
-    if missing:
-        raise ValidationError(
-            _("The attendance table lacks the columns {columns}.").format(
-                columns=", ".join(missing)
-            )
-        )
-    for record in attendance[ATTENDANCE_COLUMNS].to_dict("records"):
+    lacking = _("The attendance table lacks the columns {columns}.")
+    for record in _records(attendance, ATTENDANCE_COLUMNS, lacking):
         walk_in = record["walk_in"]
         yield [
             sheet_cell_text(record["action_code"]),
-            _excel_date(record["date"]),
-            _excel_time(record["start"]),
+            _excel_cell(record["date"], parse_date),
+            _excel_cell(record["start"], parse_time),
             sheet_cell_text(record["venue_code"]),
             session_type_label(record["type"]),
             sheet_cell_text(record["participant_code"]),

@@ -44,6 +44,21 @@ from community_map.models import (
 
 __all__ = ["read_attendance_long", "read_programme", "read_session_sheet"]
 
+#: Columns whose value may be taken from another column when they are missing.
+_CODE_FALLBACKS = {"action_code": "action_title", "venue_code": "venue"}
+
+
+def _cell(
+    reader: ProgrammeReader,
+    table: SheetTable,
+    number: int,
+    cells: tuple[Any, ...],
+    key: str,
+    parse: Callable[[Any], Any],
+) -> Any:
+    """Parse the cell of column ``key`` in a row; on failure record a problem, return ``None``."""
+    return reader.parse(table, number, key, parse, table.get(cells, key))
+
 
 def _session_codes(
     reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
@@ -62,6 +77,15 @@ def _session_codes(
     return action, venue
 
 
+def _session_start(
+    reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
+) -> tuple[Any, Any]:
+    """Read and check the date and start time of a row's session (``None`` when not valid)."""
+    day = _cell(reader, table, number, cells, "date", required_value(parse_date))
+    start = _cell(reader, table, number, cells, "start", required_value(parse_time))
+    return day, start
+
+
 def read_programme(
     reader: ProgrammeReader, sheet: str, rows: list[tuple[int, tuple[Any, ...]]]
 ) -> None:
@@ -69,30 +93,15 @@ def read_programme(
     if not rows:
         reader.messages.append(_("Sheet {sheet!r} is empty.").format(sheet=sheet))
         return
-    table = find_table(
-        reader,
-        sheet,
-        rows,
-        ("date", "type", "start", "end"),
-        {"action_code": "action_title", "venue_code": "venue"},
-    )
+    table = find_table(reader, sheet, rows, ("date", "type", "start", "end"), _CODE_FALLBACKS)
     if table is None:
         return
     for number, cells in table.rows:
         before = len(reader.problems)
         action, venue = _session_codes(reader, table, number, cells)
-        stype = reader.parse(
-            table, number, "type", required_value(type_choice), table.get(cells, "type")
-        )
-        day = reader.parse(
-            table, number, "date", required_value(parse_date), table.get(cells, "date")
-        )
-        start = reader.parse(
-            table, number, "start", required_value(parse_time), table.get(cells, "start")
-        )
-        end = reader.parse(
-            table, number, "end", required_value(parse_time), table.get(cells, "end")
-        )
+        stype = _cell(reader, table, number, cells, "type", required_value(type_choice))
+        day, start = _session_start(reader, table, number, cells)
+        end = _cell(reader, table, number, cells, "end", required_value(parse_time))
         if start is not None and end is not None and end <= start:
             reader.problem(
                 sheet,
@@ -121,12 +130,8 @@ def read_programme(
             )
             if found is not None and found not in partners:
                 partners.append(found)
-        capacity = reader.parse(
-            table, number, "capacity", parse_capacity, table.get(cells, "capacity")
-        )
-        status = reader.parse(
-            table, number, "status", session_status_choice, table.get(cells, "status")
-        )
+        capacity = _cell(reader, table, number, cells, "capacity", parse_capacity)
+        status = _cell(reader, table, number, cells, "status", session_status_choice)
         if None in (action, venue, stype, day, start):
             continue
         key: SessionKey = (str(action), day, start, str(venue), str(stype.value))
@@ -192,27 +197,7 @@ def _add_attendance(
     reader: ProgrammeReader, table: SheetTable, number: int, key: SessionKey, cells: tuple[Any, ...]
 ) -> None:
     before = len(reader.problems)
-    participant: str | None = sheet_cell_text(table.get(cells, "participant_code"))
-    if not participant:
-        reader.problem(
-            table.sheet,
-            number,
-            table.header("participant_code"),
-            _("The participant code is missing."),
-        )
-    else:
-        participant = reader.known(
-            table,
-            number,
-            "participant_code",
-            "participants",
-            participant,
-            _("Unknown participant code {code!r}."),
-        )
-    status = reader.parse(
-        table, number, "status", attendance_status_choice, table.get(cells, "status")
-    )
-    walk_in = reader.parse(table, number, "walk_in", yes_no_choice, table.get(cells, "walk_in"))
+    participant, status, walk_in = _participant_cells(reader, table, number, cells)
     if participant:
         seen = reader.seen_attendance.get((key, participant))
         if seen is not None:
@@ -249,24 +234,14 @@ def read_attendance_long(
     reader: ProgrammeReader, sheet: str, rows: list[tuple[int, tuple[Any, ...]]]
 ) -> None:
     """Read an attendance list: one participant and session per row."""
-    table = find_table(
-        reader,
-        sheet,
-        rows,
-        ("participant_code", "date", "start", "status"),
-        {"action_code": "action_title", "venue_code": "venue"},
-    )
+    required = ("participant_code", "date", "start", "status")
+    table = find_table(reader, sheet, rows, required, _CODE_FALLBACKS)
     if table is None:
         return
     for number, cells in table.rows:
         before = len(reader.problems)
         action, venue = _session_codes(reader, table, number, cells)
-        day = reader.parse(
-            table, number, "date", required_value(parse_date), table.get(cells, "date")
-        )
-        start = reader.parse(
-            table, number, "start", required_value(parse_time), table.get(cells, "start")
-        )
+        day, start = _session_start(reader, table, number, cells)
         raw_type = table.get(cells, "type")
         stype = (
             None
@@ -275,22 +250,26 @@ def read_attendance_long(
         )
         if len(reader.problems) > before:
             # still check the participant columns of the row
-            _check_participant_cells(reader, table, number, cells)
+            _participant_cells(reader, table, number, cells)
             continue
         assert action is not None and venue is not None
         match = _match_session(reader, (action, day, start, venue), stype)
         if isinstance(match, str):
             reader.problem(sheet, number, table.header("date"), match)
-            _check_participant_cells(reader, table, number, cells)
+            _participant_cells(reader, table, number, cells)
             continue
         _add_attendance(reader, table, number, match, cells)
 
 
-def _check_participant_cells(
+def _participant_cells(
     reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
-) -> None:
-    """Report the participant, status and walk-in problems of a row without a session."""
-    participant = sheet_cell_text(table.get(cells, "participant_code"))
+) -> tuple[str | None, Any, Any]:
+    """Read and check the participant, status and walk-in cells of an attendance row.
+
+    Returns the participant's code (``""`` when missing, ``None`` when unknown), the
+    status and the walk-in flag (``None`` when not valid); problems are recorded.
+    """
+    participant: str | None = sheet_cell_text(table.get(cells, "participant_code"))
     if not participant:
         reader.problem(
             table.sheet,
@@ -299,7 +278,7 @@ def _check_participant_cells(
             _("The participant code is missing."),
         )
     else:
-        reader.known(
+        participant = reader.known(
             table,
             number,
             "participant_code",
@@ -307,8 +286,9 @@ def _check_participant_cells(
             participant,
             _("Unknown participant code {code!r}."),
         )
-    reader.parse(table, number, "status", attendance_status_choice, table.get(cells, "status"))
-    reader.parse(table, number, "walk_in", yes_no_choice, table.get(cells, "walk_in"))
+    status = _cell(reader, table, number, cells, "status", attendance_status_choice)
+    walk_in = _cell(reader, table, number, cells, "walk_in", yes_no_choice)
+    return participant, status, walk_in
 
 
 def read_session_sheet(
@@ -330,7 +310,7 @@ def read_session_sheet(
             reader.messages.append(
                 _("Sheet {sheet!r}, row {row}: ignored.").format(sheet=sheet, row=number)
             )
-    for key, fallback in (("action_code", "action_title"), ("venue_code", "venue")):
+    for key, fallback in _CODE_FALLBACKS.items():
         if key not in values and fallback in values:
             values[key] = values[fallback]
     if table_at is None:
@@ -369,32 +349,16 @@ def read_session_sheet(
             return None
         return reader.parse(block, number, key, required_value(parse) if required else parse, raw)
 
-    action = sheet_cell_text(values["action_code"][2]) if "action_code" in values else ""
-    if action:
-        action = (
-            reader.known(
-                block,
-                values["action_code"][0],
-                "action_code",
-                "actions",
-                action,
-                _("Unknown action code {code!r}."),
-            )
-            or ""
-        )
-    venue = sheet_cell_text(values["venue_code"][2]) if "venue_code" in values else ""
-    if venue:
-        venue = (
-            reader.known(
-                block,
-                values["venue_code"][0],
-                "venue_code",
-                "venues",
-                venue,
-                _("Unknown venue code {code!r}."),
-            )
-            or ""
-        )
+    def code(key: str, kind: str, reason: str) -> str:
+        """The known code of label row ``key`` (``""`` when missing or unknown)."""
+        if key not in values:
+            return ""
+        number, _label, raw = values[key]
+        text = sheet_cell_text(raw)
+        return (reader.known(block, number, key, kind, text, reason) or "") if text else ""
+
+    action = code("action_code", "actions", _("Unknown action code {code!r}."))
+    venue = code("venue_code", "venues", _("Unknown venue code {code!r}."))
     day = value("date", parse_date)
     start = value("start", parse_time)
     stype = value("type", type_choice, required=False)
@@ -410,4 +374,4 @@ def read_session_sheet(
         if isinstance(match, tuple):
             _add_attendance(reader, table, number, match, cells)
         else:
-            _check_participant_cells(reader, table, number, cells)
+            _participant_cells(reader, table, number, cells)

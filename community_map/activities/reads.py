@@ -107,14 +107,8 @@ def attendance_frame(session: Session, *, attended_only: bool = False) -> pd.Dat
 
 def sessions_held_count(session: Session) -> int:
     """Return the number of sessions whose status is *held*."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(SessionRow)
-            .where(SessionRow.status == SessionStatus.HELD.value)
-        )
-        or 0
-    )
+    held = SessionRow.status == SessionStatus.HELD.value
+    return int(session.scalar(select(func.count()).select_from(SessionRow).where(held)) or 0)
 
 
 def sessions_frame(

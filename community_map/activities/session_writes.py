@@ -40,6 +40,7 @@ __all__ = [
     "cancel_sessions",
     "load_session",
     "plan_sessions",
+    "record_session_update",
     "update_sessions",
 ]
 
@@ -206,6 +207,49 @@ def load_session(session: Session, session_id: int, version: int | None) -> Sess
     return row
 
 
+def record_session_update(
+    session: Session,
+    actor: Actor,
+    session_id: int,
+    *,
+    after: Mapping[str, Any],
+    before: Mapping[str, Any] | None = None,
+) -> None:
+    """Record a change of a session in the audit log (``update`` of ``sessions``)."""
+    services.record(session, actor, "update", "sessions", session_id, before=before, after=after)
+
+
+def _targets(session: Session, first: SessionRow, scope: str) -> list[SessionRow]:
+    """Return ``first``, or with ``scope="following"`` it and the rest of its series.
+
+    The rest are the series' sessions from ``first``'s start on whose register is not
+    finalised, in order of start.
+    """
+    if scope != "following" or first.series_id is None:
+        return [first]
+    return list(
+        session.scalars(
+            select(SessionRow)
+            .where(
+                SessionRow.series_id == first.series_id,
+                SessionRow.starts_at >= first.starts_at,
+                SessionRow.finalised.is_(False),
+            )
+            .order_by(SessionRow.starts_at)
+        )
+    )
+
+
+def _audited_fields(row: SessionRow) -> dict[str, Any]:
+    """Return the fields of a session the audit log keeps before and after an update."""
+    return {
+        "title": row.title,
+        "starts_at": row.starts_at.isoformat(),
+        "venue_asset_id": row.venue_asset_id,
+        "type": row.type,
+    }
+
+
 def update_sessions(
     session: Session,
     *,
@@ -231,19 +275,7 @@ def update_sessions(
                 "reopen it before it can be changed."
             )
         )
-    targets = [first]
-    if scope == "following" and first.series_id is not None:
-        targets = list(
-            session.scalars(
-                select(SessionRow)
-                .where(
-                    SessionRow.series_id == first.series_id,
-                    SessionRow.starts_at >= first.starts_at,
-                    SessionRow.finalised.is_(False),
-                )
-                .order_by(SessionRow.starts_at)
-            )
-        )
+    targets = _targets(session, first, scope)
     shift_start = plan.starts_at - first.starts_at
     duration = plan.ends_at - plan.starts_at
     plans = [
@@ -255,12 +287,7 @@ def update_sessions(
     if conflicts and not note:
         raise ConflictError(conflicts)
     for row, (_sid, moved) in zip(targets, plans, strict=True):
-        before = {
-            "title": row.title,
-            "starts_at": row.starts_at.isoformat(),
-            "venue_asset_id": row.venue_asset_id,
-            "type": row.type,
-        }
+        before = _audited_fields(row)
         row.type, row.title = moved.type, moved.title.strip()
         row.starts_at, row.ends_at = moved.starts_at, moved.ends_at
         row.venue_asset_id, row.capacity = moved.venue_asset_id, moved.capacity
@@ -268,20 +295,7 @@ def update_sessions(
         row.conflict_note = note if conflicts else ""
         _set_people(session, row.id, moved)
         session.flush()
-        services.record(
-            session,
-            actor,
-            "update",
-            "sessions",
-            row.id,
-            before=before,
-            after={
-                "title": row.title,
-                "starts_at": row.starts_at.isoformat(),
-                "venue_asset_id": row.venue_asset_id,
-                "type": row.type,
-            },
-        )
+        record_session_update(session, actor, row.id, before=before, after=_audited_fields(row))
     return targets
 
 
@@ -299,27 +313,12 @@ def cancel_sessions(
     if not reason.strip():
         raise ValidationError(_("Give the reason for the cancellation."))
     first = load_session(session, session_id, version)
-    targets = [first]
-    if scope == "following" and first.series_id is not None:
-        targets = list(
-            session.scalars(
-                select(SessionRow).where(
-                    SessionRow.series_id == first.series_id,
-                    SessionRow.starts_at >= first.starts_at,
-                    SessionRow.finalised.is_(False),
-                )
-            )
-        )
+    targets = _targets(session, first, scope)
     for row in targets:
         row.status = SessionStatus.CANCELLED.value
         row.cancel_reason = reason.strip()
-        services.record(
-            session,
-            actor,
-            "update",
-            "sessions",
-            row.id,
-            after={"status": "cancelled", "cancel_reason": reason.strip()},
+        record_session_update(
+            session, actor, row.id, after={"status": "cancelled", "cancel_reason": reason.strip()}
         )
     session.flush()
     return len(targets)
