@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session, aliased
 
 from community_map._spatial import stored_units
 from community_map._text import fold
-from community_map.models import METRIC_SRID, Asset, AssetCategory, TerritoryUnit, UnitKind
+from community_map.models import (
+    ASSET_CONTACT_FIELDS,
+    METRIC_SRID,
+    Asset,
+    AssetCategory,
+    TerritoryUnit,
+    UnitKind,
+)
 from community_map.territory.taxonomy import categories_frame
 
 __all__ = [
@@ -86,12 +93,7 @@ ASSET_FIELDS = [
     "category",
     "tags",
     "description",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "capacity",
     "source",
     "source_id",
@@ -250,12 +252,7 @@ EXPORT_COLUMNS = [
     "name",
     "category",
     "tags",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "capacity",
     "neighbourhood_code",
     "neighbourhood",
