@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from community_map.i18n import N_
 
 __all__ = [
+    "ASSET_CONTACT_FIELDS",
     "COMMUNITY_SESSION_TYPES",
     "METRIC_SRID",
     "NAMING_CONVENTION",
@@ -332,6 +333,17 @@ class Asset(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+ASSET_CONTACT_FIELDS: tuple[str, ...] = (
+    "address",
+    "phone",
+    "email",
+    "website",
+    "accessibility",
+    "opening_hours",
+)
+"""The fields of an :class:`Asset` that say how to reach and use it, in table order."""
 
 
 class Service(Base):

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from community_map.i18n import gettext as _
-from community_map.models import Accessibility
+from community_map.models import ASSET_CONTACT_FIELDS, Accessibility
 from community_map.territory.asset_tables import Table, file_error, header_key
 
 __all__ = [
@@ -30,12 +30,7 @@ MAPPING_KEYS: tuple[str, ...] = (
     "lat",
     "wkt",
     "category",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "tags",
     "description",
     "source_id",

@@ -40,7 +40,7 @@ import pandas as pd
 from community_map._text import fold
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
-from community_map.models import Asset
+from community_map.models import ASSET_CONTACT_FIELDS, Asset
 from community_map.territory.asset_categories import (
     DEFAULT_CATEGORY_MAP,
     CategoryLookup,
@@ -101,12 +101,7 @@ ASSET_COLUMNS: list[str] = [
     "source_category",
     "x",
     "y",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "tags",
     "description",
     "row",

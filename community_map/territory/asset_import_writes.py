@@ -7,6 +7,7 @@ updates the assets it created instead of duplicating them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,7 +23,7 @@ from community_map.territory.asset_reads import category_codes
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
 
-__all__ = ["ImportResult", "import_assets"]
+__all__ = ["ImportResult", "import_assets", "set_changed"]
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,7 @@ def import_assets(
             )
             created += 1
             continue
-        if any(getattr(asset, k) != v for k, v in values.items()) or not asset.is_active:
-            for key, value in values.items():
-                setattr(asset, key, value)
+        if set_changed(asset, values) or not asset.is_active:
             asset.is_active = True
             updated += 1
         else:
@@ -150,6 +149,27 @@ def import_assets(
         after={"created": created, "updated": updated, "unchanged": unchanged, "note": note},
     )
     return ImportResult(created, updated, unchanged)
+
+
+def set_changed(record: object, values: Mapping[str, object]) -> bool:
+    """Set ``values`` on ``record`` if any of them differs from it; return whether one did.
+
+    Used by the imports to tell updated rows from unchanged ones.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> unit = SimpleNamespace(name="Gràcia", population=1)
+    >>> set_changed(unit, {"name": "Gràcia", "population": 2}), unit.population
+    (True, 2)
+    >>> set_changed(unit, {"name": "Gràcia"})
+    False
+    """
+    if not any(getattr(record, key) != value for key, value in values.items()):
+        return False
+    for key, value in values.items():
+        setattr(record, key, value)
+    return True
 
 
 def _missing_id(value: object) -> bool:

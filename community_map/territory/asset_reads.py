@@ -5,15 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from community_map._spatial import stored_units
 from community_map._text import fold
-from community_map.models import METRIC_SRID, Asset, AssetCategory, TerritoryUnit, UnitKind
+from community_map.models import (
+    ASSET_CONTACT_FIELDS,
+    METRIC_SRID,
+    Asset,
+    AssetCategory,
+    TerritoryUnit,
+    UnitKind,
+)
 from community_map.territory.taxonomy import categories_frame
 
 __all__ = [
@@ -53,31 +61,35 @@ def assets_frame(session: Session, *, active_only: bool = True) -> pd.DataFrame:
     >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
     ...     frame = assets_frame(session)
     """
-    query = (
-        select(
-            Asset.id,
-            Asset.name,
-            Asset.category_code.label("category"),
-            Asset.x,
-            Asset.y,
-            Asset.srid,
-            Asset.address,
-            Asset.accessibility,
-            Asset.opening_hours,
-            Asset.capacity,
-            Asset.last_verified,
-            Asset.is_active,
-            TerritoryUnit.code.label("neighbourhood_code"),
-            TerritoryUnit.name.label("neighbourhood"),
-        )
-        .outerjoin(TerritoryUnit, Asset.neighbourhood_id == TerritoryUnit.id)
-        .order_by(Asset.id)
-    )
+    query = select(
+        Asset.id,
+        Asset.name,
+        Asset.category_code.label("category"),
+        Asset.x,
+        Asset.y,
+        Asset.srid,
+        Asset.address,
+        Asset.accessibility,
+        Asset.opening_hours,
+        Asset.capacity,
+        Asset.last_verified,
+        Asset.is_active,
+        TerritoryUnit.code.label("neighbourhood_code"),
+        TerritoryUnit.name.label("neighbourhood"),
+    ).outerjoin(TerritoryUnit, Asset.neighbourhood_id == TerritoryUnit.id)
+    return _read_assets(session, query, active_only=active_only)
+
+
+def _read_assets(
+    session: Session, query: Select[*tuple[Any, ...]], *, active_only: bool
+) -> pd.DataFrame:
+    """Run a query of assets in id order (active ones only if asked); a table indexed by id."""
+    query = query.order_by(Asset.id)
     if active_only:
         query = query.where(Asset.is_active.is_(True))
-    frame = pd.DataFrame(session.execute(query).mappings().all())
-    if frame.empty:
-        frame = pd.DataFrame(columns=[c.name for c in query.selected_columns])
+    frame = pd.DataFrame(
+        session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns]
+    )
     return frame.set_index("id")
 
 
@@ -86,12 +98,7 @@ ASSET_FIELDS = [
     "category",
     "tags",
     "description",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "capacity",
     "source",
     "source_id",
@@ -150,14 +157,8 @@ def assets_geoframe(
         )
         .outerjoin(hood, Asset.neighbourhood_id == hood.id)
         .outerjoin(district, hood.parent_id == district.id)
-        .order_by(Asset.id)
     )
-    if active_only:
-        query = query.where(Asset.is_active.is_(True))
-    frame = pd.DataFrame(
-        session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns]
-    )
-    frame = frame.set_index("id")
+    frame = _read_assets(session, query, active_only=active_only)
     gdf = gpd.GeoDataFrame(
         frame.drop(columns=["x", "y", "srid"]),
         geometry=gpd.points_from_xy(frame["x"], frame["y"]),
@@ -250,12 +251,7 @@ EXPORT_COLUMNS = [
     "name",
     "category",
     "tags",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "capacity",
     "neighbourhood_code",
     "neighbourhood",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from community_map._spatial import inside_catalonia, stored_units, unit_ids_for_points
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
-from community_map.models import METRIC_SRID, Accessibility, Asset, UnitKind
+from community_map.models import ASSET_CONTACT_FIELDS, METRIC_SRID, Accessibility, Asset, UnitKind
 from community_map.territory.asset_reads import category_codes
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
@@ -30,12 +30,7 @@ EDITABLE_FIELDS = (
     "category_code",
     "tags",
     "description",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "accessibility",
-    "opening_hours",
+    *ASSET_CONTACT_FIELDS,
     "capacity",
     "x",
     "y",
@@ -100,6 +95,9 @@ def _neighbourhood_id(session: Session, x: float, y: float) -> int | None:
             )
         )
     return found
+
+
+_Values = Mapping[str, Any]
 
 
 def _snapshot(asset: Asset) -> dict[str, Any]:
@@ -218,14 +216,12 @@ def update_asset(
     session.flush()
     after = _snapshot(asset)
     changed = {k for k in after if after[k] != before[k]}
-    services.record(
+    _record_update(
         session,
         actor,
-        "update",
-        "assets",
-        asset.id,
-        before=_jsonable({k: before[k] for k in changed}),
-        after=_jsonable({k: after[k] for k in changed}),
+        asset,
+        _jsonable({k: before[k] for k in changed}),
+        _jsonable({k: after[k] for k in changed}),
     )
     return asset
 
@@ -256,16 +252,15 @@ def set_asset_active(
     before = asset.is_active
     asset.is_active = active
     session.flush()
-    services.record(
-        session,
-        actor,
-        "update",
-        "assets",
-        asset.id,
-        before={"is_active": before},
-        after={"is_active": active},
-    )
+    _record_update(session, actor, asset, {"is_active": before}, {"is_active": active})
     return asset
+
+
+def _record_update(
+    session: Session, actor: Actor, asset: Asset, before: _Values, after: _Values
+) -> None:
+    """Record in the audit log that ``actor`` changed ``asset`` from ``before`` to ``after``."""
+    services.record(session, actor, "update", "assets", asset.id, before=before, after=after)
 
 
 def _load_asset(session: Session, asset_id: int, version: int) -> Asset:

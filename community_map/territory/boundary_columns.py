@@ -217,11 +217,8 @@ def read_codes(
         code = code_text(value)
         if code is None:
             if required:
-                raise file_error(
-                    label,
-                    _("The code is empty; every unit needs a code."),
-                    row=position + raw.first_row,
-                    column=column,
+                raise raw.cell_error(
+                    label, position, column, _("The code is empty; every unit needs a code.")
                 )
             codes.append(None)
             continue
@@ -237,11 +234,8 @@ def read_names(raw: RawFile, column: str, label: str) -> list[str]:
     for position, value in enumerate(raw.attributes[column]):
         text = cell_text(value)
         if not text:
-            raise file_error(
-                label,
-                _("The name is empty; every unit needs a name."),
-                row=position + raw.first_row,
-                column=column,
+            raise raw.cell_error(
+                label, position, column, _("The name is empty; every unit needs a name.")
             )
         names.append(text)
     return names
@@ -259,11 +253,11 @@ def read_numbers(raw: RawFile, column: str, label: str) -> list[int | None]:
         except ValueError:
             number = float("nan")
         if not np.isfinite(number) or not number.is_integer() or number < 0:
-            raise file_error(
+            raise raw.cell_error(
                 label,
+                position,
+                column,
                 _("The population {value!r} is not a whole number of people.").format(value=text),
-                row=position + raw.first_row,
-                column=column,
             )
         numbers.append(int(number))
     return numbers

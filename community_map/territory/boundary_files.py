@@ -212,11 +212,11 @@ def boundaries_from_file(
         for position in invalid_after:
             repair = polygonal(fixed[position])
             if repair is None:
-                raise file_error(
+                raise raw.cell_error(
                     label,
+                    int(position),
+                    raw.geometry_column,
                     _("The polygon is empty after repairing it; draw it again."),
-                    row=int(position) + raw.first_row,
-                    column=raw.geometry_column,
                 )
             fixed[position] = repair
             repaired.add(int(position))

@@ -64,6 +64,10 @@ class RawFile:
     first_row: int  # row number of the first record as the user sees it
     messages: list[str] = field(default_factory=list)  # notes on reading (text encoding)
 
+    def cell_error(self, label: str, position: int, column: str, message: str) -> ImportFileError:
+        """An error about the value in ``column`` of the record at ``position`` (from 0)."""
+        return file_error(label, message, row=position + self.first_row, column=column)
+
 
 def file_error(
     label: str, message: str, *, row: int | None = None, column: str | None = None

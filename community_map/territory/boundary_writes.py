@@ -16,7 +16,7 @@ from community_map._spatial import stored_units, unit_ids_for_points
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import METRIC_SRID, Asset, TerritoryUnit, UnitKind
-from community_map.territory.asset_import_writes import ImportResult
+from community_map.territory.asset_import_writes import ImportResult, set_changed
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
 
@@ -104,9 +104,7 @@ def save_boundaries(
         if unit is None:
             session.add(TerritoryUnit(kind=kind, code=str(row.code), **values))
             created += 1
-        elif any(getattr(unit, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(unit, key, value)
+        elif set_changed(unit, values):
             updated += 1
         else:
             unchanged += 1
