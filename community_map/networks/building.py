@@ -167,7 +167,8 @@ def graph_from_reported_ties(
 
 def combine_layers(*layers: tuple[str, nx.Graph]) -> nx.Graph:
     """Combine networks of the same people into one; edge weights add up and the edge
-    attribute ``layers`` names the layers that hold the tie.
+    attribute ``layers`` names the layers that hold the tie. A single layer is returned
+    itself, its ties labelled.
 
     Examples
     --------
@@ -176,6 +177,12 @@ def combine_layers(*layers: tuple[str, nx.Graph]) -> nx.Graph:
     >>> G[1][2]["layers"], G[2][3]["layers"]
     ('coattendance;reported', 'reported')
     """
+    if len(layers) == 1:  # one layer: label its ties in place instead of copying the graph
+        name, G = layers[0]
+        for _u, _v, data in G.edges(data=True):
+            data["weight"] = float(data.get("weight", 1.0))
+            data["layers"] = name
+        return G
     G = nx.Graph()
     for name, layer in layers:
         G.add_nodes_from(layer.nodes(data=True))
