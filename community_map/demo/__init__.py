@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from community_map import trust as services
 from community_map.demo import _names
-from community_map.demo._builder import (
+from community_map.demo._builder import Builder
+from community_map.demo._builder_base import (
     CSS_TOTAL,
     PERIOD_END,
     PERIOD_START,
     SCALES,
-    Builder,
     DemoScale,
     Progress,
     bcn_catchments,

@@ -9,30 +9,10 @@ assets, services), ``_activity_builder`` (participants, actions, sessions, atten
 from __future__ import annotations
 
 from community_map.demo._activity_builder import ActivityBuilder
-from community_map.demo._builder_base import (
-    CSS_TOTAL,
-    PERIOD_END,
-    PERIOD_START,
-    SCALES,
-    DemoScale,
-    Progress,
-    bcn_catchments,
-    social_services_centres,
-)
 from community_map.demo._outcome_builder import OutcomeBuilder
 from community_map.demo._territory_builder import TerritoryBuilder
 
-__all__ = [
-    "CSS_TOTAL",
-    "PERIOD_END",
-    "PERIOD_START",
-    "SCALES",
-    "Builder",
-    "DemoScale",
-    "Progress",
-    "bcn_catchments",
-    "social_services_centres",
-]
+__all__ = ["Builder"]
 
 
 class Builder(TerritoryBuilder, ActivityBuilder, OutcomeBuilder):
