@@ -80,6 +80,13 @@ def test_plan_conflict_attendance_and_exports(app_url: str, page) -> None:  # ty
     page.get_by_role("heading", name="Calendar").wait_for(timeout=30_000)
     _set_date(page, "Around the date", monday)
     expect(page.locator(".cm-calendar")).to_contain_text("Taller de cuina", timeout=30_000)
+    # the download buttons carry the data of the run that drew them: wait until this run
+    # has replaced every element of the previous one
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=30_000,
+    )
     with page.expect_download() as excel:
         page.get_by_role("button", name="Download programme (Excel)").click()
     with page.expect_download() as ics:
