@@ -25,6 +25,8 @@ LayerControl; pyvis ``Network(cdn_resources="remote").generate_html()``):
     https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js
     https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css
     https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css
+    https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js   (branca's colour-scale legend)
+    https://d3js.org/d3.v4.min.js                               (folium's colour legend)
     https://cdnjs.cloudflare.com/ajax/libs/vis-network/9.1.2/dist/vis-network.min.js      (SRI)
     https://cdnjs.cloudflare.com/ajax/libs/vis-network/9.1.2/dist/dist/vis-network.min.css (SRI)
     https://cdn.jsdelivr.net/npm/bootstrap@5.0.0-beta3/dist/js/bootstrap.bundle.min.js   (SRI)
@@ -107,6 +109,12 @@ REST = r"(?P<rest>[^?#]+)"
 CDN_MAPPINGS: tuple[CdnMapping, ...] = (
     # Leaflet 1.9.3 (folium): whole package, so dist/images/*.png referenced by leaflet.css work.
     CdnMapping(JSDELIVR, rf"/npm/leaflet@1\.9\.3/{REST}", _npm("leaflet-1.9.3"), "{rest}"),
+    # d3 4 (folium's colour legend, d3js.org/d3.v4.min.js: the last 4.x release, 4.13.0).
+    CdnMapping(
+        "d3js.org", r"/d3\.v4(?P<suffix>\.min\.js|\.js)", _npm("d3-4.13.0"), "build/d3{suffix}"
+    ),
+    # d3 3.5.5 (branca's colour-scale legend on folium maps).
+    CdnMapping(CDNJS, rf"/ajax/libs/d3/3\.5\.5/{REST}", _npm("d3-3.5.5"), "{rest}"),
     # jQuery 3.7.1 (folium): code.jquery.com/jquery-3.7.1.min.js and the cdnjs spelling.
     CdnMapping(
         "code.jquery.com",

@@ -24,13 +24,21 @@ ACCOUNTS = {
 }
 
 
+QUIET_FOR_A_SECOND = """() => {
+    const busy = document.querySelector('[data-testid="stStatusWidget"]')
+        || document.querySelector('[data-stale="true"]');
+    if (busy) { window.cmQuietSince = null; return false; }
+    window.cmQuietSince = window.cmQuietSince || Date.now();
+    return Date.now() - window.cmQuietSince > 1000;
+}"""
+
+
 def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page has a title and the app has been quiet for a second."""
     page.wait_for_selector("[data-testid='stApp']")
     page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+    page.evaluate("() => { window.cmQuietSince = null; }")
+    page.wait_for_function(QUIET_FOR_A_SECOND, polling=100, timeout=90_000)
 
 
 def _login(page, base: str, role: Role) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +108,9 @@ def test_every_page_on_a_phone_as_district_viewer(app_url: str, browser) -> None
     install_cdn_routes(context)
     phone = context.new_page()
     errors: list[str] = []
-    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone.on(
+        "pageerror", lambda exc: errors.append(f"{phone.url}: {exc} {getattr(exc, 'stack', '')}")
+    )
     username, password = ACCOUNTS[Role.DISTRICT_VIEWER]
     phone.goto(app_url)
     phone.get_by_label("Nom d'usuari").fill(username)
