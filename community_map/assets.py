@@ -1,33 +1,47 @@
 """Territory assets (actius del territori): the taxonomy, asset tables and asset files.
 
-The public face of :mod:`community_map.territory` for assets: the names of the territory
-face that the taxonomy and the asset reads, files and categories export, less what only
-file imports and maps need (column lists, mapping keys, the Open Data BCN source name, the
-default category map, category names, map layers). Boundaries, maps, coverage and audited
-writes are imported from the territory face.
+The public face of :mod:`community_map.territory` for assets. Boundaries, maps, coverage
+and the audited writes are imported from the territory face itself.
 """
 
 from __future__ import annotations
 
-from community_map import territory
-from community_map.territory import *  # noqa: F403 - this face re-exports part of the domain's face
-from community_map.territory import asset_categories, asset_files, asset_reads, taxonomy
-
-_NOT_HERE = frozenset(
-    {
-        "ASSET_COLUMNS",
-        "DEFAULT_CATEGORY_MAP",
-        "MAPPING_KEYS",
-        "OPENDATABCN_SOURCE",
-        "SKIPPED_COLUMNS",
-        "category_names",
-        "map_layers",
-    }
+from community_map.territory import (
+    ACCESSIBILITY_LABELS,
+    ASSET_FIELDS,
+    DEFAULT_CATEGORIES,
+    EXPORT_COLUMNS,
+    AssetImport,
+    Category,
+    accessibility_label,
+    all_tags,
+    assets_frame,
+    assets_from_file,
+    assets_geoframe,
+    assets_to_csv,
+    assets_to_excel,
+    assets_to_geojson,
+    categories_frame,
+    filter_assets,
+    map_category,
 )
-_FROM = {
-    name
-    for module in (taxonomy, asset_reads, asset_files, asset_categories)
-    for name in module.__all__
-}
 
-__all__ = [name for name in territory.__all__ if name in _FROM and name not in _NOT_HERE]
+__all__ = [
+    "ACCESSIBILITY_LABELS",
+    "ASSET_FIELDS",
+    "DEFAULT_CATEGORIES",
+    "EXPORT_COLUMNS",
+    "AssetImport",
+    "Category",
+    "accessibility_label",
+    "all_tags",
+    "assets_frame",
+    "assets_from_file",
+    "assets_geoframe",
+    "assets_to_csv",
+    "assets_to_excel",
+    "assets_to_geojson",
+    "categories_frame",
+    "filter_assets",
+    "map_category",
+]

@@ -20,25 +20,6 @@ from community_map.i18n import LANGUAGES, LOCALE_DIR  # noqa: E402
 from community_map.i18n_extract import extract_messages  # noqa: E402
 
 
-def _plural_from_singular_entries(catalog: Catalog, earlier: dict[object, object]) -> None:
-    """Fill a new plural entry from two earlier singular entries of its forms, if any."""
-    forms = max(catalog.num_plurals, 2)
-    for message in catalog:
-        if not isinstance(message.id, tuple):
-            continue
-        have = list(message.string) if isinstance(message.string, tuple) else [message.string]
-        have += [""] * (forms - len(have))
-        for index, form in enumerate(message.id[:2]):
-            old = earlier.get(form)
-            if isinstance(old, str) and not have[index]:
-                have[index] = old
-        if all(have[1:]) is False and have[1]:
-            have[2:] = [have[1]] * (forms - 2)
-        message.string = tuple(have)
-        if all(have):
-            message.flags.discard("fuzzy")  # the forms are the reviewed singular entries
-
-
 def main() -> int:
     messages = extract_messages(ROOT)
     template = Catalog(project="community_map", charset="utf-8")
@@ -52,9 +33,7 @@ def main() -> int:
                 catalog = read_po(fh, locale=language)
         else:
             catalog = Catalog(locale=language, project="community_map", charset="utf-8")
-        earlier = {m.id: m.string for m in catalog if m.id and m.string}
         catalog.update(template, no_fuzzy_matching=True)
-        _plural_from_singular_entries(catalog, earlier)
         catalog.obsolete.clear()
         if language == "en":
             for message in catalog:
