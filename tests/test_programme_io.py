@@ -31,6 +31,10 @@ from community_map.activities import (
     programme_to_excel,
 )
 from community_map.errors import ImportFileError
+from community_map.models import Role
+from community_map.trust import Actor
+
+ADMIN = Actor(username="test-admin", role=Role.ADMIN)
 
 KNOWN: dict[str, set[str]] = {
     "known_venues": {"EQ-1", "EQ-2"},
@@ -141,7 +145,7 @@ def _problems(data: bytes) -> ProgrammeImportError:
 def test_round_trip_reproduces_the_demo_programme(demo_engine: Engine, language: str) -> None:
     with Session(demo_engine) as session:
         programme = programme_frame(session)
-        attendance = attendance_long_frame(session)
+        attendance = attendance_long_frame(session, actor=ADMIN)
         known = known_codes(session)
     data = programme_to_excel(programme, attendance, language=language)
     result = programme_from_excel(data, display_name="demo.xlsx", **known)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -16,10 +17,14 @@ from community_map.activities import (
 from community_map.models import (
     AttendanceStatus,
     CommunityAction,
+    Role,
     SessionStatus,
     SessionType,
 )
 from community_map.models import Session as SessionRow
+from community_map.trust import Actor
+
+ADMIN = Actor(username="test-admin", role=Role.ADMIN)
 
 
 def test_programme_frame_of_the_demo(demo_engine: Engine) -> None:
@@ -66,10 +71,18 @@ def test_programme_frame_filters(demo_engine: Engine) -> None:
 
 def test_attendance_long_frame_of_the_demo(demo_engine: Engine) -> None:
     with Session(demo_engine) as session:
-        frame = attendance_long_frame(session)
+        frame = attendance_long_frame(session, actor=ADMIN)
         first_ids = session.scalars(select(SessionRow.id).order_by(SessionRow.id).limit(3)).all()
-        few = attendance_long_frame(session, session_ids=first_ids)
+        few = attendance_long_frame(session, actor=ADMIN, session_ids=first_ids)
     assert list(frame.columns) == ATTENDANCE_COLUMNS
     assert set(frame["status"]) == {s.value for s in AttendanceStatus}
     assert frame["walk_in"].dtype == bool and frame["walk_in"].any()
     assert 0 < len(few) < len(frame)
+
+
+def test_attendance_codes_are_refused_to_aggregate_only_roles(demo_engine: Engine) -> None:
+    from community_map.errors import PermissionDeniedError
+
+    viewer = Actor(username="district", role=Role.DISTRICT_VIEWER)
+    with Session(demo_engine) as session, pytest.raises(PermissionDeniedError):
+        attendance_long_frame(session, actor=viewer)

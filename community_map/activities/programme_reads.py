@@ -32,6 +32,7 @@ from community_map.models import (
     SessionPartner,
 )
 from community_map.models import Session as SessionRow
+from community_map.trust import Actor, Permission, require
 
 __all__ = [
     "attendance_long_frame",
@@ -189,6 +190,7 @@ def programme_frame(
 def attendance_long_frame(
     session: Session,
     *,
+    actor: Actor,
     session_ids: Iterable[int] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -200,6 +202,9 @@ def attendance_long_frame(
     ----------
     session
         An open database session (only read from).
+    actor
+        Who reads: participant codes are personal data, so the role must be allowed to
+        see participants (aggregate-only roles are refused).
     session_ids
         Keep the attendance of these sessions.
     start, end, action_ids
@@ -214,6 +219,7 @@ def attendance_long_frame(
         :class:`~community_map.models.AttendanceStatus` value and ``walk_in`` a bool.
         Sorted by session start, then participant code.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     ids = _session_ids(start=start, end=end, action_ids=action_ids, session_ids=session_ids)
     rows = session.execute(
         select(

@@ -6,9 +6,11 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from community_map.activities import (
+    ATTENDANCE_COLUMNS,
     attendance_long_frame,
     import_programme,
     known_codes,
@@ -99,7 +101,12 @@ st.caption(
 
 e1, e2, e3 = st.columns(3)
 with shell.db_session() as session:
-    attendance = attendance_long_frame(session, session_ids=frame.session_id)
+    # participant codes only for roles that may see participants; others get the programme
+    attendance = (
+        attendance_long_frame(session, actor=actor, session_ids=frame.session_id)
+        if actor.can(Permission.VIEW_PARTICIPANTS)
+        else pd.DataFrame(columns=ATTENDANCE_COLUMNS)
+    )
 e1.download_button(
     _("Download programme (Excel)"),
     programme_to_excel(programme, attendance, language=language),
