@@ -246,6 +246,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id"), nullable=True
+    )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

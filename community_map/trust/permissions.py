@@ -80,6 +80,8 @@ class Actor:
     role: Role
     user_id: int | None = None
     display_name: str = ""
+    service_id: int | None = None
+    professional_id: int | None = None
 
     @classmethod
     def command_line(cls) -> Actor:
