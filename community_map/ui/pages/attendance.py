@@ -127,8 +127,8 @@ cols = st.columns(3)
 unmarked = int(register.status.isna().sum())
 if cols[1].button(
     ngettext(
-        "Mark present the one person without a mark",
-        "Mark present the {n} people without a mark",
+        "Mark {n} person without a mark as present",
+        "Mark {n} people without a mark as present",
         unmarked,
     ).format(n=unmarked),
     disabled=locked or not_started or not unmarked,
