@@ -205,7 +205,7 @@ def test_programme_import_refuses_to_change_a_finalised_register(
     entries = len(_entries(engine, "attendance"))
     with pytest.raises(svc.ProgrammeImportError) as info, session_scope(engine) as s:
         read = svc.programme_from_excel(all_absent, **svc.known_codes(s))
-        svc.import_programme(s, actor=EDU, programme=read, display_name="programa.xlsx")
+        svc.import_programme(s, actor=EDU, programme=read, display_name="programa.xlsx", now=LATER)
     assert "programa.xlsx" in str(info.value)
     [problem] = info.value.problems
     assert problem.row == 2 and "finalised" in problem.reason
@@ -215,7 +215,7 @@ def test_programme_import_refuses_to_change_a_finalised_register(
     assert len(_entries(engine, "attendance")) == entries
     with session_scope(engine) as s:  # the same programme again changes nothing: accepted
         read = svc.programme_from_excel(same, **svc.known_codes(s))
-        counts = svc.import_programme(s, actor=EDU, programme=read)
+        counts = svc.import_programme(s, actor=EDU, programme=read, now=LATER)
     assert counts == {"created": 0, "updated": 0, "unchanged": 1, "attendance": 3}
 
 
@@ -235,3 +235,26 @@ def test_programme_import_logs_before_and_after_of_each_changed_session(
     entry = [e for e in _entries(engine, "sessions") if e.entity_id == str(session_id)][-1]
     assert entry.before == {"title": "Taller de cuina", "capacity": 10}
     assert entry.after == {"title": "Taller de cuina (nou títol)", "capacity": 14}
+
+
+def test_programme_import_cannot_hold_a_session_that_has_not_started(
+    engine: Engine, world: dict[str, int]
+) -> None:
+    session_id, _version = _planned(engine, world)
+    with session_scope(engine) as s:
+        programme = svc.programme_frame(s)
+    programme["status"] = "held"
+    data = svc.programme_to_excel(programme, language="en")
+    with pytest.raises(svc.ProgrammeImportError) as info, session_scope(engine) as s:
+        read = svc.programme_from_excel(data, **svc.known_codes(s))
+        svc.import_programme(s, actor=EDU, programme=read, now=MONDAY - dt.timedelta(days=7))
+    [problem] = info.value.problems
+    assert problem.row == 2 and "has not started yet" in problem.reason
+    with session_scope(engine) as s:
+        row = s.get(SessionRow, session_id)
+        assert row is not None and (row.status, row.finalised) == ("planned", False)
+    with session_scope(engine) as s:  # once it has taken place, it can be recorded as held
+        read = svc.programme_from_excel(data, **svc.known_codes(s))
+        svc.import_programme(s, actor=EDU, programme=read, now=LATER)
+        row = s.get(SessionRow, session_id)
+        assert row is not None and (row.status, row.finalised) == ("held", True)

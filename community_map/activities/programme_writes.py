@@ -12,6 +12,7 @@ after of the fields the import changed (attendance marks included).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from community_map.i18n import gettext as _
 from community_map.models import (
     Asset,
     Attendance,
+    AttendanceStatus,
     CommunityAction,
     Invitation,
     Participant,
@@ -54,7 +56,7 @@ class _Planned:
     facilitators: list[int]
     partners: list[int]
     marks: Marks | None = None
-    mark_rows: list[tuple[str, int]] = field(default_factory=list)
+    mark_rows: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def _current_marks(session: Session, session_id: int) -> Marks:
@@ -85,6 +87,47 @@ def _wanted(current: dict[str, Any], plan: _Planned) -> dict[str, Any]:
     }
 
 
+def _future_problems(plan: _Planned, now: dt.datetime) -> list[ImportProblem]:
+    """Problems of a row that would hold, or mark attended, a session not started yet."""
+    starts = plan.values["starts_at"]
+    if starts <= now:
+        return []
+    when = f"{starts:%d/%m/%Y %H:%M}"
+    problems = []
+    if plan.values["finalised"]:
+        problems.append(
+            ImportProblem(
+                _(SHEET_LABELS["programme"]),
+                plan.row,
+                None,
+                _(
+                    "The session of {when} has not started yet, so it cannot be held: set its "
+                    "status to planned."
+                ).format(when=when),
+            )
+        )
+    attended = [
+        where
+        for where, (status, _walk_in) in zip(
+            plan.mark_rows, (plan.marks or {}).values(), strict=True
+        )
+        if status == AttendanceStatus.ATTENDED.value
+    ]
+    if attended:
+        problems.append(
+            ImportProblem(
+                attended[0][0],
+                attended[0][1],
+                None,
+                _(
+                    "The session of {when} has not started yet: no one can be marked as "
+                    "attended before it starts."
+                ).format(when=when),
+            )
+        )
+    return problems
+
+
 def _finalised_problems(session: Session, plan: _Planned) -> list[ImportProblem]:
     """Problems of a row that would change a finalised session or its register."""
     existing = plan.existing
@@ -108,7 +151,7 @@ def _finalised_problems(session: Session, plan: _Planned) -> list[ImportProblem]
             )
         )
     if plan.marks is not None and plan.marks != _current_marks(session, existing.id):
-        sheet, row = plan.mark_rows[0]
+        sheet, row, _status = plan.mark_rows[0]
         problems.append(
             ImportProblem(
                 sheet,
@@ -176,7 +219,9 @@ def _plan_rows(session: Session, programme: Any) -> dict[tuple[Any, ...], _Plann
             ids["person"][r.participant_code]: (r.status, bool(r.walk_in))
             for r in group.itertuples(index=False)
         }
-        plan.mark_rows = [(str(r.sheet), int(r.row)) for r in group.itertuples(index=False)]
+        plan.mark_rows = [
+            (str(r.sheet), int(r.row), str(r.status)) for r in group.itertuples(index=False)
+        ]
     return plans
 
 
@@ -230,7 +275,12 @@ def _write(session: Session, actor: Actor, plan: _Planned) -> tuple[str, int]:
 
 
 def import_programme(
-    session: Session, *, actor: Actor, programme: Any, display_name: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    programme: Any,
+    display_name: str | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[str, int]:
     """Write a validated programme (sessions and attendance), all or nothing; audited.
 
@@ -249,6 +299,9 @@ def import_programme(
         A :class:`~community_map.activities.ProgrammeImport`.
     display_name
         The workbook's name as the user knows it, for the error message.
+    now
+        The current local time (default: now): sessions starting later cannot be held
+        nor have attended marks.
 
     Returns
     -------
@@ -258,8 +311,9 @@ def import_programme(
     Raises
     ------
     ProgrammeImportError
-        When rows would change a finalised session or its register (each row named);
-        nothing is written.
+        When rows would change a finalised session or its register, or hold (or mark
+        attended) a session that has not started yet (each row named); nothing is
+        written.
 
     Examples
     --------
@@ -270,7 +324,12 @@ def import_programme(
     require(actor, Permission.PLAN_ACTIVITIES)
     require(actor, Permission.TAKE_ATTENDANCE)
     plans = _plan_rows(session, programme)
-    problems = [p for plan in plans.values() for p in _finalised_problems(session, plan)]
+    moment = now or dt.datetime.now()
+    problems = [
+        p
+        for plan in plans.values()
+        for p in [*_finalised_problems(session, plan), *_future_problems(plan, moment)]
+    ]
     if problems:
         raise ProgrammeImportError(problems, path=display_name or _("the workbook"))
     counts = {"created": 0, "updated": 0, "unchanged": 0, "attendance": 0}
