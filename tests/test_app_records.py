@@ -144,3 +144,49 @@ def test_reopening_a_register_asks_for_a_reason(app_env: str) -> None:
     assert at.button(key="reopen_register").disabled  # no reason given yet
     at.text_input(key="reopen_reason").input("Falta una signatura").run()
     assert not at.button(key="reopen_register").disabled
+
+
+def test_asset_edit_form_keeps_what_someone_else_saved_meanwhile(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form shows the stored values after a reload, so an edit never writes stale ones."""
+    from community_map import territory
+    from community_map.models import AuditLog
+
+    url = _copy(app_env, tmp_path, monkeypatch)
+    engine = storage.create_db_engine(url)
+    coordinator = Actor(username="coordinator", role=Role.COORDINATOR)
+    with storage.session_scope(engine) as s:
+        asset = s.scalars(
+            select(Asset).where(Asset.is_active.is_(True), Asset.capacity.is_not(None))
+        ).first()
+        assert asset is not None
+        asset_id, version, name = asset.id, asset.version, asset.name
+        hours, capacity = asset.opening_hours, asset.capacity
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/map.py").run()
+    at.selectbox(key="edit_asset_id").set_value(asset_id).run()
+    assert not at.exception, at.exception
+    with storage.session_scope(engine) as s:  # someone else saves a new address meanwhile
+        territory.update_asset(
+            s, actor=coordinator, asset_id=asset_id, version=version, address="Carrer Nou, 1"
+        )
+        version = s.get(Asset, asset_id).version  # type: ignore[union-attr]
+    at.run()
+    form = f"edit_{asset_id}_{version}"
+    assert at.text_input(key=f"{form}_address").value == "Carrer Nou, 1"
+    at.text_input(key=f"{form}_name").input(name + " (renovat)")
+    at.button(key=f"FormSubmitter:{form}-Save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with storage.session_scope(engine) as s:
+        saved = s.get(Asset, asset_id)
+        assert saved is not None
+        assert (saved.name, saved.address) == (name + " (renovat)", "Carrer Nou, 1")
+        assert (saved.opening_hours, saved.capacity) == (hours, capacity)
+        entry = s.scalars(
+            select(AuditLog)
+            .where(AuditLog.entity == "assets", AuditLog.entity_id == str(asset_id))
+            .order_by(AuditLog.id.desc())
+        ).first()
+        assert entry is not None
+        assert entry.before == {"name": name} and entry.after == {"name": name + " (renovat)"}
