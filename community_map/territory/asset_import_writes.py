@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -188,7 +189,8 @@ _IMPORTED = (
 
 def values_of(asset: Asset) -> dict[str, object]:
     """Return the fields an import sets on an asset (for its audit entry)."""
-    return {name: getattr(asset, name) for name in _IMPORTED}
+    values = {name: getattr(asset, name) for name in _IMPORTED}
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
 
 
 def apply_changes(

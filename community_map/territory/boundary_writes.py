@@ -148,6 +148,7 @@ def _fields(unit: TerritoryUnit) -> dict[str, object]:
 
 def _readable(values: dict[str, object]) -> dict[str, object]:
     """Audit values with the boundary as its area and a digest instead of the whole WKT."""
+    values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
     wkt = values.pop("geometry_wkt", None)
     if isinstance(wkt, str):
         import hashlib
