@@ -27,6 +27,7 @@ ADMIN = Actor(username="test-admin", role=Role.ADMIN)
 EDU = Actor(username="edu", role=Role.EDUCATOR, user_id=None)
 COORD = Actor(username="coord", role=Role.COORDINATOR, user_id=None)
 MONDAY = dt.datetime(2027, 3, 1, 10, 0)  # a Monday
+LATER = dt.datetime(2027, 6, 1, 12, 0)  # "now" once the sessions of these tests are over
 
 
 @pytest.fixture
@@ -228,9 +229,13 @@ def test_register_walk_in_absences_finalise_and_reopen(
         ids = [r.id for r in rows]
     with session_scope(engine) as s:
         svc.mark_attendance(
-            s, actor=EDU, session_id=ids[0], marks={world["A"]: "attended", world["B"]: "absent"}
+            s,
+            actor=EDU,
+            session_id=ids[0],
+            marks={world["A"]: "attended", world["B"]: "absent"},
+            now=LATER,
         )
-        svc.add_walk_in(s, actor=EDU, session_id=ids[0], code="am-d")
+        svc.add_walk_in(s, actor=EDU, session_id=ids[0], code="am-d", now=LATER)
         assert (
             svc.absent_until(
                 s,
@@ -242,17 +247,25 @@ def test_register_walk_in_absences_finalise_and_reopen(
             == 2
         )
         svc.mark_attendance(
-            s, actor=EDU, session_id=ids[1], marks={world["A"]: "attended", world["B"]: "attended"}
+            s,
+            actor=EDU,
+            session_id=ids[1],
+            marks={world["A"]: "attended", world["B"]: "attended"},
+            now=LATER,
         )
-        svc.finalise_session(s, actor=EDU, session_id=ids[0])
+        svc.finalise_session(s, actor=EDU, session_id=ids[0], now=LATER)
     with pytest.raises(NotFoundError), session_scope(engine) as s:
-        svc.add_walk_in(s, actor=EDU, session_id=ids[1], code="AM-ZZZZ")
+        svc.add_walk_in(s, actor=EDU, session_id=ids[1], code="AM-ZZZZ", now=LATER)
     with pytest.raises(ValidationError, match="finalised"), session_scope(engine) as s:
-        svc.mark_attendance(s, actor=EDU, session_id=ids[0], marks={world["B"]: "attended"})
+        svc.mark_attendance(
+            s, actor=EDU, session_id=ids[0], marks={world["B"]: "attended"}, now=LATER
+        )
     with pytest.raises(PermissionDeniedError), session_scope(engine) as s:
-        svc.reopen_session(s, actor=EDU, session_id=ids[0])
+        svc.reopen_session(s, actor=EDU, session_id=ids[0], reason="Error")
+    with pytest.raises(ValidationError, match="reason"), session_scope(engine) as s:
+        svc.reopen_session(s, actor=COORD, session_id=ids[0], reason="  ")
     with session_scope(engine) as s:
-        svc.reopen_session(s, actor=COORD, session_id=ids[0])
+        svc.reopen_session(s, actor=COORD, session_id=ids[0], reason="AM-B came late")
         register = register_frame(s, ids[0], actor=EDU)
         rates = attendance_rates(s, actor=EDU, series_id=rows[0].series_id)
         path = itinerary(s, "AM-C", actor=EDU)

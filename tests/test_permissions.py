@@ -119,7 +119,7 @@ OPERATIONS: dict[Permission, Callable[[Session, Actor, dict[str, int]], Any]] = 
         s, actor=a, session_id=w["session"], marks={w["A"]: "absent"}
     ),
     Permission.REOPEN_SESSIONS: lambda s, a, w: activities.reopen_session(
-        s, actor=a, session_id=_finalised(s, w)
+        s, actor=a, session_id=_finalised(s, w), reason="typing error"
     ),
     Permission.MANAGE_USERS: lambda s, a, w: trust.add_user(
         s, actor=a, username="nova", password="a-long-secret", role="district_viewer"

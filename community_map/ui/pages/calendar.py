@@ -139,7 +139,9 @@ if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANC
         try:
             with shell.db_session() as session:
                 read = programme_from_excel(path, display_name=upload.name, **known_codes(session))
-                counts = import_programme(session, actor=actor, programme=read)
+                counts = import_programme(
+                    session, actor=actor, programme=read, display_name=upload.name
+                )
         except CommunityMapError as exc:
             st.error(str(exc))
         else:
