@@ -1,4 +1,4 @@
-"""Trust: roles and permissions, accounts, the audit log and disclosure rules.
+"""Trust: permissions, accounts, the audit log, disclosure and participants' rights.
 
 The public face of the trust domain; modules inside the folder are its plumbing.
 """
@@ -17,15 +17,46 @@ from community_map.trust.account_writes import (
     authenticate,
     set_user_active,
 )
-from community_map.trust.audit import bulk_create, data_version, record
+from community_map.trust.audit import (
+    EXPORT_ACTION,
+    bulk_create,
+    data_version,
+    record,
+    record_export,
+)
+from community_map.trust.consent import (
+    CONSENT_PURPOSE_LABELS,
+    ConsentPurpose,
+    has_consent,
+    require_consent,
+)
 from community_map.trust.disclosure import suppressed
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
 from community_map.trust.permissions import ROLE_PERMISSIONS, Actor, Permission, require
+from community_map.trust.rights_reads import (
+    RECORD_SHEETS,
+    find_participant,
+    participant_record,
+    participant_record_to_excel,
+)
+from community_map.trust.rights_writes import (
+    ANONYMOUS_PREFIX,
+    ERASED_MARK,
+    ErasureReport,
+    erase_participant,
+)
 
 __all__ = [
+    "ANONYMOUS_PREFIX",
+    "CONSENT_PURPOSE_LABELS",
+    "ERASED_MARK",
+    "EXPORT_ACTION",
+    "RECORD_SHEETS",
     "ROLE_PERMISSIONS",
     "USERNAME_PATTERN",
     "Actor",
+    "ConsentPurpose",
+    "ErasureReport",
     "Permission",
     "account_count",
     "add_user",
@@ -34,10 +65,17 @@ __all__ = [
     "authenticate",
     "bulk_create",
     "data_version",
+    "erase_participant",
+    "find_participant",
+    "has_consent",
     "hash_password",
     "needs_rehash",
+    "participant_record",
+    "participant_record_to_excel",
     "record",
+    "record_export",
     "require",
+    "require_consent",
     "set_user_active",
     "suppressed",
     "users_frame",

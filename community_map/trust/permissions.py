@@ -32,6 +32,8 @@ class Permission(enum.StrEnum):
     VIEW_NETWORKS = "view_networks"
     EXPORT_DATA = "export_data"
     SEE_SMALL_COUNTS = "see_small_counts"
+    # subject-access exports and erasure of one participant's record
+    MANAGE_PARTICIPANT_RIGHTS = "manage_participant_rights"
 
 
 P = Permission
@@ -50,6 +52,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.VIEW_NETWORKS,
             P.EXPORT_DATA,
             P.SEE_SMALL_COUNTS,
+            P.MANAGE_PARTICIPANT_RIGHTS,
         }
     ),
     Role.EDUCATOR: frozenset(
