@@ -38,6 +38,7 @@ from community_map.trust.rights_reads import (
     find_participant,
     participant_record,
     participant_record_to_excel,
+    participant_summary,
 )
 from community_map.trust.rights_writes import (
     ANONYMOUS_PREFIX,
@@ -72,6 +73,7 @@ __all__ = [
     "needs_rehash",
     "participant_record",
     "participant_record_to_excel",
+    "participant_summary",
     "record",
     "record_export",
     "require",

@@ -55,6 +55,7 @@ __all__ = [
     "mentions_code",
     "participant_record",
     "participant_record_to_excel",
+    "participant_summary",
 ]
 
 RECORD_SHEETS: dict[str, str] = {
@@ -380,6 +381,44 @@ def _audit_table(entries: list[AuditLog]) -> pd.DataFrame:
     )
 
 
+def _record_tables(session: Session, person: Participant) -> dict[str, pd.DataFrame]:
+    assessments, scores = _assessments(session, person)
+    return {
+        "participant": _participant_table(session, person),
+        "enrolments": _enrolments(session, person),
+        "attendance": _attendance(session, person),
+        "invitations": _invitations(session, person),
+        "reported_ties": _ties(session, person),
+        "assessments": assessments,
+        "assessment_scores": scores,
+        "notes": _notes(session, person),
+        "audit_log": _audit_table(audit_entries_about(session, person)),
+    }
+
+
+def participant_summary(session: Session, *, actor: Actor, code: str) -> dict[str, int]:
+    """Return how many rows each table of :func:`participant_record` holds for ``code``.
+
+    What the rights page shows before anything is downloaded or erased; counts only, so
+    it is not an export and is not audited.
+
+    Raises
+    ------
+    PermissionDeniedError
+        Unless the actor may manage participants' rights.
+    NotFoundError
+        When no participant has ``code``.
+
+    Examples
+    --------
+    >>> participant_summary(session, actor=admin, code="AM-00001")  # doctest: +SKIP
+    {'participant': 1, 'enrolments': 1, 'attendance': 14, ...}
+    """
+    require(actor, Permission.MANAGE_PARTICIPANT_RIGHTS)
+    person = find_participant(session, code)
+    return {name: len(table) for name, table in _record_tables(session, person).items()}
+
+
 def participant_record(session: Session, *, actor: Actor, code: str) -> dict[str, pd.DataFrame]:
     """Return everything held about the participant ``code``, one table per kind of record.
 
@@ -405,18 +444,7 @@ def participant_record(session: Session, *, actor: Actor, code: str) -> dict[str
     """
     require(actor, Permission.MANAGE_PARTICIPANT_RIGHTS)
     person = find_participant(session, code)
-    assessments, scores = _assessments(session, person)
-    tables = {
-        "participant": _participant_table(session, person),
-        "enrolments": _enrolments(session, person),
-        "attendance": _attendance(session, person),
-        "invitations": _invitations(session, person),
-        "reported_ties": _ties(session, person),
-        "assessments": assessments,
-        "assessment_scores": scores,
-        "notes": _notes(session, person),
-        "audit_log": _audit_table(audit_entries_about(session, person)),
-    }
+    tables = _record_tables(session, person)
     record_export(
         session,
         actor,
