@@ -6,12 +6,13 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, func, select
 
-from community_map import trust
+from community_map import storage, trust
 from community_map.errors import NotFoundError, PermissionDeniedError, ValidationError
 from community_map.evaluation import record_assessment
 from community_map.models import (
@@ -44,6 +45,18 @@ NOW = dt.datetime.now().replace(microsecond=0)
 PAST1 = dt.datetime(2023, 3, 6, 10, 0)
 PAST2 = dt.datetime(2023, 3, 13, 10, 0)
 FUTURE = NOW + dt.timedelta(days=30)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
+    """A migrated, empty database: SQLite, then PostgreSQL (JSON is searched as text)."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("pg_engine")
+        return
+    eng = storage.create_db_engine(sqlite_url)
+    storage.migrate(eng)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture
@@ -320,7 +333,7 @@ def test_erasure_removes_the_person_and_keeps_the_counts(
         member = s.scalars(select(MotorGroupMember)).one()
         assert (member.participant_id, member.name, member.member_kind) == (None, "", "resident")
         # the anonymous code is recorded nowhere in the audit log
-        log = s.scalars(select(AuditLog)).all()
+        log = s.scalars(select(AuditLog).order_by(AuditLog.id)).all()
         assert all(anonymous.code not in json.dumps([e.before, e.after, e.entity_id]) for e in log)
         erasure = log[-1]
         assert (erasure.action, erasure.entity, erasure.entity_id) == (
