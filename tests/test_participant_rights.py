@@ -476,3 +476,27 @@ def test_demo_builder_applies_the_consent_rule() -> None:
     assert not {t["from_participant_id"] for t in ties} & refused
     assert not {t["to_participant_id"] for t in ties} & refused
     assert not assessed & refused
+
+
+# audited exports -------------------------------------------------------------------------
+
+
+def test_record_export_keeps_filters_as_json_and_leaves_the_data_version(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        trust.record(s, ADMIN, "create", "sessions", 1, after={"title": "x"})
+        version = trust.data_version(s)
+        entry = trust.record_export(
+            s,
+            COORD,
+            "programme_workbook",
+            269,
+            start=dt.date(2023, 3, 1),
+            services=(3, 4),
+            types=["workshop"],
+        )
+        assert entry.after == {
+            "rows": 269,
+            "filters": {"start": "2023-03-01", "services": [3, 4], "types": ["workshop"]},
+        }
+        # an export is not a write: cached pages are not recomputed because of it
+        assert trust.data_version(s) == version
