@@ -442,6 +442,14 @@ def test_downloads_of_participant_codes_are_audited_on_click(
     viewer.switch_page("pages/calendar.py").run()
     viewer.download_button(key="export_programme_xlsx").click().run()
     assert len(_exports(url)) == earlier + 1
+    register = _as(Role.EDUCATOR).run()
+    register.switch_page("pages/attendance.py").run()
+    register.date_input(key="register_week").set_value(dt.date(2023, 3, 6)).run()
+    register.download_button(key="sign_in_sheet").click().run()
+    assert not register.exception
+    who, kind, after = _exports(url)[-1]
+    assert (who, kind) == ("educator", "sign_in_sheet")
+    assert after["rows"] == len(register.radio) > 0  # one row per person on the register
     net = _as(Role.EVALUATOR).run()
     net.switch_page("pages/networks.py").run()
     net.download_button(key="net_gexf").click().run()
