@@ -342,3 +342,119 @@ def test_service_networks_compare_by_sector(app_env: str) -> None:
     table = at.dataframe[0].value
     # the E-I index is computed by sector: services mostly tie across sectors (tandem)
     assert table["ei_index"].notna().any()
+
+
+def test_rights_page_shows_a_record_and_erases_it(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from sqlalchemy import func, select
+
+    from community_map import storage
+    from community_map.models import Attendance, AuditLog, Participant
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
+    engine = storage.create_db_engine(url)
+    with storage.session_scope(engine) as s:
+        person = s.scalars(select(Participant).order_by(Participant.id)).first()
+        assert person is not None
+        code, pid = person.code, person.id
+        attended = s.scalar(
+            select(func.count()).select_from(Attendance).where(Attendance.participant_id == pid)
+        )
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/rights.py").run()
+    assert not at.exception
+    at.text_input(key="rights_code").input(code.lower()).run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    rows = dict(zip(summary["Table"], summary["Rows"], strict=True))
+    assert rows["Participant"] == 1
+    assert rows["Attendance"] == attended
+    # no erasure without the confirmation
+    at.text_input(key="rights_reason").input("request 2024/17")
+    at.button(key="FormSubmitter:rights_erase-Erase").click().run()
+    assert [e.value for e in at.error] == ["Tick the confirmation first; nothing was erased."]
+    at.checkbox(key="rights_confirm").check()
+    at.button(key="FormSubmitter:rights_erase-Erase").click().run()
+    assert not at.exception
+    assert any(f"Participant {code} erased" in s.value for s in at.success)
+    with storage.session_scope(engine) as s:
+        assert s.scalar(select(Participant).where(Participant.code == code)) is None
+        last = s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
+        assert last is not None and (last.action, last.entity_id) == ("erase", code)
+    engine.dispose()
+    # educators do not get the page
+    edu = _as(Role.EDUCATOR).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        edu.switch_page("pages/rights.py")
+
+
+def _exports(url: str) -> list[tuple[str, str, dict[str, object]]]:
+    from sqlalchemy import select
+
+    from community_map import storage
+    from community_map.models import AuditLog
+
+    engine = storage.create_db_engine(url)
+    with storage.session_scope(engine) as s:
+        rows = s.execute(
+            select(AuditLog.actor, AuditLog.entity, AuditLog.after)
+            .where(AuditLog.action == "export")
+            .order_by(AuditLog.id)
+        ).all()
+    engine.dispose()
+    return [(a, e, dict(after or {})) for a, e, after in rows]
+
+
+def test_downloads_of_participant_codes_are_audited_on_click(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
+    earlier = len(_exports(url))
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/calendar.py").run()
+    at.date_input(key="calendar_day").set_value(dt.date(2023, 3, 8)).run()
+    assert not at.exception
+    assert len(_exports(url)) == earlier  # preparing the buttons records nothing
+    at.download_button(key="export_programme_xlsx").click().run()
+    assert not at.exception
+    [(who, kind, after)] = _exports(url)[earlier:]
+    assert (who, kind) == ("coordinator", "programme_workbook")
+    filters = after["filters"]
+    assert isinstance(filters, dict)
+    assert (filters["from"], filters["to"]) == ("2023-03-06", "2023-03-13")
+    assert isinstance(after["rows"], int) and after["rows"] > 0
+    # the iCalendar file holds no participant code: not an export of personal data
+    at.download_button(key="export_programme_ics").click().run()
+    assert len(_exports(url)) == earlier + 1
+    # a role without participants gets the workbook without attendance: nothing to audit
+    viewer = _as(Role.DISTRICT_VIEWER).run()
+    viewer.switch_page("pages/calendar.py").run()
+    viewer.download_button(key="export_programme_xlsx").click().run()
+    assert len(_exports(url)) == earlier + 1
+    register = _as(Role.EDUCATOR).run()
+    register.switch_page("pages/attendance.py").run()
+    register.date_input(key="register_week").set_value(dt.date(2023, 3, 6)).run()
+    register.download_button(key="sign_in_sheet").click().run()
+    assert not register.exception
+    who, kind, after = _exports(url)[-1]
+    assert (who, kind) == ("educator", "sign_in_sheet")
+    assert after["rows"] == len(register.radio) > 0  # one row per person on the register
+    net = _as(Role.EVALUATOR).run()
+    net.switch_page("pages/networks.py").run()
+    net.download_button(key="net_gexf").click().run()
+    assert not net.exception
+    who, kind, after = _exports(url)[-1]
+    assert (who, kind) == ("evaluator", "network")
+    assert after["filters"] == {"layer": "coattendance", "format": "gexf", "window": "T1"}
+    assert isinstance(after["rows"], int) and after["rows"] > 0

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_export(sub)
     _add_network(sub)
+    _add_participant(sub)
     return parser
 
 
@@ -325,4 +326,45 @@ def _add_network(sub: Commands) -> None:
         type=int,
         default=0,
         help=_("Leave out sessions above N attendees (0: none)."),
+    )
+
+
+def _add_participant(sub: Commands) -> None:
+    part = _group(
+        sub,
+        "participant",
+        _("Participants' rights: export or erase one participant's record."),
+        dest="participant_command",
+        metavar=_("ACTION"),
+    )
+    pex = _command(
+        part,
+        "export",
+        _("Write everything held about one participant to an Excel workbook."),
+        _(
+            "Write everything held about one participant (subject access) to an Excel "
+            "workbook, one sheet per table. The export is recorded in the audit log."
+        ),
+    )
+    pex.add_argument("code", help=_("The participant's pseudonymous code."))
+    pex.add_argument("output", help=_("Output file: .xlsx."))
+    per = _command(
+        part,
+        "erase",
+        _("Erase one participant's personal data, keeping anonymous counts."),
+        _(
+            "Erase one participant: their row, reported ties, assessments and future "
+            "invitations are removed, their attendance is kept under an anonymous code so "
+            "that sessions' counts do not change, and their code is removed from notes and "
+            "from the audit log. It cannot be undone."
+        ),
+    )
+    per.add_argument("code", help=_("The participant's pseudonymous code."))
+    per.add_argument(
+        "--reason",
+        required=True,
+        help=_("Why (for example the date and reference of the request); no personal details."),
+    )
+    per.add_argument(
+        "--yes", action="store_true", help=_("Confirm the erasure (it cannot be undone).")
     )

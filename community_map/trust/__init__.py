@@ -1,4 +1,4 @@
-"""Trust: roles and permissions, accounts, the audit log and disclosure rules.
+"""Trust: permissions, accounts, the audit log, disclosure and participants' rights.
 
 The public face of the trust domain; modules inside the folder are its plumbing.
 """
@@ -17,7 +17,19 @@ from community_map.trust.account_writes import (
     authenticate,
     set_user_active,
 )
-from community_map.trust.audit import bulk_create, data_version, record
+from community_map.trust.audit import (
+    EXPORT_ACTION,
+    bulk_create,
+    data_version,
+    record,
+    record_export,
+)
+from community_map.trust.consent import (
+    CONSENT_PURPOSE_LABELS,
+    ConsentPurpose,
+    has_consent,
+    require_consent,
+)
 from community_map.trust.disclosure import (
     count_bounds,
     feasible_values,
@@ -26,7 +38,11 @@ from community_map.trust.disclosure import (
     rounded,
     suppressed,
 )
-from community_map.trust.passwords import hash_password, needs_rehash, verify_password
+from community_map.trust.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from community_map.trust.permissions import (
     PERMISSION_HELP,
     ROLE_PERMISSIONS,
@@ -35,12 +51,32 @@ from community_map.trust.permissions import (
     permission_matrix,
     require,
 )
+from community_map.trust.rights_reads import (
+    RECORD_SHEETS,
+    find_participant,
+    participant_record,
+    participant_record_to_excel,
+    participant_summary,
+)
+from community_map.trust.rights_writes import (
+    ANONYMOUS_PREFIX,
+    ERASED_MARK,
+    ErasureReport,
+    erase_participant,
+)
 
 __all__ = [
+    "ANONYMOUS_PREFIX",
+    "CONSENT_PURPOSE_LABELS",
+    "ERASED_MARK",
+    "EXPORT_ACTION",
     "PERMISSION_HELP",
+    "RECORD_SHEETS",
     "ROLE_PERMISSIONS",
     "USERNAME_PATTERN",
     "Actor",
+    "ConsentPurpose",
+    "ErasureReport",
     "Permission",
     "account_count",
     "add_user",
@@ -50,14 +86,22 @@ __all__ = [
     "bulk_create",
     "count_bounds",
     "data_version",
+    "erase_participant",
     "feasible_values",
+    "find_participant",
+    "has_consent",
     "hash_password",
     "needs_rehash",
+    "participant_record",
+    "participant_record_to_excel",
+    "participant_summary",
     "people_count",
     "permission_matrix",
     "protected_total",
     "record",
+    "record_export",
     "require",
+    "require_consent",
     "rounded",
     "set_user_active",
     "suppressed",

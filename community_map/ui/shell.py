@@ -6,8 +6,9 @@ community_map package knows nothing of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -18,15 +19,18 @@ from community_map import i18n, storage
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.settings import Settings, get_settings
-from community_map.trust import Actor, Permission
+from community_map.trust import Actor, Permission, record_export
 
 __all__ = [
     "ACTOR_KEY",
     "LANGUAGE_KEY",
     "current_actor",
     "db_session",
+    "deferred_download",
     "engine",
     "language_selector",
+    "personal_download",
+    "record_download",
     "report_error",
     "require_actor",
     "require_permission",
@@ -132,3 +136,64 @@ def show_table(
     """Draw ``frame`` full width, with its columns renamed to the translated ``labels``."""
     shown = frame.rename(columns=dict(labels)) if labels else frame
     st.dataframe(shown, hide_index=not index, width="stretch")
+
+
+def record_download(kind: str, rows: int, filters: Mapping[str, Any]) -> None:
+    """``on_click`` of a download holding participant codes: audit the download (if any rows).
+
+    Streamlit calls it when the user clicks the button, so the audit log records actual
+    downloads, not every run that prepared one.
+    """
+    actor = current_actor()
+    if actor is None or rows <= 0:
+        return
+    with db_session() as session:
+        record_export(session, actor, kind, rows, **filters)
+
+
+def personal_download(
+    container: Any,
+    label: str,
+    data: bytes,
+    file_name: str,
+    mime: str,
+    *,
+    key: str,
+    kind: str,
+    rows: int,
+    filters: Mapping[str, Any],
+) -> None:
+    """A download button for a file holding participant codes: each click is audited."""
+    container.download_button(
+        label,
+        data,
+        file_name,
+        mime,
+        key=key,
+        on_click=record_download,
+        args=(kind, rows, dict(filters)),
+    )
+
+
+def deferred_download(
+    label: str,
+    produce: Callable[[Session], bytes],
+    file_name: str,
+    mime: str,
+    *,
+    key: str,
+) -> None:
+    """A download button whose file ``produce`` makes, in a database session, on the click.
+
+    Streamlit runs ``produce`` when the user clicks, on another thread: the file is made
+    (and any audit entry it writes is recorded) only for actual downloads.
+    """
+    shared = engine()
+    language = i18n.get_language()
+
+    def make() -> bytes:
+        i18n.set_language(language)
+        with storage.session_scope(shared) as session:
+            return produce(session)
+
+    st.download_button(label, make, file_name, mime, key=key)

@@ -33,7 +33,9 @@ def run() -> None:
                 default=index == 0,
             )
             for index, spec in enumerate(pages_for(actor))
-        ]
+        ],
+        # an administrator has 13 pages: all of them in view, no "View more" button
+        expanded=True,
     )
     with st.sidebar:
         shell.language_selector()
