@@ -43,6 +43,7 @@ __all__ = [
     "current_revision",
     "database_errors",
     "head_revision",
+    "known_revisions",
     "migrate",
     "session_factory",
     "session_scope",
@@ -164,9 +165,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
+    """Return every migration revision this version of the code knows (and can upgrade from)."""
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     return {rev.revision for rev in script.walk_revisions()}
+
+
+_known_revisions = known_revisions
 
 
 def migrate(engine: Engine) -> str:

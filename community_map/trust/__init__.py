@@ -1,4 +1,4 @@
-"""Trust: roles and permissions, accounts, the audit log and disclosure rules.
+"""Trust: roles and permissions, accounts, the audit log, disclosure rules and backups.
 
 The public face of the trust domain; modules inside the folder are its plumbing.
 """
@@ -18,6 +18,12 @@ from community_map.trust.account_writes import (
     set_user_active,
 )
 from community_map.trust.audit import bulk_create, data_version, record
+from community_map.trust.backups import (
+    BackupInfo,
+    backup_database,
+    read_backup,
+    restore_database,
+)
 from community_map.trust.disclosure import suppressed
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
 from community_map.trust.permissions import ROLE_PERMISSIONS, Actor, Permission, require
@@ -26,18 +32,22 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "USERNAME_PATTERN",
     "Actor",
+    "BackupInfo",
     "Permission",
     "account_count",
     "add_user",
     "audit_log_frame",
     "audited_entities",
     "authenticate",
+    "backup_database",
     "bulk_create",
     "data_version",
     "hash_password",
     "needs_rehash",
+    "read_backup",
     "record",
     "require",
+    "restore_database",
     "set_user_active",
     "suppressed",
     "users_frame",
