@@ -9,6 +9,7 @@ session, marks racing the finalisation of a register, and duplicate first marks.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
 import threading
 import time
@@ -18,12 +19,13 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from community_map import activities as svc
 from community_map import storage
 from community_map import territory as ts
-from community_map.errors import CommunityMapError
+from community_map.errors import CommunityMapError, ConcurrentEditError, DatabaseBusyError
 from community_map.models import Asset, Attendance, AuditLog, Participant, Role
 from community_map.models import Session as SessionRow
 from community_map.trust.permissions import Actor
@@ -287,3 +289,18 @@ def test_duplicate_first_marks_end_in_one_row_and_no_integrity_error(
                 )
             )
         assert rows == 1
+
+
+def test_database_errors_translate_only_concurrency_failures(engine: Engine) -> None:
+    """A unique clash and a lock time-out get messages; other integrity errors stay bugs."""
+    with (
+        pytest.raises(ConcurrentEditError, match="already saved"),
+        storage.session_scope(engine) as s,
+    ):
+        s.add_all([Participant(code="SAME"), Participant(code="SAME")])
+    with pytest.raises(IntegrityError), storage.session_scope(engine) as s:
+        s.add(Attendance(session_id=999, participant_id=999, status="attended"))  # no such FK
+    with pytest.raises(DatabaseBusyError, match="busy"), storage.database_errors():
+        raise OperationalError(
+            "UPDATE sessions", {}, sqlite3.OperationalError("database is locked")
+        )
