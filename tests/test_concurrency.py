@@ -86,7 +86,7 @@ def _race(engines: list[Engine], work: Callable[[int, Engine], None]) -> list[Ou
     # Switch threads every few microseconds (not every 5 ms), so that the writers' reads
     # and writes interleave as those of separate processes do.
     interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
+    sys.setswitchinterval(1e-5)
     try:
         with ThreadPoolExecutor(len(engines)) as pool:
             return list(pool.map(one, range(len(engines))))
@@ -159,7 +159,7 @@ def test_concurrent_session_edits_lose_nothing_and_refuse_with_a_message(
 ) -> None:
     main = engines[0]
     session_id = _session(main, FUTURE)
-    for round_ in range(3):
+    for round_ in range(2):
         with storage.session_scope(main) as s:
             version = s.get(SessionRow, session_id).version  # type: ignore[union-attr]
 
@@ -264,7 +264,7 @@ def test_duplicate_first_marks_end_in_one_row_and_no_integrity_error(
     """Everyone marks the same newcomer at once, by tapping or as a walk-in."""
     main = engines[0]
     session_id = _session(main, PAST)
-    people = _people(main, "DUP", 4)
+    people = _people(main, "DUP", 8)
     with storage.session_scope(main) as s:
         codes = {p.id: p.code for p in s.scalars(select(Participant))}
     for person in people:
