@@ -241,3 +241,36 @@ def test_sqlite_file_kept_its_wal_mode_after_restore(live: Engine, tmp_path: Pat
     restore_database(live, tmp_path / "b.db", actor=ADMIN)
     with live.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_backup_before_an_upgrade_and_restore_upgrades(tmp_path: Path) -> None:
+    """A database one migration behind (new code installed, `init` not run yet) is backed
+    up; restoring that backup brings the schema up to date and keeps the rows."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from community_map.storage import _alembic_config
+
+    previous = ScriptDirectory(str(storage.MIGRATIONS_DIR)).get_revision(storage.head_revision())
+    assert previous is not None and isinstance(previous.down_revision, str)
+    old = storage.create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    new = storage.create_db_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        command.upgrade(_alembic_config(old), previous.down_revision)
+        with old.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO participants (code, age_band, gender, programme, consent) "
+                    "VALUES ('OLD-1', '', '', '', 1)"
+                )
+            )
+        info = backup_database(old, tmp_path / "old-backup.db", actor=ADMIN)
+        assert info.revision == previous.down_revision
+        restore_database(new, tmp_path / "old-backup.db", actor=ADMIN)
+        assert storage.current_revision(new) == storage.head_revision()
+        with new.connect() as conn:
+            codes = conn.execute(text("SELECT code FROM participants")).scalars().all()
+        assert codes == ["OLD-1"]
+    finally:
+        old.dispose()
+        new.dispose()

@@ -133,7 +133,12 @@ def backup_database(
     report = progress or _noop
     dialect = _check_dialect(engine)
     target = _check_target(path, engine)
-    storage.check_schema(engine)
+    if storage.current_revision(engine) is None:  # any migration: back up before upgrading
+        raise BackupError(
+            _(
+                "The database {url} has no community_map tables yet; there is nothing to back up."
+            ).format(url=engine.url.render_as_string(hide_password=True))
+        )
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
     report(0.0, _("Copying the database..."))
@@ -143,7 +148,7 @@ def backup_database(
         else:
             _pg_dump(engine, part)
         report(0.8, _("Checking the copy..."))
-        info = read_backup(part, expected=dialect)
+        info = read_backup(part, expected=dialect, known_only=False)
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
@@ -185,7 +190,7 @@ def _open_sqlite_backup(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
 
 
-def read_backup(path: Path, *, expected: str | None = None) -> BackupInfo:
+def read_backup(path: Path, *, expected: str | None = None, known_only: bool = True) -> BackupInfo:
     """Check that ``path`` is a community_map backup and say what it holds.
 
     Parameters
@@ -194,6 +199,8 @@ def read_backup(path: Path, *, expected: str | None = None) -> BackupInfo:
         The file to check.
     expected
         ``"sqlite"`` or ``"postgresql"``: refuse a backup of the other kind.
+    known_only
+        Refuse a backup at a migration this version does not know (a newer version's).
 
     Raises
     ------
@@ -230,7 +237,7 @@ def read_backup(path: Path, *, expected: str | None = None) -> BackupInfo:
                 "restore it into a database of the same kind."
             ).format(path=path, kind=dialect, target=expected)
         )
-    if revision not in storage.known_revisions():
+    if known_only and revision not in storage.known_revisions():
         raise BackupError(
             _(
                 "{path} was written by a newer version of community_map (migration "
