@@ -26,7 +26,15 @@ from community_map import activities as svc
 from community_map import storage
 from community_map import territory as ts
 from community_map.errors import CommunityMapError, ConcurrentEditError, DatabaseBusyError
-from community_map.models import Asset, Attendance, AuditLog, Participant, Role
+from community_map.models import (
+    ActionPhase,
+    Asset,
+    Attendance,
+    AuditLog,
+    CommunityAction,
+    Participant,
+    Role,
+)
 from community_map.models import Session as SessionRow
 from community_map.trust.permissions import Actor
 
@@ -186,6 +194,41 @@ def test_concurrent_session_edits_lose_nothing_and_refuse_with_a_message(
             assert stored is not None
             assert stored.title == f"r{round_} w{saved[0]}"
             assert stored.version == version + 1
+
+
+def test_concurrent_phase_changes_of_an_action_are_whole_or_refused(
+    engines: list[Engine],
+) -> None:
+    """A community action is versioned too: a phase change that loses the race is refused
+    with the message and leaves no phase row behind; every saved one is in the history."""
+    main = engines[0]
+    with storage.session_scope(main) as s:
+        action = svc.create_action(
+            s, actor=ADMIN, title="Acció", typology="amunt_community", started_on=PAST.date()
+        )
+        action_id = action.id
+
+    def move(i: int, engine: Engine) -> None:
+        with storage.session_scope(engine) as s:
+            svc.add_phase(
+                s,
+                actor=ADMIN,
+                action_id=action_id,
+                phase="design",
+                started_on=PAST.date(),
+                note=f"w{i}",
+            )
+
+    outcomes = _race(engines, move)
+    assert _unexpected(outcomes) == []
+    assert all(STALE in o.message for o in outcomes if not o.saved)
+    saved = {f"w{o.writer}" for o in outcomes if o.saved}
+    assert saved
+    with storage.session_scope(main) as s:
+        notes = s.scalars(select(ActionPhase.note).where(ActionPhase.action_id == action_id))
+        assert sorted(n for n in notes if n) == sorted(saved)
+        stored = s.get(CommunityAction, action_id)
+        assert stored is not None and stored.phase == "design"
 
 
 def _register(s: Session, session_id: int) -> dict[int, str]:
