@@ -117,7 +117,7 @@ def test_recurring_workshop_every_two_weeks(engine: Engine, world: dict[str, int
     assert len(series) == 1 and None not in series
     with session_scope(engine) as s:
         first = s.scalar(select(SessionRow.id).order_by(SessionRow.starts_at))
-        assert register_frame(s, first)["code"].tolist() == ["AM-A", "AM-B", "AM-C"]
+        assert register_frame(s, first, actor=EDU)["code"].tolist() == ["AM-A", "AM-B", "AM-C"]
         entry = s.scalars(select(AuditLog).where(AuditLog.entity == "sessions")).one()
         assert entry.after["count"] == 4
 
@@ -253,9 +253,9 @@ def test_register_walk_in_absences_finalise_and_reopen(
         svc.reopen_session(s, actor=EDU, session_id=ids[0])
     with session_scope(engine) as s:
         svc.reopen_session(s, actor=COORD, session_id=ids[0])
-        register = register_frame(s, ids[0])
-        rates = attendance_rates(s, series_id=rows[0].series_id)
-        path = itinerary(s, "AM-C")
+        register = register_frame(s, ids[0], actor=EDU)
+        rates = attendance_rates(s, actor=EDU, series_id=rows[0].series_id)
+        path = itinerary(s, "AM-C", actor=EDU)
     assert dict(zip(register.code, register.status, strict=True)) == {
         "AM-A": "attended",
         "AM-B": "absent",

@@ -20,17 +20,20 @@ from community_map.models import (
 )
 from community_map.models import Session as SessionRow
 from community_map.territory import accessibility_label
+from community_map.trust import Actor, Permission, require
 
 __all__ = ["cohort", "planner_choices"]
 
 
-def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
+def planner_choices(session: Session, *, actor: Actor) -> dict[str, dict[int, Any]]:
     """Return the labels of the planner's choices by id.
 
     Parameters
     ----------
     session
         An open database session (only read from).
+    actor
+        Who plans; ``participants`` is empty unless the role may see participants.
 
     Returns
     -------
@@ -73,7 +76,9 @@ def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
             for i, code in session.execute(
                 select(Participant.id, Participant.code).order_by(Participant.code)
             ).all()
-        },
+        }
+        if actor.can(Permission.VIEW_PARTICIPANTS)
+        else {},
         "actions": {
             i: label
             for i, label in session.execute(
@@ -85,7 +90,7 @@ def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
     }
 
 
-def cohort(session: Session, action_id: int | None) -> list[int]:
+def cohort(session: Session, action_id: int | None, *, actor: Actor) -> list[int]:
     """Return the participants invited to the action's latest session (default invitees).
 
     Parameters
@@ -94,7 +99,10 @@ def cohort(session: Session, action_id: int | None) -> list[int]:
         An open database session (only read from).
     action_id
         The community action; None gives an empty list.
+    actor
+        Who plans; must be allowed to see participants.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     if action_id is None:
         return []
     latest = session.scalar(

@@ -141,7 +141,7 @@ def run_network(args: argparse.Namespace, out: TextIO) -> int:
     waves = dict(network.parse_wave(text) for text in args.wave)
     kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     with session_scope(engine) as session:
-        tables = network.series_tables(session)
+        tables = network.series_tables(session, actor=Actor.command_line())
     windows = network.series_windows(
         tables,
         layer=args.layer,

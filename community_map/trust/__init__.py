@@ -24,11 +24,26 @@ from community_map.trust.backups import (
     read_backup,
     restore_database,
 )
-from community_map.trust.disclosure import suppressed
+from community_map.trust.disclosure import (
+    count_bounds,
+    feasible_values,
+    people_count,
+    protected_total,
+    rounded,
+    suppressed,
+)
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
-from community_map.trust.permissions import ROLE_PERMISSIONS, Actor, Permission, require
+from community_map.trust.permissions import (
+    PERMISSION_HELP,
+    ROLE_PERMISSIONS,
+    Actor,
+    Permission,
+    permission_matrix,
+    require,
+)
 
 __all__ = [
+    "PERMISSION_HELP",
     "ROLE_PERMISSIONS",
     "USERNAME_PATTERN",
     "Actor",
@@ -41,13 +56,19 @@ __all__ = [
     "authenticate",
     "backup_database",
     "bulk_create",
+    "count_bounds",
     "data_version",
+    "feasible_values",
     "hash_password",
     "needs_rehash",
+    "people_count",
+    "permission_matrix",
+    "protected_total",
     "read_backup",
     "record",
     "require",
     "restore_database",
+    "rounded",
     "set_user_active",
     "suppressed",
     "users_frame",

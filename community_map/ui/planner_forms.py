@@ -12,22 +12,31 @@ from community_map import activities
 from community_map.activities import SESSION_TYPE_LABELS, SessionPlan
 from community_map.i18n import gettext as _
 from community_map.models import SessionType
+from community_map.trust import Actor
 from community_map.ui import shell
 
 __all__ = ["choices", "cohort", "pending_key", "remember", "session_form", "type_label"]
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def choices(version: int) -> dict[str, dict[int, Any]]:
-    """Labels of venues, professionals, services, participants and actions by id."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def _choices(version: int, role: str, _actor: Actor) -> dict[str, dict[int, Any]]:
     with shell.db_session() as session:
-        return activities.planner_choices(session)
+        return activities.planner_choices(session, actor=_actor)
+
+
+def choices(version: int) -> dict[str, dict[int, Any]]:
+    """Labels of venues, professionals, services, participants and actions by id.
+
+    Cached per data version and role: participant codes only for roles that may see them.
+    """
+    actor = shell.require_actor()
+    return _choices(version, actor.role.value, actor)
 
 
 def cohort(action_id: int | None) -> list[int]:
     """Participants invited to the action's latest session: the default invitation list."""
     with shell.db_session() as session:
-        return activities.cohort(session, action_id)
+        return activities.cohort(session, action_id, actor=shell.require_actor())
 
 
 def type_label(value: str) -> str:

@@ -65,10 +65,8 @@ def _run(fn, **kwargs) -> None:  # type: ignore[no-untyped-def]
 
 
 with shell.db_session() as session:
-    register = register_frame(
-        session, int(session_id), show_aliases=actor.can(Permission.VIEW_ALIASES)
-    )
-    sheet = sign_in_sheet_html(session, int(session_id), language=language)
+    register = register_frame(session, int(session_id), actor=actor)
+    sheet = sign_in_sheet_html(session, int(session_id), actor=actor, language=language)
 locked = bool(info["finalised"])
 if locked:
     st.info(_("This register is finalised."))
@@ -151,9 +149,9 @@ if pd.notna(series_id) or pd.notna(action_id):
     st.subheader(_("Attendance rate over the series"))
     with shell.db_session() as session:
         rates = (
-            attendance_rates(session, series_id=int(series_id))
+            attendance_rates(session, actor=actor, series_id=int(series_id))
             if pd.notna(series_id)
-            else attendance_rates(session, action_id=int(action_id))
+            else attendance_rates(session, actor=actor, action_id=int(action_id))
         )
     shell.show_table(
         rates,

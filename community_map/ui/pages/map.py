@@ -77,7 +77,7 @@ indicator = None
 if indicator_key:
     with shell.db_session() as session:
         indicator = neighbourhood_indicator(
-            session, indicator_key, category=per_category, threshold=conf.small_count_threshold
+            session, indicator_key, actor=actor, category=per_category
         )
 fmap = map_panels.build_map(data, shown, language, indicator, show_catchments)
 st.caption(
