@@ -8,8 +8,11 @@ from __future__ import annotations
 
 __all__ = [
     "AuthenticationError",
+    "BackupError",
     "CommunityMapError",
+    "ConcurrentEditError",
     "ConfigurationError",
+    "DatabaseBusyError",
     "DatabaseUnavailableError",
     "ImportFileError",
     "NotFoundError",
@@ -45,6 +48,23 @@ class PermissionDeniedError(CommunityMapError):
 
 class ValidationError(CommunityMapError, ValueError):
     """Input data breaks a rule; the message names what to change."""
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else saved the same record first; the user reloads and makes the change again.
+
+    Raised instead of SQLAlchemy's ``StaleDataError`` (optimistic locking) and of unique
+    constraint violations when two users save the same thing at the same time; nothing
+    of the refused change is saved.
+    """
+
+
+class DatabaseBusyError(CommunityMapError):
+    """The database stayed locked by other writers too long (or a deadlock was broken)."""
+
+
+class BackupError(CommunityMapError):
+    """A backup cannot be written, or a file cannot be restored (not a backup, wrong schema)."""
 
 
 class NotFoundError(CommunityMapError, LookupError):

@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub)
     _add_network(sub)
     _add_participant(sub)
+    _add_backup(sub)
     return parser
 
 
@@ -367,4 +368,32 @@ def _add_participant(sub: Commands) -> None:
     )
     per.add_argument(
         "--yes", action="store_true", help=_("Confirm the erasure (it cannot be undone).")
+    )
+
+
+def _add_backup(sub: Commands) -> None:
+    backup = _command(
+        sub,
+        "backup",
+        _("Write a consistent backup of the whole database to a file."),
+        _(
+            "Write a consistent backup of the whole database to a file, while the app "
+            "keeps running: SQLite with its online backup API, PostgreSQL with pg_dump "
+            "(custom format)."
+        ),
+    )
+    backup.add_argument("path", help=_("The backup file to write (replaced if it exists)."))
+    restore = _command(
+        sub,
+        "restore",
+        _("Replace all the data with a backup."),
+        _(
+            "Replace all the data of the database with a file written by backup. Stop "
+            "the app first. The file must be a backup of the same kind of database, at a "
+            "migration this version knows (an older one is upgraded)."
+        ),
+    )
+    restore.add_argument("path", help=_("The backup file to restore."))
+    restore.add_argument(
+        "--yes", action="store_true", help=_("Do not ask for confirmation before replacing.")
     )

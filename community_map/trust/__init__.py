@@ -1,4 +1,4 @@
-"""Trust: permissions, accounts, the audit log, disclosure and participants' rights.
+"""Trust: permissions, accounts, the audit log, disclosure, participants' rights and backups.
 
 The public face of the trust domain; modules inside the folder are its plumbing.
 """
@@ -23,6 +23,12 @@ from community_map.trust.audit import (
     data_version,
     record,
     record_export,
+)
+from community_map.trust.backups import (
+    BackupInfo,
+    backup_database,
+    read_backup,
+    restore_database,
 )
 from community_map.trust.consent import (
     CONSENT_PURPOSE_LABELS,
@@ -75,6 +81,7 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "USERNAME_PATTERN",
     "Actor",
+    "BackupInfo",
     "ConsentPurpose",
     "ErasureReport",
     "Permission",
@@ -83,6 +90,7 @@ __all__ = [
     "audit_log_frame",
     "audited_entities",
     "authenticate",
+    "backup_database",
     "bulk_create",
     "count_bounds",
     "data_version",
@@ -98,10 +106,12 @@ __all__ = [
     "people_count",
     "permission_matrix",
     "protected_total",
+    "read_backup",
     "record",
     "record_export",
     "require",
     "require_consent",
+    "restore_database",
     "rounded",
     "set_user_active",
     "suppressed",

@@ -69,7 +69,8 @@ PERMISSION_HELP: dict[Permission, str] = {
     "consent)",
     Permission.MANAGE_PARTICIPANT_RIGHTS: "Export everything held about one participant "
     "(subject access) and erase it",
-    Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts",
+    Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts; "
+    "back up and restore the whole database",
     Permission.VIEW_AUDIT: "Read the audit log",
 }
 
