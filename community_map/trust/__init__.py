@@ -9,25 +9,43 @@ from community_map.trust.account_reads import (
     account_count,
     audit_log_frame,
     audited_entities,
+    professional_choices,
     users_frame,
 )
 from community_map.trust.account_writes import (
     USERNAME_PATTERN,
     add_user,
-    authenticate,
+    link_user_professional,
     set_user_active,
+    set_user_role,
+    set_user_sso_email,
+    unlock_user,
 )
 from community_map.trust.audit import bulk_create, data_version, record
 from community_map.trust.disclosure import suppressed
+from community_map.trust.login import (
+    SSO_ACTOR,
+    UNKNOWN_USER,
+    actor_for_sso,
+    actor_from_token,
+    authenticate,
+    issue_token,
+    log_out,
+    reload_actor,
+)
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
 from community_map.trust.permissions import ROLE_PERMISSIONS, Actor, Permission, require
 
 __all__ = [
     "ROLE_PERMISSIONS",
+    "SSO_ACTOR",
+    "UNKNOWN_USER",
     "USERNAME_PATTERN",
     "Actor",
     "Permission",
     "account_count",
+    "actor_for_sso",
+    "actor_from_token",
     "add_user",
     "audit_log_frame",
     "audited_entities",
@@ -35,11 +53,19 @@ __all__ = [
     "bulk_create",
     "data_version",
     "hash_password",
+    "issue_token",
+    "link_user_professional",
+    "log_out",
     "needs_rehash",
+    "professional_choices",
     "record",
+    "reload_actor",
     "require",
     "set_user_active",
+    "set_user_role",
+    "set_user_sso_email",
     "suppressed",
+    "unlock_user",
     "users_frame",
     "verify_password",
 ]
