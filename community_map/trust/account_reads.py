@@ -22,7 +22,8 @@ __all__ = [
 def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
     """Return the accounts (never their password hashes), one row per user name.
 
-    Columns: username, display_name, role, is_active, professional (code and name),
+    Columns: username, display_name, role, is_active, professional_id, professional (code
+    and name),
     sso_email, locked_until (None unless log-in is blocked now), created_at,
     last_login_at.
     """
@@ -34,6 +35,7 @@ def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
                 User.display_name,
                 User.role,
                 User.is_active,
+                User.professional_id,
                 Professional.code.label("professional_code"),
                 Professional.display_name.label("professional_name"),
                 User.sso_email,
@@ -54,7 +56,9 @@ def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
         if secret is not None:
             until = locked_until(session, [throttle_key(secret, "user", row["username"])], now=now)
         parts = (row["professional_code"], row["professional_name"])
-        record = {k: v for k, v in row.items() if not k.startswith("professional_")}
+        record = {
+            k: v for k, v in row.items() if k not in {"professional_code", "professional_name"}
+        }
         record.update(professional=" ".join(p for p in parts if p), locked_until=until)
         records.append(record)
     columns = [
@@ -62,6 +66,7 @@ def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
         "display_name",
         "role",
         "is_active",
+        "professional_id",
         "professional",
         "sso_email",
         "locked_until",
