@@ -150,6 +150,22 @@ def test_an_administrator_unlocks_and_it_is_audited(accounts: Engine) -> None:
     assert entry.before["locked_until"] is not None and entry.after == {"locked_until": None}
 
 
+def test_the_command_line_unlocks_a_locked_administrator(accounts: Engine, sqlite_url: str) -> None:
+    import io
+
+    from community_map.cli import main
+
+    for _ in range(5):
+        _fail(accounts, "root", "wrong", dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    with pytest.raises(AccountLockedError):
+        _login(accounts, "root", PASSWORD)
+    out = io.StringIO()
+    assert main(["--database-url", sqlite_url, "user", "unlock", "root"], out=out) == 0
+    assert "root" in out.getvalue()
+    assert _login(accounts, "root", PASSWORD).username == "root"
+    assert any(e.action == "unlock" and e.actor.startswith("cli:") for e in _audit(accounts))
+
+
 # --- 2. failed log-ins audited without what was typed ----------------------------------
 
 
