@@ -174,3 +174,54 @@ def test_users_page_defaults_to_the_least_privileged_role_and_links_a_profession
         user = session.scalar(select(User).where(User.username == "new.person"))
         assert user is not None
         assert (user.role, user.professional_id, user.service_id) == ("educator", pid, service_id)
+
+
+SSO_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "community-map",
+        "client_secret": "not-a-secret",
+        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+    }
+}
+
+
+def _sso_app(email: str) -> AppTest:
+    at = _app()
+    at.secrets = SSO_SECRETS
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True}
+    return at
+
+
+def test_single_sign_on_logs_in_as_the_linked_account_with_its_database_role(db: Engine) -> None:
+    with storage.session_scope(db) as session:
+        services.set_user_sso_email(
+            session, actor=ADMIN, username="coordinator", email="c.serra@example.org"
+        )
+    at = _sso_app("C.Serra@example.org").run()
+    assert not at.exception
+    assert at.session_state["actor"].username == "coordinator"
+    assert at.session_state["actor"].role is Role.COORDINATOR
+    assert at.title[0].value == "Home"
+
+
+def test_an_unknown_single_sign_on_identity_is_told_to_ask_an_administrator(db: Engine) -> None:
+    at = _sso_app("stranger@example.org").run()
+    assert not at.exception
+    assert not _logged_in(at)
+    assert "Ask an administrator to create your account" in at.warning[0].value
+    assert at.button(key="sso_logout").label == "Log out of single sign-on"
+    at.run()  # refused once per browser session: not audited again on every click
+    with storage.session_scope(db) as session:
+        refused = session.scalars(
+            select(AuditLog).where(AuditLog.actor == services.SSO_ACTOR)
+        ).all()
+    assert [(e.action, e.after["email"]) for e in refused] == [
+        ("login_failed", "stranger@example.org")
+    ]
+
+
+def test_without_sso_configured_there_is_no_sso_button(db: Engine) -> None:
+    at = _app().run()
+    assert not any(b.key in {"sso_login", "sso_logout"} for b in at.button)
