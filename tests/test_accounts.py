@@ -379,3 +379,24 @@ def test_users_frame_shows_links_and_never_hashes(sso: Engine) -> None:
         hashes = set(session.scalars(select(User.password_hash)))
     assert frame.set_index("username").loc["laia", "sso_email"] == "laia@example.org"
     assert not any(h in frame.to_string() for h in hashes)
+
+
+@pytest.mark.postgres
+def test_concurrent_failures_all_count_on_postgres(
+    pg_engine: Engine, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _settings(monkeypatch, login_max_failures=8)
+    with session_scope(pg_engine) as session:
+        services.add_user(session, actor=admin, username="laia", password=PASSWORD, role="educator")
+
+    def attempt(i: int) -> str:
+        return _fail(pg_engine, "laia", f"wrong-{i}", T0)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        messages = list(pool.map(attempt, range(7)))
+    assert messages == ["Wrong user name or password."] * 7  # 7 of 8 counted, none lost
+    assert "Try again in 15 minutes" in _fail(pg_engine, "laia", "wrong", T0)
+    with pytest.raises(AccountLockedError):
+        _login(pg_engine, "laia", PASSWORD, now=T0)
