@@ -77,7 +77,13 @@ def users_frame(session: Session, *, actor: Actor) -> pd.DataFrame:
 
 
 def professional_choices(session: Session, *, actor: Actor) -> dict[int, str]:
-    """Return the professionals an account can be linked to: id -> "code · name · service"."""
+    """Return the professionals an account can be linked to: id -> "code · name · service".
+
+    Examples
+    --------
+    >>> professional_choices(session, actor=admin)  # doctest: +SKIP
+    {7: 'P1 · Laia P. · CSS Sant Martí'}
+    """
     require(actor, Permission.MANAGE_USERS)
     rows = session.execute(
         select(Professional.id, Professional.code, Professional.display_name, Service.name)

@@ -192,6 +192,12 @@ def link_user_professional(
     """Link an account to the professional it is (None unlinks); the service follows, audited.
 
     Educators change the sessions they facilitate, coordinators those of their service.
+
+    Examples
+    --------
+    >>> link_user_professional(  # doctest: +SKIP
+    ...     session, actor=admin, username="laia", professional_id=7
+    ... )
     """
     require(actor, Permission.MANAGE_USERS)
     user = _user(session, username)
@@ -211,7 +217,14 @@ def link_user_professional(
 
 
 def set_user_sso_email(session: Session, *, actor: Actor, username: str, email: str | None) -> User:
-    """Set the single sign-on e-mail that logs in as this account (empty or None unlinks)."""
+    """Set the single sign-on e-mail that logs in as this account (empty or None unlinks).
+
+    Examples
+    --------
+    >>> set_user_sso_email(  # doctest: +SKIP
+    ...     session, actor=admin, username="laia", email="laia@example.org"
+    ... )
+    """
     require(actor, Permission.MANAGE_USERS)
     user = _user(session, username)
     address = (email or "").strip().lower() or None
@@ -238,7 +251,12 @@ def set_user_sso_email(session: Session, *, actor: Actor, username: str, email: 
 
 
 def unlock_user(session: Session, *, actor: Actor, username: str) -> User:
-    """Lift a log-in block after repeated failures (and forget the failures), audited."""
+    """Lift a log-in block after repeated failures (and forget the failures), audited.
+
+    Examples
+    --------
+    >>> unlock_user(session, actor=Actor.command_line(), username="laia")  # doctest: +SKIP
+    """
     require(actor, Permission.MANAGE_USERS)
     user = _user(session, username)
     secret = secret_key(session)

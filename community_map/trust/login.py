@@ -107,6 +107,11 @@ def authenticate(
         Log-in is blocked for this user name or client.
     AuthenticationError
         Wrong user name or password, or an inactive account (committed before raising).
+
+    Examples
+    --------
+    >>> with session_scope(engine) as session:  # doctest: +SKIP
+    ...     actor = authenticate(session, "laia", "a-long-secret", client="203.0.113.7")
     """
     conf = get_settings()
     now = now or utcnow()
@@ -155,6 +160,12 @@ def reload_actor(session: Session, actor: Actor) -> Actor | None:
     a changed role, service or professional applies to the next click. It reads one row
     by primary key and writes nothing. None when the account is gone, inactive, or
     carries another user name than ``actor``.
+
+    Examples
+    --------
+    >>> from community_map.models import Role
+    >>> reload_actor(None, Actor(username="cli", role=Role.ADMIN)) is None  # not an account
+    True
     """
     if actor.user_id is None:
         return None
@@ -177,6 +188,12 @@ def issue_token(session: Session, actor: Actor, *, now: dt.datetime | None = Non
     ``idle_timeout_minutes``, and logging out or deactivating the account (which change
     the nonce) invalidates it. It holds nothing secret. Writes nothing once the signing
     key exists (it is created at the first log-in).
+
+    Examples
+    --------
+    >>> token = issue_token(session, actor)  # doctest: +SKIP
+    >>> actor_from_token(session, token) == actor  # doctest: +SKIP
+    True
     """
     if actor.user_id is None:
         raise AuthenticationError(_("Only an account can stay logged in."))
@@ -195,6 +212,11 @@ def actor_from_token(
 
     Not valid: malformed, badly signed, older than ``idle_timeout_minutes``, issued before
     the account's last log-out, or for an inactive account. Writes nothing.
+
+    Examples
+    --------
+    >>> actor_from_token(None, "not-a-token") is None  # malformed: no database needed
+    True
     """
     parts = token.split(".")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
@@ -237,6 +259,11 @@ def actor_for_sso(
     ------
     AuthenticationError
         No active account is linked to the address.
+
+    Examples
+    --------
+    >>> actor_for_sso(session, email="laia@example.org", email_verified=True)  # doctest: +SKIP
+    Actor(username='laia', role=<Role.EDUCATOR: 'educator'>, ...)
     """
     address = (email or "").strip().lower()
     user = None
