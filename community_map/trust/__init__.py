@@ -22,7 +22,14 @@ from community_map.trust.account_writes import (
     unlock_user,
 )
 from community_map.trust.audit import bulk_create, data_version, record
-from community_map.trust.disclosure import suppressed
+from community_map.trust.disclosure import (
+    count_bounds,
+    feasible_values,
+    people_count,
+    protected_total,
+    rounded,
+    suppressed,
+)
 from community_map.trust.login import (
     SSO_ACTOR,
     UNKNOWN_USER,
@@ -34,9 +41,17 @@ from community_map.trust.login import (
     reload_actor,
 )
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
-from community_map.trust.permissions import ROLE_PERMISSIONS, Actor, Permission, require
+from community_map.trust.permissions import (
+    PERMISSION_HELP,
+    ROLE_PERMISSIONS,
+    Actor,
+    Permission,
+    permission_matrix,
+    require,
+)
 
 __all__ = [
+    "PERMISSION_HELP",
     "ROLE_PERMISSIONS",
     "SSO_ACTOR",
     "UNKNOWN_USER",
@@ -51,16 +66,22 @@ __all__ = [
     "audited_entities",
     "authenticate",
     "bulk_create",
+    "count_bounds",
     "data_version",
+    "feasible_values",
     "hash_password",
     "issue_token",
     "link_user_professional",
     "log_out",
     "needs_rehash",
+    "people_count",
+    "permission_matrix",
     "professional_choices",
+    "protected_total",
     "record",
     "reload_actor",
     "require",
+    "rounded",
     "set_user_active",
     "set_user_role",
     "set_user_sso_email",
