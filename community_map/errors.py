@@ -7,6 +7,7 @@ catch them in one place and show a one-line message instead of a traceback.
 from __future__ import annotations
 
 __all__ = [
+    "AccountLockedError",
     "AuthenticationError",
     "BackupError",
     "CommunityMapError",
@@ -40,6 +41,10 @@ class SchemaVersionError(CommunityMapError):
 
 class AuthenticationError(CommunityMapError):
     """Wrong user name or password, or an inactive account."""
+
+
+class AccountLockedError(AuthenticationError):
+    """Too many failed log-ins: log-in is blocked for a while, even with the right password."""
 
 
 class PermissionDeniedError(CommunityMapError):

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from community_map.demo import DEMO_ACCOUNTS
 from community_map.models import Role
-from community_map.trust.permissions import Actor
+from tests.demo_actors import demo_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "community_map" / "ui" / "streamlit_app.py")
@@ -66,7 +66,7 @@ def test_login_then_home_in_each_language(app_env: str, language: str, title: st
 
 def test_district_viewer_sees_suppressed_counts_note(app_env: str) -> None:
     at = _app()
-    at.session_state["actor"] = Actor(username="district", role=Role.DISTRICT_VIEWER)
+    at.session_state["actor"] = demo_actor(Role.DISTRICT_VIEWER)
     at.run()
     assert not at.exception
     assert any("< 5" in c.value for c in at.caption)
@@ -83,7 +83,7 @@ def test_users_page_creates_an_account(
     shutil.copy(app_env.removeprefix("sqlite:///"), copy)
     monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
     at = _app()
-    at.session_state["actor"] = Actor(username="admin", role=Role.ADMIN, user_id=1)
+    at.session_state["actor"] = demo_actor(Role.ADMIN)
     at.run()
     at.switch_page("pages/users.py").run()
     assert not at.exception
@@ -98,7 +98,7 @@ def test_users_page_creates_an_account(
 
 def test_audit_page_shows_entries(app_env: str) -> None:
     at = _app()
-    at.session_state["actor"] = Actor(username="admin", role=Role.ADMIN, user_id=1)
+    at.session_state["actor"] = demo_actor(Role.ADMIN)
     at.run()
     at.switch_page("pages/audit.py").run()
     assert not at.exception
@@ -109,7 +109,7 @@ def test_audit_page_shows_entries(app_env: str) -> None:
 
 def test_educator_cannot_open_admin_pages(app_env: str) -> None:
     at = _app()
-    at.session_state["actor"] = Actor(username="educator", role=Role.EDUCATOR)
+    at.session_state["actor"] = demo_actor(Role.EDUCATOR)
     at.run()
     # admin pages are not in an educator's navigation at all
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -130,7 +130,7 @@ def test_unreachable_database_is_a_message_not_a_traceback(
 
 def _as(role: Role, language: str = "en") -> AppTest:
     at = _app(language)
-    at.session_state["actor"] = Actor(username=role.value, role=role, user_id=1)
+    at.session_state["actor"] = demo_actor(role)
     return at
 
 
@@ -280,7 +280,7 @@ def test_one_tap_marks_are_saved_at_once(
     shutil.copy(app_env.removeprefix("sqlite:///"), copy)
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
-    educator = Actor(username="educator", role=Role.EDUCATOR)
+    educator = demo_actor(Role.EDUCATOR)
     start = dt.datetime(2027, 3, 1, 18, 0)
     with storage.session_scope(storage.create_db_engine(url)) as s:
         people = list(s.scalars(select(Participant.id).order_by(Participant.code).limit(3)))

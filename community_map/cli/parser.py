@@ -144,6 +144,13 @@ def _add_user(sub: Commands) -> None:
         help=_("Read the password from the first line of standard input."),
     )
     _command(user, "list", _("List user accounts."))
+    unlock = _command(
+        user,
+        "unlock",
+        _("Lift a log-in block after repeated failures."),
+        _("Lift a log-in block after repeated failures, for example an administrator's."),
+    )
+    unlock.add_argument("username", help=_("Login name of the account."))
 
 
 def _add_import(sub: Commands) -> None:

@@ -1,4 +1,4 @@
-"""Trust: permissions, accounts, the audit log, disclosure, participants' rights and backups.
+"""Trust: permissions, accounts, log-in, audit, disclosure, participants' rights and backups.
 
 The public face of the trust domain; modules inside the folder are its plumbing.
 """
@@ -9,13 +9,17 @@ from community_map.trust.account_reads import (
     account_count,
     audit_log_frame,
     audited_entities,
+    professional_choices,
     users_frame,
 )
 from community_map.trust.account_writes import (
     USERNAME_PATTERN,
     add_user,
-    authenticate,
+    link_user_professional,
     set_user_active,
+    set_user_role,
+    set_user_sso_email,
+    unlock_user,
 )
 from community_map.trust.audit import (
     EXPORT_ACTION,
@@ -43,6 +47,16 @@ from community_map.trust.disclosure import (
     protected_total,
     rounded,
     suppressed,
+)
+from community_map.trust.login import (
+    SSO_ACTOR,
+    UNKNOWN_USER,
+    actor_for_sso,
+    actor_from_token,
+    authenticate,
+    issue_token,
+    log_out,
+    reload_actor,
 )
 from community_map.trust.passwords import (
     hash_password,
@@ -79,6 +93,8 @@ __all__ = [
     "PERMISSION_HELP",
     "RECORD_SHEETS",
     "ROLE_PERMISSIONS",
+    "SSO_ACTOR",
+    "UNKNOWN_USER",
     "USERNAME_PATTERN",
     "Actor",
     "BackupInfo",
@@ -86,6 +102,8 @@ __all__ = [
     "ErasureReport",
     "Permission",
     "account_count",
+    "actor_for_sso",
+    "actor_from_token",
     "add_user",
     "audit_log_frame",
     "audited_entities",
@@ -99,22 +117,30 @@ __all__ = [
     "find_participant",
     "has_consent",
     "hash_password",
+    "issue_token",
+    "link_user_professional",
+    "log_out",
     "needs_rehash",
     "participant_record",
     "participant_record_to_excel",
     "participant_summary",
     "people_count",
     "permission_matrix",
+    "professional_choices",
     "protected_total",
     "read_backup",
     "record",
     "record_export",
+    "reload_actor",
     "require",
     "require_consent",
     "restore_database",
     "rounded",
     "set_user_active",
+    "set_user_role",
+    "set_user_sso_email",
     "suppressed",
+    "unlock_user",
     "users_frame",
     "verify_password",
 ]
