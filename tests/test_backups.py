@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import sqlite3
@@ -19,7 +20,7 @@ from community_map import storage
 from community_map.cli import main
 from community_map.demo import generate_demo
 from community_map.errors import BackupError, PermissionDeniedError
-from community_map.models import Asset, AuditLog, Base, Participant, Role
+from community_map.models import AppState, Asset, AuditLog, Base, LoginThrottle, Participant, Role
 from community_map.trust import Actor, backup_database, read_backup, restore_database
 from community_map.trust import backups as backups_module
 
@@ -71,7 +72,15 @@ def live(demo_db: str, tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+def _fill_runtime_state(engine: Engine) -> None:
+    """The demo writes no log-in throttle or app state; give them a row each to restore."""
+    with storage.session_scope(engine) as s:
+        s.merge(LoginThrottle(key="k" * 64, failures=2, last_failure_at=dt.datetime(2026, 1, 2)))
+        s.merge(AppState(name="test_state", value="kept"))
+
+
 def test_sqlite_round_trip_restores_every_table(live: Engine, tmp_path: Path) -> None:
+    _fill_runtime_state(live)
     before = _dump(live)
     assert all(before[t.name] for t in Base.metadata.sorted_tables), "demo fills every table"
     info = backup_database(live, tmp_path / "backup.db", actor=ADMIN)
@@ -101,6 +110,7 @@ def test_sqlite_restore_into_a_new_file(live: Engine, tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_postgres_round_trip_restores_every_table(pg_engine: Engine, tmp_path: Path) -> None:
     generate_demo(pg_engine, actor=ADMIN)
+    _fill_runtime_state(pg_engine)
     before = _dump(pg_engine)
     assert all(before[t.name] for t in Base.metadata.sorted_tables)
     info = backup_database(pg_engine, tmp_path / "backup.dump", actor=ADMIN)
