@@ -15,6 +15,7 @@ again keeps its text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -172,18 +173,23 @@ def csv_bytes(frame: pd.DataFrame, *, bom: bool = True) -> bytes:
 
 def sheet_value(value: Any) -> Any:
     """A value ready for an openpyxl cell: missing is ``None``, NumPy scalars become Python
-    ones and text goes through :func:`neutralise`.
+    ones, infinity (which Excel files cannot hold) is ``None`` and text goes through
+    :func:`neutralise`.
 
     Examples
     --------
     >>> import numpy as np
     >>> sheet_value(np.int64(3)), sheet_value(float("nan")), sheet_value("=A1")
     (3, None, "'=A1")
+    >>> sheet_value(float("inf")) is None
+    True
     """
     if _missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return neutralise(value)
 
 

@@ -83,6 +83,25 @@ SETTINGS: tuple[Setting, ...] = (
         "flagged as stale on the map and in lists.",
     ),
     Setting(
+        "max_upload_mb",
+        20,
+        "Largest file, in MB, that the app accepts as an upload (assets, boundaries, "
+        "programme workbooks); larger files are refused with a message. At most 200 "
+        "(Streamlit's server.maxUploadSize in .streamlit/config.toml).",
+    ),
+    Setting(
+        "max_import_mb",
+        20,
+        "Largest file, in MB, that the command line imports (assets, boundaries); larger "
+        "files are refused with a message. Importing takes about 2.5 s per MB of CSV.",
+    ),
+    Setting(
+        "max_json_depth",
+        32,
+        "How deeply lists and objects may nest in an imported JSON or GeoJSON file; "
+        "deeper files are refused with a message.",
+    ),
+    Setting(
         "min_password_length",
         10,
         "Minimum length of a new account's password.",

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from community_map._limits import check_flush
 from community_map.errors import DatabaseUnavailableError, SchemaVersionError
 from community_map.i18n import gettext as _
 
@@ -36,6 +37,12 @@ __all__ = [
 ]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# The input policy's last guard: text longer than its column, whole numbers out of range
+# and non-finite coordinates are refused with a clear message on every session, before
+# the database sees them (PostgreSQL's own errors quote the SQL and its parameters).
+if not event.contains(Session, "before_flush", check_flush):
+    event.listen(Session, "before_flush", check_flush)
 
 
 def _redacted(url: str) -> str:
