@@ -6,6 +6,7 @@ community_map package knows nothing of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -27,16 +28,42 @@ __all__ = [
     "db_session",
     "engine",
     "language_selector",
+    "plain",
     "report_error",
     "require_actor",
     "require_permission",
     "settings",
     "setup_language",
     "show_table",
+    "upload_limit_mb",
+    "upload_too_large",
 ]
 
 LANGUAGE_KEY = "language"
 ACTOR_KEY = "actor"
+
+# Markdown that data could use to inject links, images, emphasis, HTML, LaTeX or
+# Streamlit's colour directives: escaped with a backslash, which markdown shows as is.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#$~|{}])")
+
+
+def plain(text: object) -> str:
+    """``text`` escaped so that Streamlit's markdown shows it as it is, never as markup.
+
+    Every message that carries data (names, titles, codes, notes, error messages that
+    quote input) goes through it before ``st.error``, ``st.info``, ``st.caption``,
+    ``st.markdown`` or a widget label; tests/test_markdown_safety.py checks the pages.
+
+    Examples
+    --------
+    >>> print(plain("[click](http://evil.example) ![x](http://e/i.png) **b** $x$"))
+    \\[click\\](http\\://evil.example) !\\[x\\](http\\://e/i.png) \\*\\*b\\*\\* \\$x\\$
+    >>> plain("Casal Nou: 3 sessions.")
+    'Casal Nou: 3 sessions.'
+    """
+    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    # bare addresses become links in GitHub-flavoured markdown
+    return escaped.replace("://", "\\://").replace("www.", "www\\.")
 
 
 def settings() -> Settings:
@@ -57,7 +84,7 @@ def engine() -> Engine:
     try:
         return _engine(conf.database_url, conf.sqlite_busy_timeout_ms)
     except CommunityMapError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         st.stop()
         raise  # unreachable: st.stop() ends the run
 
@@ -116,14 +143,42 @@ def require_permission(permission: Permission) -> Actor:
     """Return the logged-in actor if they hold ``permission``, else stop the page."""
     actor = require_actor()
     if not actor.can(permission):
-        st.error(_("Your role ({role}) cannot open this page.").format(role=actor.role_label))
+        st.error(
+            plain(_("Your role ({role}) cannot open this page.").format(role=actor.role_label))
+        )
         st.stop()
     return actor
 
 
+STREAMLIT_MAX_UPLOAD_MB = 200
+"""``server.maxUploadSize`` in .streamlit/config.toml: no uploader can accept more."""
+
+
+def upload_limit_mb() -> int:
+    """The largest upload the pages accept, in MB: the setting ``max_upload_mb``."""
+    return max(1, min(int(settings().max_upload_mb), STREAMLIT_MAX_UPLOAD_MB))
+
+
+def upload_too_large(upload: object) -> bool:
+    """Whether ``upload`` (an ``UploadedFile``) is over the limit; if so, say it, translated."""
+    size = int(getattr(upload, "size", 0))
+    limit = upload_limit_mb()
+    if size <= limit * 2**20:
+        return False
+    st.error(
+        plain(
+            _(
+                "{file} is {size:.1f} MB; files up to {limit} MB can be uploaded. Split it into "
+                "smaller files, or import it with the command line."
+            ).format(file=getattr(upload, "name", ""), size=size / 2**20, limit=limit)
+        )
+    )
+    return True
+
+
 def report_error(exc: CommunityMapError) -> None:
-    """Show a community_map error as a message (never a traceback)."""
-    st.error(str(exc))
+    """Show a community_map error as a message (never a traceback), as plain text."""
+    st.error(plain(str(exc)))
 
 
 def show_table(

@@ -91,7 +91,7 @@ def _mark_one(participant_id: int, key: str) -> None:
 
 
 if problem := st.session_state.pop("register_error", None):
-    st.error(problem)
+    st.error(shell.plain(problem))
 # keyed on the stored statuses, so the radios show them again after every save
 revision = abs(hash(tuple(register.status.fillna("").tolist()))) % 10**8
 for row in register.itertuples():
@@ -102,7 +102,7 @@ for row in register.itertuples():
     )
     widget_key = f"mark_{session_id}_{row.participant_id}_{revision}"
     st.radio(
-        name,
+        shell.plain(name),
         list(STATUS),
         format_func=STATUS.__getitem__,
         horizontal=True,

@@ -94,8 +94,10 @@ elif view == "month":
 else:
     st.dataframe(calendar_panels.list_table(frame), hide_index=True, width="stretch")
 st.caption(
-    _("{n} sessions from {start} to {end}.").format(
-        n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"
+    shell.plain(
+        _("{n} sessions from {start} to {end}.").format(
+            n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"
+        )
     )
 )
 
@@ -131,9 +133,16 @@ e3.download_button(
 
 if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANCE):
     upload = st.file_uploader(
-        _("Import a programme and attendance (Excel)"), type=["xlsx"], key="programme_upload"
+        _("Import a programme and attendance (Excel)"),
+        type=["xlsx"],
+        key="programme_upload",
+        max_upload_size=shell.upload_limit_mb(),
     )
-    if upload is not None and st.button(_("Import the programme"), key="programme_import"):
+    if (
+        upload is not None
+        and st.button(_("Import the programme"), key="programme_import")
+        and not shell.upload_too_large(upload)
+    ):
         path = Path(tempfile.mkdtemp()) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
@@ -141,12 +150,14 @@ if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANC
                 read = programme_from_excel(path, display_name=upload.name, **known_codes(session))
                 counts = import_programme(session, actor=actor, programme=read)
         except CommunityMapError as exc:
-            st.error(str(exc))
+            shell.report_error(exc)
         else:
             st.success(
-                _(
-                    "Imported: {created} new sessions, {updated} updated, {attendance} "
-                    "attendance rows."
-                ).format(**counts)
+                shell.plain(
+                    _(
+                        "Imported: {created} new sessions, {updated} updated, {attendance} "
+                        "attendance rows."
+                    ).format(**counts)
+                )
             )
             st.cache_data.clear()

@@ -38,8 +38,10 @@ if hoods.empty:
 table = coverage_by_neighbourhood(hoods, chosen, distance=distance)
 gaps = table[table["gap_m"].isna() | (table["gap_m"] > distance)]
 st.metric(
-    _("Neighbourhoods with no {category} within {d} m").format(
-        category=names[category].lower(), d=distance
+    shell.plain(
+        _("Neighbourhoods with no {category} within {d} m").format(
+            category=names[category].lower(), d=distance
+        )
     ),
     f"{len(gaps)} / {len(table)}",
 )

@@ -14,7 +14,7 @@ actor = shell.require_actor()
 threshold = shell.settings().small_count_threshold
 
 st.title(_("Home"))
-st.write(_("Welcome, {name}.").format(name=actor.display_name or actor.username))
+st.write(shell.plain(_("Welcome, {name}.").format(name=actor.display_name or actor.username)))
 
 with shell.db_session() as session:
     figures = evaluation.home_figures(session, actor=actor, threshold=threshold)
@@ -23,11 +23,15 @@ with shell.db_session() as session:
 
 columns = st.columns(len(figures))
 for column, figure in zip(columns, figures, strict=True):
-    column.metric(figure.label, figure.shown)
+    column.metric(shell.plain(figure.label), figure.shown)
 
 if not actor.can(Permission.SEE_SMALL_COUNTS):
     st.caption(
-        _("Counts of people below {n} are shown as '< {n}' to protect privacy.").format(n=threshold)
+        shell.plain(
+            _("Counts of people below {n} are shown as '< {n}' to protect privacy.").format(
+                n=threshold
+            )
+        )
     )
 
 st.subheader(_("By district"))
