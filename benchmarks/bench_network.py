@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from _common import benchmark_parser, city_engine  # noqa: E402
 
 from community_map import network, storage  # noqa: E402
+from community_map.trust import Actor  # noqa: E402
 
 SAMPLES = 500
 
@@ -84,7 +85,7 @@ def main() -> int:
     parser.add_argument("--baseline-budget", type=float, default=300.0)
     args = parser.parse_args()
     with city_engine(args.database_url) as engine, storage.session_scope(engine) as session:
-        tables = network.series_tables(session)
+        tables = network.series_tables(session, actor=Actor.command_line())
     windows = network.series_windows(tables, kind="month")
     print(
         f"participants: {len(tables['people']):,}  attendance rows: "

@@ -29,7 +29,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from community_map.i18n import N_
+from community_map.vocabulary import (
+    COMMUNITY_SESSION_TYPES,
+    ROLE_LABELS,
+    SECTOR_LABELS,
+    Accessibility,
+    AssessmentPhase,
+    AttendanceStatus,
+    CollaborationKind,
+    Intensity,
+    Phase,
+    Role,
+    Sector,
+    SessionStatus,
+    SessionType,
+    Typology,
+    UnitKind,
+)
 
 __all__ = [
     "ASSET_CONTACT_FIELDS",
@@ -98,139 +114,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Role(enum.StrEnum):
-    """User roles; each grants the permissions listed in :mod:`community_map.trust.permissions`."""
-
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    EDUCATOR = "educator"
-    MOTOR_GROUP = "motor_group"
-    DISTRICT_VIEWER = "district_viewer"
-    EVALUATOR = "evaluator"
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: N_("Administrator"),
-    Role.COORDINATOR: N_("Coordinator"),
-    Role.EDUCATOR: N_("Community educator"),
-    Role.MOTOR_GROUP: N_("Motor group member"),
-    Role.DISTRICT_VIEWER: N_("District viewer"),
-    Role.EVALUATOR: N_("Evaluator"),
-}
-
-
-class UnitKind(enum.StrEnum):
-    DISTRICT = "district"
-    NEIGHBOURHOOD = "neighbourhood"
-    CATCHMENT = "catchment"
-
-
-class Sector(enum.StrEnum):
-    SOCIAL_CARE = "social_care"
-    EMPLOYMENT = "employment"
-    EDUCATION = "education"
-    COMMUNITY_ACTION = "community_action"
-    HEALTH = "health"
-    HOUSING = "housing"
-    THIRD_SECTOR = "third_sector"
-
-
-SECTOR_LABELS: dict[Sector, str] = {
-    Sector.SOCIAL_CARE: N_("Social care"),
-    Sector.EMPLOYMENT: N_("Employment"),
-    Sector.EDUCATION: N_("Education"),
-    Sector.COMMUNITY_ACTION: N_("Community action"),
-    Sector.HEALTH: N_("Health"),
-    Sector.HOUSING: N_("Housing"),
-    Sector.THIRD_SECTOR: N_("Third sector"),
-}
-
-
-class Accessibility(enum.StrEnum):
-    ACCESSIBLE = "accessible"
-    PARTIAL = "partial"
-    NOT_ACCESSIBLE = "not_accessible"
-    UNKNOWN = "unknown"
-
-
-class Phase(enum.StrEnum):
-    """Phases of a community action (Comunitàriament)."""
-
-    FIRST_CONTACT = "first_contact"
-    DESIGN = "design"
-    EXECUTION = "execution"
-    EVALUATION = "evaluation"
-    CLOSED = "closed"
-
-
-class Typology(enum.StrEnum):
-    """Typologies of community actions, from Comunitàriament and the Amunt! catalogue."""
-
-    COLLECTIVE_CONSTRUCTION = "collective_construction"
-    CONVERSATION_SPACE = "conversation_space"
-    WELCOMING_CENTRE = "welcoming_centre"
-    OPEN_SERVICE = "open_service"
-    LISTEN_RESPOND = "listen_respond"
-    AMUNT_SOCIAL = "amunt_social"
-    AMUNT_COMMUNITY = "amunt_community"
-    AMUNT_EMPLOYMENT = "amunt_employment"
-    AMUNT_TRAINING = "amunt_training"
-
-
-class SessionType(enum.StrEnum):
-    GROUP_DYNAMIC = "group_dynamic"
-    WORKSHOP = "workshop"
-    CULTURAL_OUTING = "cultural_outing"
-    LEADERSHIP = "leadership"
-    INFORMATIVE_GROUP = "informative_group"
-    COLLECTIVE_ADVICE = "collective_advice"
-    COORDINATION_MEETING = "coordination_meeting"
-    OTHER = "other"
-
-
-COMMUNITY_SESSION_TYPES = (
-    SessionType.GROUP_DYNAMIC,
-    SessionType.WORKSHOP,
-    SessionType.CULTURAL_OUTING,
-    SessionType.LEADERSHIP,
-)
-
-
-class SessionStatus(enum.StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-class AttendanceStatus(enum.StrEnum):
-    ATTENDED = "attended"
-    ABSENT = "absent"
-    EXCUSED = "excused"
-
-
-class Intensity(enum.IntEnum):
-    """Collaboration intensity scale, from weakest to strongest."""
-
-    AWARENESS = 1
-    COOPERATION = 2
-    COORDINATION = 3
-    INTEGRATION = 4
-
-
-class CollaborationKind(enum.StrEnum):
-    REFERRAL = "referral"
-    COORDINATION_MEETING = "coordination_meeting"
-    JOINT_CASE = "joint_case"
-    INFORMATION_EXCHANGE = "information_exchange"
-    CO_LED_ACTIVITY = "co_led_activity"
-
-
-class AssessmentPhase(enum.StrEnum):
-    RECEPTION = "reception"
-    FOLLOW_UP = "follow_up"
-    CLOSURE = "closure"
-
-
 def _enum_check(column: str, values: type[enum.Enum]) -> CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
@@ -246,6 +129,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id"), nullable=True
+    )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -72,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(district viewers), so that small groups of people cannot be singled out.",
     ),
     Setting(
+        "count_rounding_base",
+        5,
+        "Counts of people (and their totals) shown to roles that only see aggregates are "
+        "rounded to a multiple of this, so that a suppressed count cannot be recovered by "
+        "subtracting visible counts from a total. 1 turns rounding off.",
+    ),
+    Setting(
         "sqlite_busy_timeout_ms",
         5000,
         "How long a SQLite connection waits for another writer before giving up, in milliseconds.",

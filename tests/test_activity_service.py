@@ -27,6 +27,7 @@ ADMIN = Actor(username="test-admin", role=Role.ADMIN)
 EDU = Actor(username="edu", role=Role.EDUCATOR, user_id=None)
 COORD = Actor(username="coord", role=Role.COORDINATOR, user_id=None)
 MONDAY = dt.datetime(2027, 3, 1, 10, 0)  # a Monday
+LATER = dt.datetime(2027, 6, 1, 12, 0)  # "now" once the sessions of these tests are over
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_recurring_workshop_every_two_weeks(engine: Engine, world: dict[str, int
     assert len(series) == 1 and None not in series
     with session_scope(engine) as s:
         first = s.scalar(select(SessionRow.id).order_by(SessionRow.starts_at))
-        assert register_frame(s, first)["code"].tolist() == ["AM-A", "AM-B", "AM-C"]
+        assert register_frame(s, first, actor=EDU)["code"].tolist() == ["AM-A", "AM-B", "AM-C"]
         entry = s.scalars(select(AuditLog).where(AuditLog.entity == "sessions")).one()
         assert entry.after["count"] == 4
 
@@ -228,9 +229,13 @@ def test_register_walk_in_absences_finalise_and_reopen(
         ids = [r.id for r in rows]
     with session_scope(engine) as s:
         svc.mark_attendance(
-            s, actor=EDU, session_id=ids[0], marks={world["A"]: "attended", world["B"]: "absent"}
+            s,
+            actor=EDU,
+            session_id=ids[0],
+            marks={world["A"]: "attended", world["B"]: "absent"},
+            now=LATER,
         )
-        svc.add_walk_in(s, actor=EDU, session_id=ids[0], code="am-d")
+        svc.add_walk_in(s, actor=EDU, session_id=ids[0], code="am-d", now=LATER)
         assert (
             svc.absent_until(
                 s,
@@ -242,20 +247,28 @@ def test_register_walk_in_absences_finalise_and_reopen(
             == 2
         )
         svc.mark_attendance(
-            s, actor=EDU, session_id=ids[1], marks={world["A"]: "attended", world["B"]: "attended"}
+            s,
+            actor=EDU,
+            session_id=ids[1],
+            marks={world["A"]: "attended", world["B"]: "attended"},
+            now=LATER,
         )
-        svc.finalise_session(s, actor=EDU, session_id=ids[0])
+        svc.finalise_session(s, actor=EDU, session_id=ids[0], now=LATER)
     with pytest.raises(NotFoundError), session_scope(engine) as s:
-        svc.add_walk_in(s, actor=EDU, session_id=ids[1], code="AM-ZZZZ")
+        svc.add_walk_in(s, actor=EDU, session_id=ids[1], code="AM-ZZZZ", now=LATER)
     with pytest.raises(ValidationError, match="finalised"), session_scope(engine) as s:
-        svc.mark_attendance(s, actor=EDU, session_id=ids[0], marks={world["B"]: "attended"})
+        svc.mark_attendance(
+            s, actor=EDU, session_id=ids[0], marks={world["B"]: "attended"}, now=LATER
+        )
     with pytest.raises(PermissionDeniedError), session_scope(engine) as s:
-        svc.reopen_session(s, actor=EDU, session_id=ids[0])
+        svc.reopen_session(s, actor=EDU, session_id=ids[0], reason="Error")
+    with pytest.raises(ValidationError, match="reason"), session_scope(engine) as s:
+        svc.reopen_session(s, actor=COORD, session_id=ids[0], reason="  ")
     with session_scope(engine) as s:
-        svc.reopen_session(s, actor=COORD, session_id=ids[0])
-        register = register_frame(s, ids[0])
-        rates = attendance_rates(s, series_id=rows[0].series_id)
-        path = itinerary(s, "AM-C")
+        svc.reopen_session(s, actor=COORD, session_id=ids[0], reason="AM-B came late")
+        register = register_frame(s, ids[0], actor=EDU)
+        rates = attendance_rates(s, actor=EDU, series_id=rows[0].series_id)
+        path = itinerary(s, "AM-C", actor=EDU)
     assert dict(zip(register.code, register.status, strict=True)) == {
         "AM-A": "attended",
         "AM-B": "absent",

@@ -199,6 +199,49 @@ def test_import_assets_all_or_nothing_then_skip_with_report(
     assert names == ["Biblioteca C", "Casal A"]
 
 
+def test_import_with_an_unwritable_report_writes_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    """The report's folder is checked before the import: no assets, exit 1, one line."""
+    from sqlalchemy import func
+
+    from community_map.models import Asset
+
+    run(["--database-url", sqlite_url, "init"])
+    csv_file = _write_assets_csv(
+        tmp_path / "good.csv",
+        ["Casal A,2.170,41.385,civic_centre", "Biblioteca C,2.172,41.387,library"],
+    )
+    for report, reason in (
+        (tmp_path / "missing" / "r.csv", "does not exist"),
+        (tmp_path, "is a folder"),
+    ):
+        result = run(
+            [
+                "--database-url",
+                sqlite_url,
+                "import",
+                "assets",
+                str(csv_file),
+                "--skip-bad-rows",
+                str(report),
+            ]
+        )
+        assert result.returncode == 1
+        assert reason in result.stderr and "Nothing was written" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    with storage.session_scope(storage.create_db_engine(sqlite_url)) as session:
+        assert session.scalar(select(func.count()).select_from(Asset)) == 0
+        assert session.scalar(select(func.count()).select_from(AuditLog)) == 0
+
+
+def test_exports_check_the_output_folder_first(demo_db: str, tmp_path: Path) -> None:
+    for command in (["export", "assets"], ["network", "export"]):
+        target = tmp_path / "missing" / "out.csv"
+        result = run(["--database-url", demo_db, *command, str(target)])
+        assert result.returncode == 1, command
+        assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+        assert not target.parent.exists()
+
+
 def test_export_refuses_an_unknown_extension(sqlite_url: str, tmp_path: Path) -> None:
     run(["--database-url", sqlite_url, "init"])
     result = run(["--database-url", sqlite_url, "export", "assets", str(tmp_path / "x.pdf")])

@@ -16,6 +16,10 @@ from community_map import network, storage
 from community_map.cli import main
 from community_map.demo.waves import AMUNT_WAVES, amunt_wave_options
 from community_map.errors import ValidationError
+from community_map.models import Role
+from community_map.trust import Actor
+
+EVALUATOR = Actor(username="evaluator", role=Role.EVALUATOR)
 
 ATTENDANCE = pd.DataFrame(
     {
@@ -163,7 +167,7 @@ def test_page_and_command_line_export_the_same_figures(
     # the page's path: the cached build, then the bytes its download buttons offer
     parsed = tuple((name, *dates) for name, dates in map(network.parse_wave, waves))
     series = network_panels.build(
-        0, layer, kind, mode, "newman", 1, 30, "district", None, None, parsed
+        0, layer, kind, mode, "newman", 1, 30, "district", None, None, parsed, EVALUATOR
     )
     page = network_panels.downloads(series, series.names[-1])
     # the command line, with the same options

@@ -62,3 +62,16 @@ def test_architecture_tree_is_current() -> None:
     assert f"```text\n{tree}\n```" in _section("Architecture"), (
         "README's Architecture tree is out of date: run python scripts/architecture_tree.py"
     )
+
+
+def test_permission_matrix_is_current() -> None:
+    import subprocess
+    import sys
+
+    table = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "permission_table.py")],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert table in _section("Permissions"), (
+        "README's permission matrix is out of date: run python scripts/permission_table.py"
+    )

@@ -237,6 +237,42 @@ def test_reimport_updates_and_never_duplicates(territory: Engine, admin: Actor) 
     assert set(frame["last_verified"]) == {DAY}  # re-import verifies every asset
 
 
+def _audit(engine: Engine, entity: str, action: str) -> list[AuditLog]:
+    with session_scope(engine) as session:
+        rows = list(
+            session.scalars(
+                select(AuditLog)
+                .where(AuditLog.entity == entity, AuditLog.action == action)
+                .order_by(AuditLog.id)
+            )
+        )
+        session.expunge_all()
+    return rows
+
+
+def test_reimport_logs_before_and_after_of_each_changed_asset(
+    territory: Engine, admin: Actor
+) -> None:
+    with session_scope(territory) as session:
+        ts.import_assets(session, actor=admin, frame=_import_frame(), today=DAY)
+        ids = dict(session.execute(select(Asset.source_id, Asset.id)).all())
+    created = {e.entity_id: e.after for e in _audit(territory, "assets", "create")}
+    assert set(created) == {str(ids["R1"]), str(ids["R2"])}
+    assert created[str(ids["R1"])]["name"] == "Biblioteca Sant Antoni"  # type: ignore[index]
+    assert created[str(ids["R1"])]["phone"] == ""  # type: ignore[index]
+    with session_scope(territory) as session:
+        ts.import_assets(
+            session,
+            actor=admin,
+            frame=_import_frame(phone="934 000 000", address="Comte Borrell, 44"),
+            today=DAY,
+        )
+    [entry] = _audit(territory, "assets", "update")  # the unchanged asset has no entry
+    assert entry.entity_id == str(ids["R1"])
+    assert entry.before == {"address": "Carrer del Comte Borrell, 44", "phone": ""}
+    assert entry.after == {"address": "Comte Borrell, 44", "phone": "934 000 000"}
+
+
 def test_import_without_category_writes_nothing(territory: Engine, admin: Actor) -> None:
     with pytest.raises(ValidationError, match="row 2"), session_scope(territory) as session:
         ts.import_assets(session, actor=admin, frame=_import_frame(category=None), today=DAY)
@@ -265,6 +301,22 @@ def test_reimporting_neighbourhoods_replaces_assets(territory: Engine, admin: Ac
     assert (result.created, result.updated) == (0, 2)
     with session_scope(territory) as session:
         assert assets_geoframe(session, today=DAY)["neighbourhood_code"].tolist() == ["01"]
+        hoods = dict(
+            session.execute(
+                select(TerritoryUnit.code, TerritoryUnit.id).where(
+                    TerritoryUnit.kind == "neighbourhood"
+                )
+            ).all()
+        )
+    units = {e.entity_id: e for e in _audit(territory, "territory_units", "update")}
+    assert set(units) == {str(hoods["01"]), str(hoods["02"])}
+    east = units[str(hoods["02"])]
+    assert east.before["source"] == "t" and east.after["source"] == "t2"  # type: ignore[index]
+    assert east.before["geometry"]["area_m2"] == 1_000_000  # type: ignore[index]
+    assert east.after["geometry"]["area_m2"] == 160_000  # type: ignore[index]
+    [placed] = _audit(territory, "assets", "update")  # the Casal moved from 02 to 01
+    assert placed.before == {"neighbourhood_id": hoods["02"]}
+    assert placed.after == {"neighbourhood_id": hoods["01"]}
 
 
 def test_stale_flag(territory: Engine, admin: Actor) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, select
 
 from community_map import trust as services
 from community_map.errors import AuthenticationError, PermissionDeniedError, ValidationError
-from community_map.models import AuditLog, Role, TerritoryUnit, User
+from community_map.models import AuditLog, Professional, Role, Service, TerritoryUnit, User
 from community_map.storage import session_scope
 from community_map.trust import Actor, hash_password, verify_password
 
@@ -43,7 +43,13 @@ def test_add_user_writes_the_account_and_an_audit_entry(engine: Engine, admin: A
         assert "a-long-secret" not in user.password_hash
     (entry,) = _audit(engine)
     assert (entry.actor, entry.action, entry.entity) == ("test-admin", "create", "users")
-    assert entry.after == {"username": "laia.p", "role": "educator", "display_name": "Laia"}
+    assert entry.after == {
+        "username": "laia.p",
+        "role": "educator",
+        "display_name": "Laia",
+        "service_id": None,
+        "professional_id": None,
+    }
     assert "password" not in str(entry.after)
 
 
@@ -134,3 +140,35 @@ def test_bulk_create_is_one_audit_entry(engine: Engine, admin: Actor) -> None:
         assert services.data_version(session) == 1
     (entry,) = _audit(engine)
     assert entry.action == "bulk_create" and entry.after["rows"] == 3
+
+
+def test_an_account_linked_to_a_professional_logs_in_as_them(engine: Engine, admin: Actor) -> None:
+    with session_scope(engine) as session:
+        service = Service(code="CSS1", name="CSS Sant Martí", sector="social_care")
+        session.add(service)
+        session.flush()
+        professional = Professional(code="P1", role="educator", service_id=service.id)
+        session.add(professional)
+        session.flush()
+        ids = (service.id, professional.id)
+        services.add_user(
+            session,
+            actor=admin,
+            username="laia",
+            password="a-long-secret",
+            role="educator",
+            professional_id=professional.id,
+        )
+        with pytest.raises(ValidationError, match="no professional with id 999"):
+            services.add_user(
+                session,
+                actor=admin,
+                username="pere",
+                password="a-long-secret",
+                role="educator",
+                professional_id=999,
+            )
+    with session_scope(engine) as session:
+        actor = services.authenticate(session, "laia", "a-long-secret")
+    # The professional's service is the account's service when none is given.
+    assert (actor.service_id, actor.professional_id) == ids

@@ -17,6 +17,7 @@ from community_map.activities.attendance_writes import (
     absent_until,
     add_walk_in,
     finalise_session,
+    mark_all_present,
     mark_attendance,
     reopen_session,
 )
@@ -35,7 +36,7 @@ from community_map.activities.import_results import (
     ProgrammeImportError,
 )
 from community_map.activities.opening_hours import OpeningHours, is_open, parse_opening_hours
-from community_map.activities.planner_reads import cohort, planner_choices
+from community_map.activities.planner_reads import cohort, planner_choices, session_details
 from community_map.activities.programme_columns import (
     ATTENDANCE_COLUMNS,
     ATTENDANCE_IMPORT_COLUMNS,
@@ -114,6 +115,7 @@ __all__ = [
     "is_open",
     "itinerary",
     "known_codes",
+    "mark_all_present",
     "mark_attendance",
     "month_calendar_html",
     "occurrences",
@@ -129,6 +131,7 @@ __all__ = [
     "register_frame",
     "reopen_session",
     "series_rule",
+    "session_details",
     "session_uid",
     "sessions_frame",
     "sessions_held_count",

@@ -71,10 +71,12 @@ def create_action(
             note="",
         )
     )
-    for unit_id in set(neighbourhood_ids):
+    hoods = sorted({int(unit_id) for unit_id in neighbourhood_ids})
+    for unit_id in hoods:
         session.add(ActionNeighbourhood(action_id=action.id, territory_unit_id=unit_id))
-    for member in motor_group:
-        session.add(MotorGroupMember(action_id=action.id, **dict(member)))
+    members = [dict(member) for member in motor_group]
+    for member in members:
+        session.add(MotorGroupMember(action_id=action.id, **member))
     session.flush()
     services.record(
         session,
@@ -82,7 +84,16 @@ def create_action(
         "create",
         "community_actions",
         action.id,
-        after={"code": action.code, "title": title, "typology": typology},
+        after={
+            "code": action.code,
+            "title": title,
+            "typology": typology,
+            "objectives": action.objectives,
+            "lead_service_id": lead_service_id,
+            "phase": action.phase,
+            "neighbourhood_ids": hoods,
+            "motor_group": members,
+        },
     )
     return action
 

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from community_map.errors import NotFoundError
+from community_map.i18n import gettext as _
 from community_map.models import (
     Asset,
     CommunityAction,
@@ -17,20 +19,25 @@ from community_map.models import (
     Participant,
     Professional,
     Service,
+    SessionFacilitator,
+    SessionPartner,
 )
 from community_map.models import Session as SessionRow
 from community_map.territory import accessibility_label
+from community_map.trust import Actor, Permission, require
 
-__all__ = ["cohort", "planner_choices"]
+__all__ = ["cohort", "planner_choices", "session_details"]
 
 
-def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
+def planner_choices(session: Session, *, actor: Actor) -> dict[str, dict[int, Any]]:
     """Return the labels of the planner's choices by id.
 
     Parameters
     ----------
     session
         An open database session (only read from).
+    actor
+        Who plans; ``participants`` is empty unless the role may see participants.
 
     Returns
     -------
@@ -73,7 +80,9 @@ def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
             for i, code in session.execute(
                 select(Participant.id, Participant.code).order_by(Participant.code)
             ).all()
-        },
+        }
+        if actor.can(Permission.VIEW_PARTICIPANTS)
+        else {},
         "actions": {
             i: label
             for i, label in session.execute(
@@ -85,7 +94,7 @@ def planner_choices(session: Session) -> dict[str, dict[int, Any]]:
     }
 
 
-def cohort(session: Session, action_id: int | None) -> list[int]:
+def cohort(session: Session, action_id: int | None, *, actor: Actor) -> list[int]:
     """Return the participants invited to the action's latest session (default invitees).
 
     Parameters
@@ -94,7 +103,10 @@ def cohort(session: Session, action_id: int | None) -> list[int]:
         An open database session (only read from).
     action_id
         The community action; None gives an empty list.
+    actor
+        Who plans; must be allowed to see participants.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     if action_id is None:
         return []
     latest = session.scalar(
@@ -108,3 +120,66 @@ def cohort(session: Session, action_id: int | None) -> list[int]:
     return list(
         session.scalars(select(Invitation.participant_id).where(Invitation.session_id == latest))
     )
+
+
+def session_details(session: Session, *, actor: Actor, session_id: int) -> dict[str, Any]:
+    """Return every field of a session that the planner's edit form shows and saves.
+
+    An edit form must load all the fields it saves, or saving it would erase the ones it
+    did not load (facilitators, partners, invitations, capacity, notes...).
+
+    Parameters
+    ----------
+    session
+        An open database session (only read from).
+    actor
+        The acting user; needs the permission to plan activities.
+    session_id
+        The session.
+
+    Returns
+    -------
+    dict
+        ``id``, ``version``, ``action_id``, ``series_id``, ``type``, ``title``,
+        ``starts_at``, ``ends_at``, ``venue_id``, ``venue`` (its name, or ``""``),
+        ``capacity``, ``notes``, ``status``, ``finalised`` and the id lists
+        ``facilitator_ids``, ``partner_service_ids`` and ``participant_ids`` (invited).
+
+    Raises
+    ------
+    NotFoundError
+        When there is no such session.
+
+    Examples
+    --------
+    >>> session_details(session, actor=educator, session_id=7)["facilitator_ids"]  # doctest: +SKIP
+    [3, 5]
+    """
+    require(actor, Permission.PLAN_ACTIVITIES)
+    row = session.get(SessionRow, session_id)
+    if row is None:
+        raise NotFoundError(_("There is no session {id}.").format(id=session_id))
+    venue = session.get(Asset, row.venue_asset_id) if row.venue_asset_id is not None else None
+
+    def ids(column: Any, owner: Any) -> list[int]:
+        return sorted(session.scalars(select(column).where(owner == session_id)))
+
+    return {
+        "id": row.id,
+        "version": row.version,
+        "action_id": row.action_id,
+        "series_id": row.series_id,
+        "type": row.type,
+        "title": row.title,
+        "starts_at": row.starts_at,
+        "ends_at": row.ends_at,
+        "venue_id": row.venue_asset_id,
+        "venue": venue.name if venue is not None else "",
+        "capacity": row.capacity,
+        "notes": row.notes or "",
+        "status": row.status,
+        "finalised": bool(row.finalised),
+        "facilitator_ids": ids(SessionFacilitator.professional_id, SessionFacilitator.session_id),
+        "partner_service_ids": ids(SessionPartner.service_id, SessionPartner.session_id),
+        "participant_ids": ids(Invitation.participant_id, Invitation.session_id),
+    }

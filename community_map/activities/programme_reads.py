@@ -204,7 +204,7 @@ def attendance_long_frame(
         An open database session (only read from).
     actor
         Who reads: participant codes are personal data, so the role must be allowed to
-        see participants (aggregate-only roles are refused).
+        export personal data (aggregate-only roles are refused).
     session_ids
         Keep the attendance of these sessions.
     start, end, action_ids
@@ -219,7 +219,7 @@ def attendance_long_frame(
         :class:`~community_map.models.AttendanceStatus` value and ``walk_in`` a bool.
         Sorted by session start, then participant code.
     """
-    require(actor, Permission.VIEW_PARTICIPANTS)
+    require(actor, Permission.EXPORT_PERSONAL_DATA)
     ids = _session_ids(start=start, end=end, action_ids=action_ids, session_ids=session_ids)
     rows = session.execute(
         select(

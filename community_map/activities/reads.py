@@ -29,6 +29,7 @@ from community_map.models import (
     Typology,
 )
 from community_map.models import Session as SessionRow
+from community_map.trust import Actor, Permission, require
 
 __all__ = [
     "PHASE_LABELS",
@@ -77,12 +78,16 @@ TYPOLOGY_LABELS: dict[Typology, str] = {
 }
 
 
-def attendance_frame(session: Session, *, attended_only: bool = False) -> pd.DataFrame:
+def attendance_frame(
+    session: Session, *, actor: Actor, attended_only: bool = False
+) -> pd.DataFrame:
     """Return attendance rows joined to their session's type, status and start time.
 
     Columns: ``session_id``, ``participant_id``, ``status``, ``walk_in``, ``type``,
-    ``starts_at``, ``session_status``, ``action_id``.
+    ``starts_at``, ``session_status``, ``action_id``. Participant ids are personal data:
+    the ``actor`` must be allowed to see participants.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     query = (
         select(
             Attendance.session_id,
@@ -234,14 +239,14 @@ def sessions_frame(
     return frame.drop(columns=["lead_service_id", "neighbourhood_id"]).reset_index(drop=True)
 
 
-def register_frame(
-    session: Session, session_id: int, *, show_aliases: bool = False
-) -> pd.DataFrame:
+def register_frame(session: Session, session_id: int, *, actor: Actor) -> pd.DataFrame:
     """Return a session's register: invited people and walk-ins with their status.
 
     Columns ``participant_id``, ``code`` (pseudonymous), ``alias`` (only with
-    ``show_aliases``), ``invited``, ``walk_in``, ``status`` (None until marked).
+    roles that may see aliases), ``invited``, ``walk_in``, ``status`` (None until marked).
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
+    show_aliases = actor.can(Permission.VIEW_ALIASES)
     invited = set(
         session.scalars(
             select(Invitation.participant_id).where(Invitation.session_id == session_id)
@@ -273,13 +278,19 @@ def register_frame(
 
 
 def attendance_rates(
-    session: Session, *, series_id: int | None = None, action_id: int | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    series_id: int | None = None,
+    action_id: int | None = None,
 ) -> pd.DataFrame:
     """Return, per participant, sessions recorded, attended and the attendance rate.
 
     Over a series (``series_id``) or a whole community action (``action_id``); only
-    sessions that are not cancelled count.
+    sessions that are not cancelled count. Rows are participant codes: the ``actor``
+    must be allowed to see participants.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     query = (
         select(Participant.code, Attendance.status)
         .join(Attendance, Attendance.participant_id == Participant.id)
@@ -299,13 +310,14 @@ def attendance_rates(
     return result.sort_values(["rate", "attended"], ascending=False)
 
 
-def itinerary(session: Session, code: str) -> pd.DataFrame:
+def itinerary(session: Session, code: str, *, actor: Actor) -> pd.DataFrame:
     """Return every session of a participant across the catalogue, by date.
 
     Columns: ``starts_at``, ``type``, ``title``, ``action_code``, ``action``, ``venue``,
     ``status`` (attendance: attended / absent / excused / invited when not yet marked),
-    ``walk_in``.
+    ``walk_in``. The ``actor`` must be allowed to see participants.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     person = session.scalar(select(Participant).where(Participant.code == code.strip().upper()))
     if person is None:
         raise NotFoundError(
@@ -348,11 +360,13 @@ def itinerary(session: Session, code: str) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def sign_in_sheet_html(session: Session, session_id: int, *, language: str = "en") -> str:
+def sign_in_sheet_html(
+    session: Session, session_id: int, *, actor: Actor, language: str = "en"
+) -> str:
     """Return a printable sign-in sheet (HTML) for a session; every data value is escaped.
 
     Its columns (code, attended, absent, excused) match the attendance import, so a
-    filled-in copy can be typed back.
+    filled-in copy can be typed back. The ``actor`` must be allowed to see participants.
     """
     import html
 
@@ -361,7 +375,7 @@ def sign_in_sheet_html(session: Session, session_id: int, *, language: str = "en
     if match.empty:
         raise NotFoundError(_("There is no session {id}.").format(id=session_id))
     info = match.iloc[0]
-    register = register_frame(session, session_id)
+    register = register_frame(session, session_id, actor=actor)
     esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(code)}</td><td></td><td class='box'>☐</td><td class='box'>☐</td>"

@@ -37,10 +37,13 @@ from community_map.trust.permissions import Actor, Permission, require
 __all__ = [
     "ConflictError",
     "SessionPlan",
+    "audited_fields",
     "cancel_sessions",
     "load_session",
     "plan_sessions",
+    "record_session_change",
     "record_session_update",
+    "refuse_finalised",
     "update_sessions",
 ]
 
@@ -158,10 +161,10 @@ def plan_sessions(
         after={
             "count": len(created),
             "series_id": series_id,
-            "title": plan.title,
+            "session_ids": [row.id for row in created],
             "first": slots[0][0].isoformat(),
             "conflicts": len(conflicts),
-            "conflict_note": note,
+            **audited_fields(session, created[0]),
         },
     )
     return created
@@ -240,14 +243,61 @@ def _targets(session: Session, first: SessionRow, scope: str) -> list[SessionRow
     )
 
 
-def _audited_fields(row: SessionRow) -> dict[str, Any]:
-    """Return the fields of a session the audit log keeps before and after an update."""
+def _people(session: Session, session_id: int) -> dict[str, list[int]]:
+    """Return the facilitators, partner services and invited participants of a session."""
+    lists = {
+        "facilitator_ids": (SessionFacilitator.professional_id, SessionFacilitator.session_id),
+        "partner_service_ids": (SessionPartner.service_id, SessionPartner.session_id),
+        "participant_ids": (Invitation.participant_id, Invitation.session_id),
+    }
     return {
+        name: sorted(session.scalars(select(column).where(owner == session_id)))
+        for name, (column, owner) in lists.items()
+    }
+
+
+def audited_fields(session: Session, row: SessionRow) -> dict[str, Any]:
+    """Return every field of a session that a write can change, people lists included.
+
+    The audit entries of session writes keep the changed ones before and after (see
+    :func:`community_map.trust.audit.changes`).
+    """
+    return {
+        "action_id": row.action_id,
+        "type": row.type,
         "title": row.title,
         "starts_at": row.starts_at.isoformat(),
+        "ends_at": row.ends_at.isoformat(),
         "venue_asset_id": row.venue_asset_id,
-        "type": row.type,
+        "capacity": row.capacity,
+        "status": row.status,
+        "cancel_reason": row.cancel_reason or "",
+        "notes": row.notes or "",
+        "conflict_note": row.conflict_note or "",
+        "finalised": bool(row.finalised),
+        **_people(session, row.id),
     }
+
+
+def record_session_change(
+    session: Session, actor: Actor, row: SessionRow, before: Mapping[str, Any]
+) -> None:
+    """Record the fields of ``row`` that differ from ``before`` (an :func:`audited_fields`)."""
+    session.flush()
+    old, new = services.changes(before, audited_fields(session, row))
+    if new:
+        record_session_update(session, actor, row.id, before=old, after=new)
+
+
+def refuse_finalised(row: SessionRow) -> None:
+    """Refuse to change a session whose register is finalised (it must be reopened first)."""
+    if row.finalised:
+        raise ValidationError(
+            _(
+                "The register of the session of {start:%d/%m/%Y %H:%M} is finalised; a "
+                "coordinator must reopen it (with a reason) before it can be changed."
+            ).format(start=row.starts_at)
+        )
 
 
 def update_sessions(
@@ -268,13 +318,7 @@ def update_sessions(
     require(actor, Permission.PLAN_ACTIVITIES)
     _check_plan(session, plan)
     first = load_session(session, session_id, version)
-    if first.finalised:
-        raise ValidationError(
-            _(
-                "This session's register is finalised; a coordinator must "
-                "reopen it before it can be changed."
-            )
-        )
+    refuse_finalised(first)
     targets = _targets(session, first, scope)
     shift_start = plan.starts_at - first.starts_at
     duration = plan.ends_at - plan.starts_at
@@ -287,15 +331,14 @@ def update_sessions(
     if conflicts and not note:
         raise ConflictError(conflicts)
     for row, (_sid, moved) in zip(targets, plans, strict=True):
-        before = _audited_fields(row)
+        before = audited_fields(session, row)
         row.type, row.title = moved.type, moved.title.strip()
         row.starts_at, row.ends_at = moved.starts_at, moved.ends_at
         row.venue_asset_id, row.capacity = moved.venue_asset_id, moved.capacity
         row.notes = moved.notes.strip()
         row.conflict_note = note if conflicts else ""
         _set_people(session, row.id, moved)
-        session.flush()
-        record_session_update(session, actor, row.id, before=before, after=_audited_fields(row))
+        record_session_change(session, actor, row, before)
     return targets
 
 
@@ -308,17 +351,19 @@ def cancel_sessions(
     reason: str,
     scope: str = "one",
 ) -> int:
-    """Cancel one session or it and the rest of its series, with a reason; audited."""
+    """Cancel one session or it and the rest of its series, with a reason; audited.
+
+    A session whose register is finalised (held) is refused: it must be reopened first.
+    """
     require(actor, Permission.PLAN_ACTIVITIES)
     if not reason.strip():
         raise ValidationError(_("Give the reason for the cancellation."))
     first = load_session(session, session_id, version)
+    refuse_finalised(first)
     targets = _targets(session, first, scope)
     for row in targets:
+        before = audited_fields(session, row)
         row.status = SessionStatus.CANCELLED.value
         row.cancel_reason = reason.strip()
-        record_session_update(
-            session, actor, row.id, after={"status": "cancelled", "cancel_reason": reason.strip()}
-        )
-    session.flush()
+        record_session_change(session, actor, row, before)
     return len(targets)

@@ -7,9 +7,12 @@ Private to :mod:`community_map.cli`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.settings import Settings, get_settings
 
@@ -23,6 +26,7 @@ __all__ = [
     "ProgressBar",
     "command_engine",
     "command_settings",
+    "writable_output",
 ]
 
 PROG = "community-map"
@@ -78,3 +82,49 @@ def command_engine(settings: Settings) -> Engine:
     )
     check_connection(engine)
     return engine
+
+
+def writable_output(path: str | Path, *, option: str | None = None) -> Path:
+    """Return ``path`` once it is sure a file can be written there; refuse it otherwise.
+
+    Commands call this before they read or write any data, so a command that would fail
+    at its last step (an output folder that does not exist) fails first and writes
+    nothing.
+
+    Raises
+    ------
+    ValidationError
+        When the folder does not exist or cannot be written to, or ``path`` is a folder.
+
+    Examples
+    --------
+    >>> try:
+    ...     writable_output("/no/such/folder/report.csv")
+    ... except ValidationError as error:
+    ...     print("does not exist" in str(error), "report.csv" in str(error))
+    True True
+    """
+    target = Path(path)
+    what = target.name if option is None else f"{option} {target.name}"
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ValidationError(
+            _("{path} is a folder: give a file name for {what}. Nothing was written.").format(
+                path=target, what=what
+            )
+        )
+    if not folder.is_dir():
+        raise ValidationError(
+            _(
+                "The folder {folder} does not exist: create it or choose another place for "
+                "{what}. Nothing was written."
+            ).format(folder=folder, what=what)
+        )
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ValidationError(
+            _(
+                "Cannot write {path}: you have no permission to write there. Choose another "
+                "place. Nothing was written."
+            ).format(path=target)
+        )
+    return target

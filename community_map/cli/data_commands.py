@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO, cast
 
-from community_map.cli._base import command_engine, command_settings
+from community_map.cli._base import command_engine, command_settings, writable_output
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.trust import Actor
@@ -31,6 +31,11 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from community_map import territory
     from community_map.storage import check_schema, session_scope
 
+    report = (
+        writable_output(args.skip_bad_rows, option="--skip-bad-rows")
+        if args.import_command == "assets" and args.skip_bad_rows
+        else None
+    )
     engine = command_engine(command_settings(args))
     check_schema(engine)
     actor = Actor.command_line()
@@ -75,11 +80,12 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             saved = territory.import_assets(
                 session, actor=actor, frame=result_assets.frame, note=Path(args.file).name
             )
-        if args.skip_bad_rows:
-            Path(args.skip_bad_rows).write_bytes(result_assets.skipped_report_csv())
+            if report is not None:  # written before the commit: if it fails, nothing is
+                report.write_bytes(result_assets.skipped_report_csv())
+        if report is not None:
             out.write(
                 _("{n} rows left out; see {report}.").format(
-                    n=len(result_assets.skipped), report=args.skip_bad_rows
+                    n=len(result_assets.skipped), report=report
                 )
                 + "\n"
             )
@@ -98,9 +104,9 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     from community_map.storage import check_schema, session_scope
 
     settings = command_settings(args)
+    target = writable_output(args.output)
     engine = command_engine(settings)
     check_schema(engine)
-    target = Path(args.output)
     writers = {
         ".csv": assets.assets_to_csv,
         ".xlsx": assets.assets_to_excel,
@@ -127,9 +133,11 @@ def run_network(args: argparse.Namespace, out: TextIO) -> int:
     from community_map import network
     from community_map.storage import check_schema, session_scope
 
+    target = writable_output(args.output)
+    if target.suffix.lower() == ".csv":
+        writable_output(target.with_name(target.stem + "_nodes.csv"))
     engine = command_engine(command_settings(args))
     check_schema(engine)
-    target = Path(args.output)
     suffix = target.suffix.lower()
     if suffix not in {".gexf", ".graphml", ".csv", ".xlsx"}:
         raise ValidationError(
@@ -141,7 +149,7 @@ def run_network(args: argparse.Namespace, out: TextIO) -> int:
     waves = dict(network.parse_wave(text) for text in args.wave)
     kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     with session_scope(engine) as session:
-        tables = network.series_tables(session)
+        tables = network.series_tables(session, actor=Actor.command_line())
     windows = network.series_windows(
         tables,
         layer=args.layer,

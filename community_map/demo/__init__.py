@@ -34,7 +34,16 @@ from community_map.demo._builder_base import (
 )
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
-from community_map.models import Asset, Base, Participant, Role, Service, TerritoryUnit, User
+from community_map.models import (
+    Asset,
+    Base,
+    Participant,
+    Role,
+    Service,
+    SessionFacilitator,
+    TerritoryUnit,
+    User,
+)
 from community_map.storage import session_scope
 from community_map.trust.permissions import Actor
 
@@ -170,6 +179,13 @@ def generate_demo(
                 )
             counts[table.name] = len(rows)
         _sync_sequences(session)
+        # the demo educator is the SAC educator who facilitates most sessions
+        busiest = session.scalar(
+            select(SessionFacilitator.professional_id)
+            .group_by(SessionFacilitator.professional_id)
+            .order_by(func.count().desc(), SessionFacilitator.professional_id)
+            .limit(1)
+        )
         for username, password, role in DEMO_ACCOUNTS:
             services.add_user(
                 session,
@@ -179,6 +195,7 @@ def generate_demo(
                 role=role,
                 display_name=_names.DEMO_DISPLAY_NAMES[username],
                 service_id=None,
+                professional_id=busiest if role is Role.EDUCATOR else None,
             )
         counts["users"] = len(DEMO_ACCOUNTS)
         services.record(

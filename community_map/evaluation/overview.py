@@ -22,8 +22,8 @@ from community_map.models import (
     UnitKind,
 )
 from community_map.models import Session as SessionRow
-from community_map.trust.disclosure import suppressed
-from community_map.trust.permissions import Actor, Permission
+from community_map.trust.disclosure import people_count, protected_total, suppressed
+from community_map.trust.permissions import Actor, Permission, require
 
 __all__ = [
     "FIGURE_LABELS",
@@ -64,11 +64,38 @@ def _participants_reached(session: Session) -> int:
     )
 
 
-def home_figures(session: Session, *, actor: Actor, threshold: int = 5) -> list[Figure]:
+def _people_by_district(session: Session, *, exact: bool, threshold: int | None) -> dict[int, str]:
+    """Participants reached per district, as shown beside the Map's neighbourhoods."""
+    hood = aliased(TerritoryUnit)
+    rows = session.execute(
+        select(hood.parent_id, hood.id, func.count(distinct(Attendance.participant_id)))
+        .join(Participant, Attendance.participant_id == Participant.id)
+        .join(hood, Participant.neighbourhood_id == hood.id)
+        .where(Attendance.status == AttendanceStatus.ATTENDED.value)
+        .group_by(hood.parent_id, hood.id)
+    ).all()
+    by_district: dict[int, list[int]] = {}
+    for district_id, _hood_id, n in rows:
+        if district_id is not None:
+            by_district.setdefault(int(district_id), []).append(int(n))
+    # neighbourhoods with nobody are shown as 0 and add nothing: leave them out
+    return {
+        d: protected_total(
+            [people_count(n, exact=exact, threshold=threshold)[1] for n in counts],
+            sum(counts),
+            exact=exact,
+            threshold=threshold,
+        )
+        for d, counts in by_district.items()
+    }
+
+
+def home_figures(session: Session, *, actor: Actor, threshold: int | None = None) -> list[Figure]:
     """Return the Home page's live figures from the database.
 
-    Counts of people are suppressed below ``threshold`` unless the actor's role may see
-    small counts; counts of places and activities are always shown.
+    Counts of people are suppressed below ``threshold`` and rounded (see
+    :func:`~community_map.trust.disclosure.people_count`) unless the actor's role may see
+    small counts; counts of places and activities are always shown exactly.
     """
     values = {
         "assets": session.scalar(
@@ -85,26 +112,31 @@ def home_figures(session: Session, *, actor: Actor, threshold: int = 5) -> list[
             select(func.count()).select_from(Service).where(Service.is_active.is_(True))
         ),
     }
+    require(actor, Permission.READ_AGGREGATES)
     exact = actor.can(Permission.SEE_SMALL_COUNTS)
     figures = []
     for key, label in FIGURE_LABELS.items():
         value = int(values[key] or 0)
-        people = key == "participants_reached"
-        shown = (
-            suppressed(value, threshold=threshold)
-            if people and not exact
-            else (suppressed(value, threshold=1))
-        )
+        if key == "participants_reached":
+            districts = list(
+                _people_by_district(session, exact=exact, threshold=threshold).values()
+            )
+            shown = protected_total(districts, value, exact=exact, threshold=threshold)
+        else:
+            shown = suppressed(value, threshold=1)
         figures.append(Figure(key, _(label), value, shown))
     return figures
 
 
-def district_figures(session: Session, *, actor: Actor, threshold: int = 5) -> pd.DataFrame:
+def district_figures(
+    session: Session, *, actor: Actor, threshold: int | None = None
+) -> pd.DataFrame:
     """Return assets, sessions held and participants reached per district.
 
     Sessions count by the district of their venue; participants by the district of their
-    home neighbourhood. The participants column is text, with counts below
-    ``threshold`` shown as ``< threshold`` for roles that only see aggregates.
+    home neighbourhood. The participants column is text: for roles that only see
+    aggregates, counts below ``threshold`` read ``< threshold`` and the others are
+    rounded (:func:`~community_map.trust.disclosure.people_count`).
     """
     district = aliased(TerritoryUnit)
     hood = aliased(TerritoryUnit)
@@ -133,24 +165,15 @@ def district_figures(session: Session, *, actor: Actor, threshold: int = 5) -> p
             .group_by(hood.parent_id)
         ).all()
     )
-    people = dict(
-        session.execute(
-            select(hood.parent_id, func.count(distinct(Attendance.participant_id)))
-            .join(Participant, Attendance.participant_id == Participant.id)
-            .join(hood, Participant.neighbourhood_id == hood.id)
-            .where(Attendance.status == AttendanceStatus.ATTENDED.value)
-            .group_by(hood.parent_id)
-        ).all()
-    )
-    limit = 1 if actor.can(Permission.SEE_SMALL_COUNTS) else threshold
+    require(actor, Permission.READ_AGGREGATES)
+    exact = actor.can(Permission.SEE_SMALL_COUNTS)
+    people = _people_by_district(session, exact=exact, threshold=threshold)
     table = pd.DataFrame(
         {
             _("District"): districts["name"],
             _("Assets"): [int(assets.get(i, 0)) for i in districts["id"]],
             _("Sessions held"): [int(sessions.get(i, 0)) for i in districts["id"]],
-            _("Participants reached"): [
-                suppressed(int(people.get(i, 0)), threshold=limit) for i in districts["id"]
-            ],
+            _("Participants reached"): [people.get(i, "0") for i in districts["id"]],
         }
     )
     table.index = pd.Index(districts["code"], name=_("Code"))

@@ -25,16 +25,19 @@ from community_map.models import (
     TerritoryUnit,
 )
 from community_map.models import Session as SessionRow
+from community_map.trust import Actor, Permission, require
 
 __all__ = ["participant_tables", "series_tables", "service_network_tables"]
 
 
-def participant_tables(session: Session) -> dict[str, pd.DataFrame]:
+def participant_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFrame]:
     """Read attendance (attended only), reported ties and participant attributes.
 
     ``people`` is indexed by participant id with the pseudonymous ``code``, ``gender``,
     ``age_band``, ``neighbourhood`` and ``district`` (names) and the enrolment dates.
+    The ``actor`` must be allowed to see participants.
     """
+    require(actor, Permission.VIEW_PARTICIPANTS)
     attendance = pd.DataFrame(
         session.execute(
             select(Attendance.participant_id, Attendance.session_id, SessionRow.starts_at)
@@ -159,9 +162,11 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
     }
 
 
-def series_tables(session: Session) -> dict[str, pd.DataFrame]:
+def series_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFrame]:
     """Read every table :func:`community_map.networks.series.network_series` may need.
 
     The union of :func:`participant_tables` and :func:`service_network_tables`.
+    The ``actor`` must be allowed to read networks.
     """
-    return {**participant_tables(session), **service_network_tables(session)}
+    require(actor, Permission.VIEW_NETWORKS)
+    return {**participant_tables(session, actor=actor), **service_network_tables(session)}

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from community_map.territory.asset_reads import category_codes
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
 
-__all__ = ["ImportResult", "import_assets", "set_changed"]
+__all__ = ["ImportResult", "apply_changes", "import_assets", "set_changed"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ def import_assets(
     duplicated; rows without an id get one from their name and position to 10 m, so
     re-importing the same file matches them too. Every imported asset is marked verified
     ``today`` and placed in its neighbourhood by spatial join.
+
+    The audit log gets one entry per created asset (its values), one per changed asset
+    (the before and after of the fields the import changed) and one with the counts.
 
     Parameters
     ----------
@@ -103,6 +107,8 @@ def import_assets(
         for src, sid in [(asset.source, asset.source_id)]
     }
     created = updated = unchanged = 0
+    new_assets: list[Asset] = []
+    changed: list[tuple[object, dict[str, object], dict[str, object]]] = []
     for i, row in enumerate(frame.itertuples(index=False)):
         values = {
             "name": str(row.name),
@@ -121,7 +127,7 @@ def import_assets(
         }
         asset = existing.get((str(row.source), str(row.source_id)))
         if asset is None:
-            session.add(
+            new_assets.append(
                 Asset(
                     **values,
                     srid=METRIC_SRID,
@@ -133,13 +139,26 @@ def import_assets(
             )
             created += 1
             continue
-        if set_changed(asset, values) or not asset.is_active:
-            asset.is_active = True
+        before, after = apply_changes(asset, {**values, "is_active": True})
+        if after:
+            changed.append((asset.id, before, after))
             updated += 1
         else:
             unchanged += 1
         asset.last_verified = day
+    session.add_all(new_assets)
     session.flush()
+    services.record_many(
+        session,
+        actor,
+        "create",
+        "assets",
+        [
+            (a.id, None, {"source": a.source, "source_id": a.source_id, **values_of(a)})
+            for a in new_assets
+        ],
+    )
+    services.record_many(session, actor, "update", "assets", changed)
     services.record(
         session,
         actor,
@@ -149,6 +168,52 @@ def import_assets(
         after={"created": created, "updated": updated, "unchanged": unchanged, "note": note},
     )
     return ImportResult(created, updated, unchanged)
+
+
+_IMPORTED = (
+    "name",
+    "category_code",
+    "tags",
+    "description",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "accessibility",
+    "opening_hours",
+    "x",
+    "y",
+    "neighbourhood_id",
+)
+
+
+def values_of(asset: Asset) -> dict[str, object]:
+    """Return the fields an import sets on an asset (for its audit entry)."""
+    values = {name: getattr(asset, name) for name in _IMPORTED}
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+
+
+def apply_changes(
+    record: object, values: Mapping[str, object]
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Set ``values`` on ``record``; return the changed fields' old and new values.
+
+    Imports audit each changed row with these (an empty pair: the row was unchanged).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> unit = SimpleNamespace(name="Gràcia", population=1)
+    >>> apply_changes(unit, {"name": "Gràcia", "population": 2}), unit.population
+    (({'population': 1}, {'population': 2}), 2)
+    >>> apply_changes(unit, {"name": "Gràcia"})
+    ({}, {})
+    """
+    before = {k: getattr(record, k) for k, v in values.items() if getattr(record, k) != v}
+    after = {k: values[k] for k in before}
+    for key, value in after.items():
+        setattr(record, key, value)
+    return before, after
 
 
 def set_changed(record: object, values: Mapping[str, object]) -> bool:

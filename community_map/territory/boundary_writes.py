@@ -16,7 +16,7 @@ from community_map._spatial import stored_units, unit_ids_for_points
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import METRIC_SRID, Asset, TerritoryUnit, UnitKind
-from community_map.territory.asset_import_writes import ImportResult, set_changed
+from community_map.territory.asset_import_writes import ImportResult, apply_changes
 from community_map.trust import audit as services
 from community_map.trust.permissions import Actor, Permission, require
 
@@ -88,6 +88,8 @@ def save_boundaries(
         u.code: u for u in session.scalars(select(TerritoryUnit).where(TerritoryUnit.kind == kind))
     }
     created = updated = unchanged = 0
+    new_units: list[TerritoryUnit] = []
+    changed: list[tuple[object, dict[str, object], dict[str, object]]] = []
     for row in frame.itertuples(index=False):
         parent_code = getattr(row, "parent_code", None)
         population = getattr(row, "population", None)
@@ -102,15 +104,30 @@ def save_boundaries(
         }
         unit = existing.get(str(row.code))
         if unit is None:
-            session.add(TerritoryUnit(kind=kind, code=str(row.code), **values))
+            new_units.append(TerritoryUnit(kind=kind, code=str(row.code), **values))
             created += 1
-        elif set_changed(unit, values):
+            continue
+        before, after = apply_changes(unit, values)
+        if after:
+            changed.append((unit.id, _readable(before), _readable(after)))
             updated += 1
         else:
             unchanged += 1
+    session.add_all(new_units)
     session.flush()
+    services.record_many(
+        session,
+        actor,
+        "create",
+        "territory_units",
+        [
+            (u.id, None, _readable({"kind": u.kind, "code": u.code, **_fields(u)}))
+            for u in new_units
+        ],
+    )
+    services.record_many(session, actor, "update", "territory_units", changed)
     if kind == UnitKind.NEIGHBOURHOOD.value:
-        _replace_assets(session)
+        _replace_assets(session, actor)
     services.record(
         session,
         actor,
@@ -122,14 +139,48 @@ def save_boundaries(
     return ImportResult(created, updated, unchanged)
 
 
-def _replace_assets(session: Session) -> None:
+_UNIT_FIELDS = ("name", "geometry_wkt", "srid", "parent_id", "population", "source")
+
+
+def _fields(unit: TerritoryUnit) -> dict[str, object]:
+    return {name: getattr(unit, name) for name in _UNIT_FIELDS}
+
+
+def _readable(values: dict[str, object]) -> dict[str, object]:
+    """Audit values with the boundary as its area and a digest instead of the whole WKT."""
+    values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+    wkt = values.pop("geometry_wkt", None)
+    if isinstance(wkt, str):
+        import hashlib
+
+        values["geometry"] = {
+            "area_m2": round(float(shapely.from_wkt(wkt).area)),
+            "sha1": hashlib.sha1(wkt.encode("utf-8")).hexdigest()[:12],
+        }
+    return values
+
+
+def _replace_assets(session: Session, actor: Actor) -> None:
+    """Place every asset in the neighbourhood containing it; audit each asset that moved."""
     units = stored_units(session, UnitKind.NEIGHBOURHOOD.value)
-    rows = session.execute(select(Asset.id, Asset.x, Asset.y)).all()
+    rows = session.execute(select(Asset.id, Asset.x, Asset.y, Asset.neighbourhood_id)).all()
     if not rows:
         return
     ids = np.array([r[0] for r in rows])
     found = unit_ids_for_points(
         units, np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
+    )
+    services.record_many(
+        session,
+        actor,
+        "update",
+        "assets",
+        [
+            (r[0], {"neighbourhood_id": r[3]}, {"neighbourhood_id": new})
+            for r, f in zip(rows, found, strict=True)
+            for new in [int(f) if f >= 0 else None]
+            if new != r[3]
+        ],
     )
     groups = pd.Series(ids).groupby(found)
     for unit_id, members in groups:

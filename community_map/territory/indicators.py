@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
@@ -22,7 +21,8 @@ from community_map.models import (
     UnitKind,
 )
 from community_map.models import Session as SessionRow
-from community_map.trust.disclosure import suppressed
+from community_map.trust.disclosure import people_count
+from community_map.trust.permissions import Actor, Permission, require
 
 __all__ = [
     "INDICATORS",
@@ -55,8 +55,9 @@ def neighbourhood_indicator(
     session: Session,
     indicator: str,
     *,
+    actor: Actor,
     category: str | None = None,
-    threshold: int = 5,
+    threshold: int | None = None,
 ) -> Indicator:
     """Compute an indicator for every stored neighbourhood.
 
@@ -66,12 +67,17 @@ def neighbourhood_indicator(
         An open SQLAlchemy session.
     indicator
         ``assets_per_10k`` (needs ``category``; NaN where population is unknown),
-        ``sessions_held`` or ``participants_reached`` (counts from 1 to
-        ``threshold - 1`` are suppressed: NaN value, text ``< threshold``).
+        ``sessions_held`` or ``participants_reached`` (a count of people: for roles
+        that only see aggregates, counts from 1 to ``threshold - 1`` are suppressed
+        (NaN value, text ``< threshold``) and the others rounded, see
+        :func:`~community_map.trust.disclosure.people_count`).
+    actor
+        Who reads; decides whether counts of people are exact.
     category
         The asset category of ``assets_per_10k``.
     threshold
-        The smallest count shown (disclosure control).
+        The smallest count of people shown (default: the ``small_count_threshold``
+        setting).
 
     Returns
     -------
@@ -81,8 +87,11 @@ def neighbourhood_indicator(
     Examples
     --------
     >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
-    ...     shown = neighbourhood_indicator(session, "assets_per_10k", category="library")
+    ...     shown = neighbourhood_indicator(
+    ...         session, "assets_per_10k", actor=actor, category="library"
+    ...     )
     """
+    require(actor, Permission.READ_AGGREGATES)
     if indicator not in INDICATORS:
         raise ValidationError(
             _("Unknown indicator {name!r}; choose one of: {known}.").format(
@@ -133,6 +142,8 @@ def neighbourhood_indicator(
         .group_by(TerritoryUnit.code),
     )
     counts = counts.reindex(hoods.index, fill_value=0.0)
-    small = (counts > 0) & (counts < threshold)
-    texts = counts.map(lambda v: suppressed(int(v), threshold=threshold))
-    return Indicator(title, counts.where(~small, np.nan), texts)
+    exact = actor.can(Permission.SEE_SMALL_COUNTS)
+    shown = [people_count(int(v), exact=exact, threshold=threshold) for v in counts]
+    values = pd.Series([v for v, _t in shown], index=counts.index, dtype="float64")
+    texts = pd.Series([t for _v, t in shown], index=counts.index, dtype=object)
+    return Indicator(title, values, texts)

@@ -18,11 +18,26 @@ from community_map.trust.account_writes import (
     set_user_active,
 )
 from community_map.trust.audit import bulk_create, data_version, record
-from community_map.trust.disclosure import suppressed
+from community_map.trust.disclosure import (
+    count_bounds,
+    feasible_values,
+    people_count,
+    protected_total,
+    rounded,
+    suppressed,
+)
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
-from community_map.trust.permissions import ROLE_PERMISSIONS, Actor, Permission, require
+from community_map.trust.permissions import (
+    PERMISSION_HELP,
+    ROLE_PERMISSIONS,
+    Actor,
+    Permission,
+    permission_matrix,
+    require,
+)
 
 __all__ = [
+    "PERMISSION_HELP",
     "ROLE_PERMISSIONS",
     "USERNAME_PATTERN",
     "Actor",
@@ -33,11 +48,17 @@ __all__ = [
     "audited_entities",
     "authenticate",
     "bulk_create",
+    "count_bounds",
     "data_version",
+    "feasible_values",
     "hash_password",
     "needs_rehash",
+    "people_count",
+    "permission_matrix",
+    "protected_total",
     "record",
     "require",
+    "rounded",
     "set_user_active",
     "suppressed",
     "users_frame",

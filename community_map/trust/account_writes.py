@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from community_map.errors import AuthenticationError, ValidationError
 from community_map.i18n import gettext as _
-from community_map.models import Role, User, utcnow
+from community_map.models import Professional, Role, User, utcnow
 from community_map.settings import get_settings
 from community_map.trust.audit import record
 from community_map.trust.passwords import hash_password, needs_rehash, verify_password
@@ -29,6 +29,7 @@ def add_user(
     role: Role | str,
     display_name: str = "",
     service_id: int | None = None,
+    professional_id: int | None = None,
 ) -> User:
     """Create a local account with a salted password hash.
 
@@ -44,6 +45,12 @@ def add_user(
         At least ``min_password_length`` characters (setting).
     role
         One of :class:`~community_map.models.Role`.
+    display_name
+        The name shown in the interface (staff, not participants).
+    service_id, professional_id
+        The service the account works for, and the professional it is: educators change
+        the sessions they facilitate, coordinators those of their service. A professional
+        implies their service when ``service_id`` is not given.
 
     Returns
     -------
@@ -77,12 +84,21 @@ def add_user(
                 name=username
             )
         )
+    if professional_id is not None:
+        professional = session.get(Professional, professional_id)
+        if professional is None:
+            raise ValidationError(
+                _("There is no professional with id {id}.").format(id=professional_id)
+            )
+        if service_id is None:
+            service_id = professional.service_id
     user = User(
         username=username,
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         role=role.value,
         service_id=service_id,
+        professional_id=professional_id,
         is_active=True,
         created_at=utcnow(),
     )
@@ -94,7 +110,13 @@ def add_user(
         "create",
         "users",
         user.id,
-        after={"username": username, "role": role.value, "display_name": user.display_name},
+        after={
+            "username": username,
+            "role": role.value,
+            "display_name": user.display_name,
+            "service_id": service_id,
+            "professional_id": professional_id,
+        },
     )
     return user
 
@@ -124,6 +146,8 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
         role=Role(user.role),
         user_id=user.id,
         display_name=user.display_name,
+        service_id=user.service_id,
+        professional_id=user.professional_id,
     )
     record(session, actor, "login", "users", user.id)
     return actor

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from community_map.models import AuditLog, Base, utcnow
 from community_map.trust.permissions import Actor, Permission, require
 
-__all__ = ["bulk_create", "data_version", "record"]
+__all__ = ["bulk_create", "changes", "data_version", "record", "record_many"]
 
 
 def record(
@@ -42,6 +42,56 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entries: Iterable[tuple[object, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> int:
+    """Append one audit entry per row, ``(entity_id, before, after)``; return how many.
+
+    Used by imports and bulk changes: each changed row keeps its own before and after,
+    written in one flush.
+    """
+    at = utcnow()
+    rows = [
+        AuditLog(
+            at=at,
+            user_id=actor.user_id,
+            actor=actor.username,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            before=dict(before) if before is not None else None,
+            after=dict(after) if after is not None else None,
+        )
+        for entity_id, before, after in entries
+    ]
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
+def changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the fields whose value differs between ``before`` and ``after``, both sides.
+
+    Audit entries keep only what a write changed, so a reader sees the real before and
+    after of every changed field (and nothing else).
+
+    Examples
+    --------
+    >>> changes({"title": "A", "capacity": 10}, {"title": "A", "capacity": 12})
+    ({'capacity': 10}, {'capacity': 12})
+    >>> changes({"ids": [1, 2]}, {"ids": [1, 2], "notes": "new"})
+    ({'notes': None}, {'notes': 'new'})
+    """
+    keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
 def data_version(session: Session) -> int:

@@ -15,23 +15,59 @@ from community_map.errors import PermissionDeniedError
 from community_map.i18n import gettext as _
 from community_map.models import ROLE_LABELS, Role
 
-__all__ = ["ROLE_PERMISSIONS", "Actor", "Permission", "require"]
+__all__ = [
+    "PERMISSION_HELP",
+    "ROLE_PERMISSIONS",
+    "Actor",
+    "Permission",
+    "permission_matrix",
+    "require",
+]
 
 
 class Permission(enum.StrEnum):
-    MANAGE_USERS = "manage_users"
-    VIEW_AUDIT = "view_audit"
-    IMPORT_DATA = "import_data"
-    EDIT_TERRITORY = "edit_territory"
-    EDIT_ASSETS = "edit_assets"
-    PLAN_ACTIVITIES = "plan_activities"
-    TAKE_ATTENDANCE = "take_attendance"
-    REOPEN_SESSIONS = "reopen_sessions"
+    """What a role may do; :data:`ROLE_PERMISSIONS` is the matrix (README, tests)."""
+
+    READ_AGGREGATES = "read_aggregates"
+    SEE_SMALL_COUNTS = "see_small_counts"
     VIEW_PARTICIPANTS = "view_participants"
     VIEW_ALIASES = "view_aliases"
     VIEW_NETWORKS = "view_networks"
-    EXPORT_DATA = "export_data"
-    SEE_SMALL_COUNTS = "see_small_counts"
+    EXPORT_PERSONAL_DATA = "export_personal_data"
+    EDIT_ASSETS = "edit_assets"
+    EDIT_TERRITORY = "edit_territory"
+    IMPORT_DATA = "import_data"
+    PLAN_ACTIVITIES = "plan_activities"
+    TAKE_ATTENDANCE = "take_attendance"
+    REOPEN_SESSIONS = "reopen_sessions"
+    RECORD_ASSESSMENTS = "record_assessments"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+
+
+#: What each permission allows, in the words of the README's permission matrix.
+PERMISSION_HELP: dict[Permission, str] = {
+    Permission.READ_AGGREGATES: "Read maps and aggregate figures (counts of people rounded and "
+    "small counts suppressed unless the role may see small counts)",
+    Permission.SEE_SMALL_COUNTS: "See exact counts of people, including counts under the threshold",
+    Permission.VIEW_PARTICIPANTS: "Read personal data: participant codes, registers, "
+    "itineraries, attendance rows",
+    Permission.VIEW_ALIASES: "See the aliases staff give participants",
+    Permission.VIEW_NETWORKS: "Read participant and service networks",
+    Permission.EXPORT_PERSONAL_DATA: "Download files that hold participant codes (programme "
+    "attendance, network exports, itineraries)",
+    Permission.EDIT_ASSETS: "Create, edit, verify and deactivate assets",
+    Permission.EDIT_TERRITORY: "Import and replace boundaries",
+    Permission.IMPORT_DATA: "Import files in bulk (assets, programme workbooks)",
+    Permission.PLAN_ACTIVITIES: "Plan, change and cancel sessions and community actions "
+    "(educators: the sessions they facilitate; coordinators: those of their service)",
+    Permission.TAKE_ATTENDANCE: "Take attendance and finalise registers (same scope as planning)",
+    Permission.REOPEN_SESSIONS: "Reopen a finalised register, with a reason",
+    Permission.RECORD_ASSESSMENTS: "Record assessments and tie surveys (with the participant's "
+    "consent)",
+    Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts",
+    Permission.VIEW_AUDIT: "Read the audit log",
+}
 
 
 P = Permission
@@ -39,37 +75,69 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.COORDINATOR: frozenset(
         {
-            P.IMPORT_DATA,
-            P.EDIT_TERRITORY,
-            P.EDIT_ASSETS,
-            P.PLAN_ACTIVITIES,
-            P.TAKE_ATTENDANCE,
-            P.REOPEN_SESSIONS,
+            P.READ_AGGREGATES,
+            P.SEE_SMALL_COUNTS,
             P.VIEW_PARTICIPANTS,
             P.VIEW_ALIASES,
             P.VIEW_NETWORKS,
-            P.EXPORT_DATA,
-            P.SEE_SMALL_COUNTS,
+            P.EXPORT_PERSONAL_DATA,
+            P.EDIT_ASSETS,
+            P.EDIT_TERRITORY,
+            P.IMPORT_DATA,
+            P.PLAN_ACTIVITIES,
+            P.TAKE_ATTENDANCE,
+            P.REOPEN_SESSIONS,
+            P.RECORD_ASSESSMENTS,
         }
     ),
     Role.EDUCATOR: frozenset(
         {
-            P.PLAN_ACTIVITIES,
-            P.TAKE_ATTENDANCE,
+            P.READ_AGGREGATES,
+            P.SEE_SMALL_COUNTS,
             P.VIEW_PARTICIPANTS,
             P.VIEW_ALIASES,
-            P.EXPORT_DATA,
-            P.SEE_SMALL_COUNTS,
+            P.EXPORT_PERSONAL_DATA,
+            P.PLAN_ACTIVITIES,
+            P.TAKE_ATTENDANCE,
+            P.RECORD_ASSESSMENTS,
         }
     ),
-    Role.MOTOR_GROUP: frozenset({P.EDIT_ASSETS, P.EXPORT_DATA, P.SEE_SMALL_COUNTS}),
+    # Motor groups include residents and entities: places, not people.
+    Role.MOTOR_GROUP: frozenset({P.READ_AGGREGATES, P.EDIT_ASSETS}),
     # District staff see maps and aggregates only: no personal data, small counts hidden.
-    Role.DISTRICT_VIEWER: frozenset(),
+    Role.DISTRICT_VIEWER: frozenset({P.READ_AGGREGATES}),
     # Evaluators work with pseudonymous codes, never aliases.
     Role.EVALUATOR: frozenset(
-        {P.VIEW_PARTICIPANTS, P.VIEW_NETWORKS, P.EXPORT_DATA, P.SEE_SMALL_COUNTS}
+        {
+            P.READ_AGGREGATES,
+            P.SEE_SMALL_COUNTS,
+            P.VIEW_PARTICIPANTS,
+            P.VIEW_NETWORKS,
+            P.EXPORT_PERSONAL_DATA,
+        }
     ),
 }
+
+
+def permission_matrix() -> list[dict[str, str]]:
+    """Return the role x permission matrix as rows (one per permission) for the README.
+
+    Examples
+    --------
+    >>> rows = permission_matrix()
+    >>> rows[0]["permission"], rows[0]["admin"], rows[0]["district_viewer"]
+    ('read_aggregates', 'yes', 'yes')
+    >>> [r["district_viewer"] for r in rows if r["permission"] == "view_participants"]
+    ['—']
+    """
+    return [
+        {
+            "permission": p.value,
+            "what": PERMISSION_HELP[p],
+            **{role.value: ("yes" if p in ROLE_PERMISSIONS[role] else "—") for role in Role},
+        }
+        for p in Permission
+    ]
 
 
 @dataclass(frozen=True)
@@ -80,6 +148,8 @@ class Actor:
     role: Role
     user_id: int | None = None
     display_name: str = ""
+    service_id: int | None = None
+    professional_id: int | None = None
 
     @classmethod
     def command_line(cls) -> Actor:

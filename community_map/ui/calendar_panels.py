@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from community_map.i18n import gettext as _
+from community_map.trust import Actor, Permission, people_count
 from community_map.ui import planner_forms
 
 __all__ = ["LIST_COLUMNS", "list_table", "period", "view_options"]
@@ -49,8 +50,18 @@ def period(view: str, day: dt.date) -> tuple[dt.date, dt.date]:
     return start, (start + dt.timedelta(days=32)).replace(day=1)
 
 
-def list_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The sessions of ``frame`` as the list view shows them: named types and headers."""
+def list_table(frame: pd.DataFrame, *, actor: Actor) -> pd.DataFrame:
+    """The sessions of ``frame`` as the list view shows them: named types and headers.
+
+    Counts of people follow the disclosure rule for roles that only see aggregates.
+    """
+    if not actor.can(Permission.SEE_SMALL_COUNTS):
+        frame = frame.assign(
+            **{
+                col: frame[col].map(lambda n: people_count(int(n), exact=False)[1])
+                for col in ("invited", "attended")
+            }
+        )
     return frame.assign(type=frame.type.map(planner_forms.type_label))[LIST_COLUMNS].rename(
         columns={
             "starts_at": _("Start"),

@@ -10,8 +10,9 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from community_map import network
+from community_map import network, trust
 from community_map.i18n import gettext as _
+from community_map.trust import Actor
 from community_map.ui import shell
 
 __all__ = [
@@ -76,15 +77,24 @@ def parse_waves(text: str) -> list[tuple[str, dt.date, dt.date]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def tables(version: int) -> dict[str, pd.DataFrame]:
-    """The tables of every network layer, read once per data version."""
+def _tables(version: int, _actor: Actor) -> dict[str, pd.DataFrame]:
     with shell.db_session() as session:
-        return network.series_tables(session)
+        return network.series_tables(session, actor=_actor)
 
 
-def span(version: int, layer: str) -> tuple[dt.date, dt.date] | None:
+def tables(version: int, actor: Actor) -> dict[str, pd.DataFrame]:
+    """The tables of every network layer, read once per data version.
+
+    The acting user's permissions are checked on every call, not only when the cache
+    is filled.
+    """
+    trust.require(actor, trust.Permission.VIEW_NETWORKS)
+    return _tables(version, actor)
+
+
+def span(version: int, layer: str, *, actor: Actor) -> tuple[dt.date, dt.date] | None:
     """First and last date of the data ``layer`` reads."""
-    return network.data_span(tables(version), layer)
+    return network.data_span(tables(version, actor), layer)
 
 
 def default_waves() -> str:
@@ -109,12 +119,14 @@ def build(
     start: dt.date | None,
     end: dt.date | None,
     waves: tuple[tuple[str, dt.date, dt.date], ...],
+    _actor: Actor,
 ) -> network.NetworkSeries:
     """The series of the chosen network (pickled by Streamlit's cache).
 
-    The choices come from the page's widgets; the series functions check them.
+    The choices come from the page's widgets; the series functions check them. The
+    page checks the actor's permission before every call (the cache key leaves it out).
     """
-    data = tables(version)
+    data = tables(version, _actor)
     windows = network.series_windows(
         data,
         layer=layer,

@@ -21,6 +21,7 @@ LANGUAGE_NAMES = {"en": "English", "ca": "Català", "es": "Castellano"}
 ACCOUNTS = {
     Role.ADMIN: ("admin", "demo-admin"),
     Role.DISTRICT_VIEWER: ("district", "demo-district"),
+    Role.MOTOR_GROUP: ("motorgroup", "demo-motorgroup"),
 }
 
 
@@ -58,7 +59,9 @@ def _choose_language(page, code: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("heading", name=home).wait_for(timeout=30_000)
 
 
-def _visit_every_page(page, role: Role, code: str, shots: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+def _visit_every_page(  # type: ignore[no-untyped-def]
+    page, role: Role, code: str, shots: str | None, on_page=None
+) -> list[str]:
     visited = []
     for spec in pages_for(Actor(username="x", role=role)):
         with i18n.language(code):
@@ -84,6 +87,8 @@ def _visit_every_page(page, role: Role, code: str, shots: str | None) -> list[st
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=f"{shots}/{role.value}-{code}-{spec.url_path}.png", full_page=True)
+        if on_page is not None:
+            on_page(spec)
         visited.append(spec.script)
     return visited
 
@@ -122,3 +127,49 @@ def test_every_page_on_a_phone_as_district_viewer(app_url: str, browser) -> None
     assert visited == ["home.py", "map.py", "coverage.py", "calendar.py"]
     assert errors == []
     context.close()
+
+
+PARTICIPANT_CODE = r"\bAM-[A-Z0-9]{5}\b"
+
+
+def _download_texts(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Click every download button of the page; return (file name, text) of each file."""
+    import io
+    import zipfile
+
+    found = []
+    buttons = page.locator("[data-testid='stMain'] [data-testid='stDownloadButton'] button")
+    for index in range(buttons.count()):
+        with page.expect_download(timeout=60_000) as info:
+            buttons.nth(index).click()
+        data = Path(info.value.path()).read_bytes()
+        if data[:2] == b"PK":  # a workbook: the text of every part
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                text = " ".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+        else:
+            text = data.decode("utf-8", "replace")
+        found.append((info.value.suggested_filename, text))
+    return found
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_VIEWER, Role.MOTOR_GROUP], ids=lambda r: r.value)
+def test_aggregate_only_pages_and_downloads_hold_no_participant_code(
+    app_url: str, page, role: Role
+) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    _login(page, app_url, role)
+    seen_files = []
+
+    def check(spec) -> None:  # type: ignore[no-untyped-def]
+        body = page.inner_text("body")
+        assert not re.findall(PARTICIPANT_CODE, body), spec.script
+        for name, text in _download_texts(page):
+            seen_files.append(name)
+            assert not re.findall(PARTICIPANT_CODE, text), (spec.script, name)
+
+    _visit_every_page(page, role, "en", None, on_page=check)
+    # the check read real downloads: the Calendar's programme workbook and calendar at least
+    assert any(n.endswith(".xlsx") for n in seen_files) and any(
+        n.endswith(".ics") for n in seen_files
+    ), seen_files

@@ -12,6 +12,7 @@ from community_map.activities import (
     add_walk_in,
     attendance_rates,
     finalise_session,
+    mark_all_present,
     mark_attendance,
     register_frame,
     reopen_session,
@@ -20,6 +21,7 @@ from community_map.activities import (
 )
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
+from community_map.i18n import ngettext
 from community_map.trust import Permission
 from community_map.ui import shell
 
@@ -65,13 +67,19 @@ def _run(fn, **kwargs) -> None:  # type: ignore[no-untyped-def]
 
 
 with shell.db_session() as session:
-    register = register_frame(
-        session, int(session_id), show_aliases=actor.can(Permission.VIEW_ALIASES)
-    )
-    sheet = sign_in_sheet_html(session, int(session_id), language=language)
+    register = register_frame(session, int(session_id), actor=actor)
+    sheet = sign_in_sheet_html(session, int(session_id), actor=actor, language=language)
 locked = bool(info["finalised"])
+not_started = info["starts_at"] > dt.datetime.now()
 if locked:
     st.info(_("This register is finalised."))
+elif not_started:
+    st.info(
+        _(
+            "This session has not started yet: absences and excuses can be recorded now; "
+            "attendance, walk-ins and finalising once it has started."
+        )
+    )
 if register.empty:
     st.info(_("No one is invited to this session yet: add walk-ins by code below."))
 
@@ -114,17 +122,33 @@ for row in register.itertuples():
     )
 st.caption(_("Each tap is saved at once."))
 cols = st.columns(3)
-if cols[1].button(_("All present"), disabled=locked, key="all_present"):
-    _run(mark_attendance, marks={int(p): "attended" for p in register.participant_id})
+unmarked = int(register.status.isna().sum())
+if cols[1].button(
+    shell.plain(
+        ngettext(
+            "Mark {n} person without a mark as present",
+            "Mark {n} people without a mark as present",
+            unmarked,
+        ).format(n=unmarked)
+    ),
+    disabled=locked or not_started or not unmarked,
+    key="all_present",
+    help=_("Marks already recorded (an absence, an excuse) are kept."),
+):
+    _run(mark_all_present)
 if locked and actor.can(Permission.REOPEN_SESSIONS):
-    if cols[2].button(_("Reopen the register"), key="reopen_register"):
-        _run(reopen_session)
-elif cols[2].button(_("Finalise the register"), disabled=locked, key="finalise_register"):
+    why = cols[2].text_input(_("Reason for reopening"), key="reopen_reason")
+    if cols[2].button(_("Reopen the register"), disabled=not why.strip(), key="reopen_register"):
+        _run(reopen_session, reason=why)
+elif cols[2].button(
+    _("Finalise the register"), disabled=locked or not_started, key="finalise_register"
+):
     _run(finalise_session)
 
 with st.expander(_("Walk-in, absences and printable sheet")):
     code = st.text_input(_("Participant code of a walk-in"), key="walk_in_code")
-    if st.button(_("Add walk-in"), disabled=locked or not code.strip(), key="add_walk_in"):
+    closed = locked or not_started or not code.strip()
+    if st.button(_("Add walk-in"), disabled=closed, key="add_walk_in"):
         _run(add_walk_in, code=code)
     people = dict(zip(register.participant_id, register.code, strict=True))
     who = st.selectbox(
@@ -151,9 +175,9 @@ if pd.notna(series_id) or pd.notna(action_id):
     st.subheader(_("Attendance rate over the series"))
     with shell.db_session() as session:
         rates = (
-            attendance_rates(session, series_id=int(series_id))
+            attendance_rates(session, actor=actor, series_id=int(series_id))
             if pd.notna(series_id)
-            else attendance_rates(session, action_id=int(action_id))
+            else attendance_rates(session, actor=actor, action_id=int(action_id))
         )
     shell.show_table(
         rates,

@@ -92,7 +92,7 @@ if view == "week":
 elif view == "month":
     st.html(month_calendar_html(frame, month=start, language=language))
 else:
-    st.dataframe(calendar_panels.list_table(frame), hide_index=True, width="stretch")
+    st.dataframe(calendar_panels.list_table(frame, actor=actor), hide_index=True, width="stretch")
 st.caption(
     shell.plain(
         _("{n} sessions from {start} to {end}.").format(
@@ -106,7 +106,7 @@ with shell.db_session() as session:
     # participant codes only for roles that may see participants; others get the programme
     attendance = (
         attendance_long_frame(session, actor=actor, session_ids=frame.session_id)
-        if actor.can(Permission.VIEW_PARTICIPANTS)
+        if actor.can(Permission.EXPORT_PERSONAL_DATA)
         else pd.DataFrame(columns=ATTENDANCE_COLUMNS)
     )
 e1.download_button(
@@ -148,7 +148,9 @@ if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANC
         try:
             with shell.db_session() as session:
                 read = programme_from_excel(path, display_name=upload.name, **known_codes(session))
-                counts = import_programme(session, actor=actor, programme=read)
+                counts = import_programme(
+                    session, actor=actor, programme=read, display_name=upload.name
+                )
         except CommunityMapError as exc:
             shell.report_error(exc)
         else:

@@ -28,9 +28,10 @@ for column, figure in zip(columns, figures, strict=True):
 if not actor.can(Permission.SEE_SMALL_COUNTS):
     st.caption(
         shell.plain(
-            _("Counts of people below {n} are shown as '< {n}' to protect privacy.").format(
-                n=threshold
-            )
+            _(
+                "To protect privacy, counts of people below {n} are shown as '< {n}' and the "
+                "others are rounded to a multiple of {base}."
+            ).format(n=threshold, base=shell.settings().count_rounding_base)
         )
     )
 

@@ -25,7 +25,7 @@ if not code:
     st.stop()
 try:
     with shell.db_session() as session:
-        table = itinerary(session, code)
+        table = itinerary(session, code, actor=actor)
 except CommunityMapError as exc:
     shell.report_error(exc)
     st.stop()

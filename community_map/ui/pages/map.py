@@ -77,7 +77,7 @@ indicator = None
 if indicator_key:
     with shell.db_session() as session:
         indicator = neighbourhood_indicator(
-            session, indicator_key, category=per_category, threshold=conf.small_count_threshold
+            session, indicator_key, actor=actor, category=per_category
         )
 fmap = map_panels.build_map(data, shown, language, indicator, show_catchments)
 st.caption(
@@ -123,7 +123,10 @@ if actor.can(Permission.EDIT_ASSETS):
             _("Asset"), list(labels), format_func=labels.__getitem__, key="edit_asset_id"
         )
         row = shown.loc[asset_id]
-        fields = map_panels.asset_form(key=f"edit_{asset_id}", names=names, row=row)
+        # keyed on the version too: after anyone's save the form shows the stored values
+        fields = map_panels.asset_form(
+            key=f"edit_{asset_id}_{int(row['version'])}", names=names, row=row
+        )
         if fields is not None and map_panels.save(
             "update", actor, asset_id=int(asset_id), version=int(row["version"]), **fields
         ):

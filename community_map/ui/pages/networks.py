@@ -32,7 +32,7 @@ window_kind = c2.selectbox(
 )
 modes = network_panels.mode_options()
 mode = c3.selectbox(_("Mode"), list(modes), format_func=modes.__getitem__, key="net_mode")
-found = network_panels.span(version, layer)
+found = network_panels.span(version, layer, actor=actor)
 start = end = None
 waves: list[tuple[str, dt.date, dt.date]] = []
 if window_kind == "waves":
@@ -90,6 +90,7 @@ try:
             start,
             end,
             tuple(waves),
+            actor,
         )
 except ValidationError as exc:
     st.info(shell.plain(str(exc)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from community_map.activities import (
@@ -110,13 +109,9 @@ else:
     chosen = st.selectbox(
         _("Session"), list(labels), format_func=labels.__getitem__, key="planner_edit_session"
     )
-    row = upcoming.set_index("session_id").loc[chosen]
-    row["session_id"] = chosen
+    row = planner_forms.details(actor, int(chosen))
     edited = planner_forms.session_form(
-        f"edit_{chosen}",
-        lists,
-        action_id=int(row["action_id"]) if pd.notna(row["action_id"]) else None,
-        row=row,
+        f"edit_{chosen}_{row['version']}", lists, action_id=row["action_id"], row=row
     )
     if edited is not None:
         _attempt(edited[0], edited[1], {"id": int(chosen), "version": int(row["version"])})
