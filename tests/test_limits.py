@@ -8,6 +8,7 @@ ImportFileError/ValidationError naming file, row and column, never another excep
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -217,3 +218,26 @@ def test_asset_form_refuses_hostile_values(
         )
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Asset)) == 0
+
+
+def test_programme_title_longer_than_the_column_is_refused_with_its_row() -> None:
+    data = _programme(12)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    title_column = [c.value for c in sheet[1]].index("Title") + 1
+    sheet.cell(2, title_column).value = "T" * 301
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportFileError) as caught:
+        programme_from_excel(
+            buffer.getvalue(),
+            known_venues={"EQ-1"},
+            known_actions={"ACT-1"},
+            known_professionals=set(),
+            known_services=set(),
+            known_participants=set(),
+        )
+    assert "row 2, column 'Title'" in str(caught.value)
+    assert "301 characters; at most 300" in str(caught.value)
