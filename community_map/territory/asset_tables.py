@@ -96,6 +96,8 @@ def clean_cell(value: Any) -> str:
     >>> [clean_cell(v) for v in (" Gràcia ", 8.0, 2.5, None, float("nan"), ["a"])]
     ['Gràcia', '8', '2.5', '', '', '["a"]']
     """
+    if type(value) is str:  # the common case (every CSV cell): no missing-value checks
+        return trim(value.replace("\ufeff", "") if "\ufeff" in value else value)
     if is_missing(value):
         return ""
     if isinstance(value, float):
