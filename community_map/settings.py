@@ -94,8 +94,8 @@ SETTINGS: tuple[Setting, ...] = (
         5,
         "Largest file, in MB, that the app accepts as an upload (assets, boundaries, "
         "programme workbooks); larger files are refused with a message. An asset CSV of "
-        "5 MB (about 30,000 assets) imports in 8 to 25 s with about 250 MB of memory above "
-        "the app's own; at most 200 (Streamlit's server.maxUploadSize in "
+        "5 MB (about 30,000 assets) imports in 10 to 25 s with about 260 MB of memory "
+        "above the app's own; at most 200 (Streamlit's server.maxUploadSize in "
         ".streamlit/config.toml).",
     ),
     Setting(
@@ -103,7 +103,7 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "Largest file, in MB, that the command line imports (assets, boundaries); larger "
         "files are refused with a message. An asset CSV of 20 MB (about 120,000 assets) "
-        "takes about 90 s and 1.2 GB of memory (benchmarks/bench_import.py).",
+        "takes 40 to 90 s and 1.2 GB of memory (benchmarks/bench_import.py).",
     ),
     Setting(
         "max_json_depth",
