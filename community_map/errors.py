@@ -7,9 +7,13 @@ catch them in one place and show a one-line message instead of a traceback.
 from __future__ import annotations
 
 __all__ = [
+    "AccountLockedError",
     "AuthenticationError",
+    "BackupError",
     "CommunityMapError",
+    "ConcurrentEditError",
     "ConfigurationError",
+    "DatabaseBusyError",
     "DatabaseUnavailableError",
     "ImportFileError",
     "NotFoundError",
@@ -39,12 +43,33 @@ class AuthenticationError(CommunityMapError):
     """Wrong user name or password, or an inactive account."""
 
 
+class AccountLockedError(AuthenticationError):
+    """Too many failed log-ins: log-in is blocked for a while, even with the right password."""
+
+
 class PermissionDeniedError(CommunityMapError):
     """The acting user's role does not allow the operation."""
 
 
 class ValidationError(CommunityMapError, ValueError):
     """Input data breaks a rule; the message names what to change."""
+
+
+class ConcurrentEditError(ValidationError):
+    """Someone else saved the same record first; the user reloads and makes the change again.
+
+    Raised instead of SQLAlchemy's ``StaleDataError`` (optimistic locking) and of unique
+    constraint violations when two users save the same thing at the same time; nothing
+    of the refused change is saved.
+    """
+
+
+class DatabaseBusyError(CommunityMapError):
+    """The database stayed locked by other writers too long (or a deadlock was broken)."""
+
+
+class BackupError(CommunityMapError):
+    """A backup cannot be written, or a file cannot be restored (not a backup, wrong schema)."""
 
 
 class NotFoundError(CommunityMapError, LookupError):

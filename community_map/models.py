@@ -57,6 +57,7 @@ __all__ = [
     "Accessibility",
     "ActionNeighbourhood",
     "ActionPhase",
+    "AppState",
     "Assessment",
     "AssessmentPhase",
     "AssessmentScore",
@@ -71,6 +72,7 @@ __all__ = [
     "CommunityAction",
     "Intensity",
     "Invitation",
+    "LoginThrottle",
     "MotorGroupMember",
     "Participant",
     "Phase",
@@ -135,6 +137,30 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Changed at log-out and deactivation: signed login tokens bound to the old one stop working.
+    session_nonce: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The e-mail a single sign-on provider vouches for, mapped to this account and its role.
+    sso_email: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)
+
+
+class LoginThrottle(Base):
+    """Recent failed log-ins per keyed hash of a user name or client (never the typed text)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AppState(Base):
+    """Values the application generates for itself once, such as its signing key."""
+
+    __tablename__ = "app_state"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class AuditLog(Base):

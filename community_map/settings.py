@@ -116,6 +116,38 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         "Minimum length of a new account's password.",
     ),
+    Setting(
+        "login_max_failures",
+        5,
+        "Failed log-ins in a row, for one user name, after which log-in is blocked for that "
+        "name (even with the right password) for `login_lockout_minutes`.",
+    ),
+    Setting(
+        "login_lockout_minutes",
+        15,
+        "How long log-in stays blocked after `login_max_failures` failures, in minutes; "
+        "failures older than this are forgotten. An administrator can unlock sooner.",
+    ),
+    Setting(
+        "login_max_failures_per_client",
+        0,
+        "Failed log-ins from one network address, whatever the user names, after which that "
+        "address is blocked for `login_lockout_minutes`. 0 turns it off; behind a proxy every "
+        "user shares the proxy's address, so keep it off or high there.",
+    ),
+    Setting(
+        "idle_timeout_minutes",
+        30,
+        "Minutes without activity after which the web app logs the user out; a login token "
+        "that survives a page reload expires after the same time.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs login tokens and hashes throttled user names. Empty: a random key is "
+        "generated on first use and kept in the database (table app_state). Set it (at least "
+        "32 random characters) to keep it out of database backups; changing it logs everyone out.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -17,11 +17,23 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from community_map._limits import check_flush
-from community_map.errors import DatabaseUnavailableError, SchemaVersionError
+from community_map.errors import (
+    ConcurrentEditError,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    SchemaVersionError,
+)
 from community_map.i18n import gettext as _
 
 __all__ = [
@@ -30,7 +42,9 @@ __all__ = [
     "check_schema",
     "create_db_engine",
     "current_revision",
+    "database_errors",
     "head_revision",
+    "known_revisions",
     "migrate",
     "session_factory",
     "session_scope",
@@ -158,9 +172,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _known_revisions() -> set[str]:
+def known_revisions() -> set[str]:
+    """Return every migration revision this version of the code knows (and can upgrade from)."""
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     return {rev.revision for rev in script.walk_revisions()}
+
+
+_known_revisions = known_revisions
 
 
 def migrate(engine: Engine) -> str:
@@ -218,13 +236,93 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+# SQLSTATEs of PostgreSQL's unique violation, and of the failures another writer causes:
+# serialization failure, deadlock detected, lock not available.
+_UNIQUE_VIOLATION = "23505"
+_BUSY_STATES = {"40001", "40P01", "55P03"}
+
+
+def _sqlstate(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    return _sqlstate(exc) == _UNIQUE_VIOLATION or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return _sqlstate(exc) in _BUSY_STATES or "database is locked" in text or "is busy" in text
+
+
+def _stale_edit_error() -> ConcurrentEditError:
+    return ConcurrentEditError(
+        _(
+            "Someone else changed this at the same time and their change was saved first; "
+            "reload the page and make your change again. Nothing of yours was saved."
+        )
+    )
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn the database's concurrency failures into errors with a message for the user.
+
+    Two users saving the same record at once end in one of SQLAlchemy's exceptions: a
+    ``StaleDataError`` when a versioned row (asset, action, session) was saved by someone
+    else first, an ``IntegrityError`` when both inserted the same unique row, an
+    ``OperationalError`` when the database stayed locked too long. Inside this block they
+    become :class:`~community_map.errors.ConcurrentEditError` and
+    :class:`~community_map.errors.DatabaseBusyError`, which every page and command shows
+    as a message. :func:`session_scope` wraps its block and its commit in it.
+
+    Examples
+    --------
+    >>> from sqlalchemy.orm.exc import StaleDataError
+    >>> with database_errors():  # doctest: +ELLIPSIS
+    ...     raise StaleDataError("UPDATE statement on table 'assets' expected 1 row")
+    Traceback (most recent call last):
+    ...
+    community_map.errors.ConcurrentEditError: Someone else changed this at the same time ...
+    """
+    try:
+        yield
+    except StaleDataError as exc:
+        raise _stale_edit_error() from exc
+    except IntegrityError as exc:
+        if not _is_unique_violation(exc):
+            raise
+        raise ConcurrentEditError(
+            _(
+                "This was already saved, probably by someone else at the same time; reload "
+                "the page and check it before trying again. Nothing of yours was saved."
+            )
+        ) from exc
+    except OperationalError as exc:
+        if not _is_busy(exc):
+            raise
+        raise DatabaseBusyError(
+            _(
+                "The database is busy with other users' changes; try again in a moment. "
+                "Nothing was saved."
+            )
+        ) from exc
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """Yield a session that commits on success and rolls back on any error."""
+    """Yield a session that commits on success and rolls back on any error.
+
+    Concurrency failures (a record saved by someone else first, a duplicate saved at the
+    same time, a database locked too long) come out as the clear errors of
+    :func:`database_errors`, whether they happen in the block or at the commit.
+    """
     session = session_factory(engine)()
     try:
-        yield session
-        session.commit()
+        with database_errors():
+            yield session
+            session.commit()
     except BaseException:
         session.rollback()
         raise

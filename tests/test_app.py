@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from community_map.demo import DEMO_ACCOUNTS
 from community_map.models import Role
-from community_map.trust.permissions import Actor
+from tests.demo_actors import demo_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "community_map" / "ui" / "streamlit_app.py")
@@ -66,7 +66,7 @@ def test_login_then_home_in_each_language(app_env: str, language: str, title: st
 
 def test_district_viewer_sees_suppressed_counts_note(app_env: str) -> None:
     at = _app()
-    at.session_state["actor"] = Actor(username="district", role=Role.DISTRICT_VIEWER)
+    at.session_state["actor"] = demo_actor(Role.DISTRICT_VIEWER)
     at.run()
     assert not at.exception
     assert any("< 5" in c.value for c in at.caption)
@@ -83,7 +83,7 @@ def test_users_page_creates_an_account(
     shutil.copy(app_env.removeprefix("sqlite:///"), copy)
     monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
     at = _app()
-    at.session_state["actor"] = Actor(username="admin", role=Role.ADMIN, user_id=1)
+    at.session_state["actor"] = demo_actor(Role.ADMIN)
     at.run()
     at.switch_page("pages/users.py").run()
     assert not at.exception
@@ -98,7 +98,7 @@ def test_users_page_creates_an_account(
 
 def test_audit_page_shows_entries(app_env: str) -> None:
     at = _app()
-    at.session_state["actor"] = Actor(username="admin", role=Role.ADMIN, user_id=1)
+    at.session_state["actor"] = demo_actor(Role.ADMIN)
     at.run()
     at.switch_page("pages/audit.py").run()
     assert not at.exception
@@ -109,7 +109,7 @@ def test_audit_page_shows_entries(app_env: str) -> None:
 
 def test_educator_cannot_open_admin_pages(app_env: str) -> None:
     at = _app()
-    at.session_state["actor"] = Actor(username="educator", role=Role.EDUCATOR)
+    at.session_state["actor"] = demo_actor(Role.EDUCATOR)
     at.run()
     # admin pages are not in an educator's navigation at all
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -130,7 +130,7 @@ def test_unreachable_database_is_a_message_not_a_traceback(
 
 def _as(role: Role, language: str = "en") -> AppTest:
     at = _app(language)
-    at.session_state["actor"] = Actor(username=role.value, role=role, user_id=1)
+    at.session_state["actor"] = demo_actor(role)
     return at
 
 
@@ -280,7 +280,7 @@ def test_one_tap_marks_are_saved_at_once(
     shutil.copy(app_env.removeprefix("sqlite:///"), copy)
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
-    educator = Actor(username="educator", role=Role.EDUCATOR)
+    educator = demo_actor(Role.EDUCATOR)
     start = dt.datetime(2027, 3, 1, 18, 0)
     with storage.session_scope(storage.create_db_engine(url)) as s:
         people = list(s.scalars(select(Participant.id).order_by(Participant.code).limit(3)))
@@ -342,3 +342,119 @@ def test_service_networks_compare_by_sector(app_env: str) -> None:
     table = at.dataframe[0].value
     # the E-I index is computed by sector: services mostly tie across sectors (tandem)
     assert table["ei_index"].notna().any()
+
+
+def test_rights_page_shows_a_record_and_erases_it(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from sqlalchemy import func, select
+
+    from community_map import storage
+    from community_map.models import Attendance, AuditLog, Participant
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
+    engine = storage.create_db_engine(url)
+    with storage.session_scope(engine) as s:
+        person = s.scalars(select(Participant).order_by(Participant.id)).first()
+        assert person is not None
+        code, pid = person.code, person.id
+        attended = s.scalar(
+            select(func.count()).select_from(Attendance).where(Attendance.participant_id == pid)
+        )
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/rights.py").run()
+    assert not at.exception
+    at.text_input(key="rights_code").input(code.lower()).run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    rows = dict(zip(summary["Table"], summary["Rows"], strict=True))
+    assert rows["Participant"] == 1
+    assert rows["Attendance"] == attended
+    # no erasure without the confirmation
+    at.text_input(key="rights_reason").input("request 2024/17")
+    at.button(key="FormSubmitter:rights_erase-Erase").click().run()
+    assert [e.value for e in at.error] == ["Tick the confirmation first; nothing was erased."]
+    at.checkbox(key="rights_confirm").check()
+    at.button(key="FormSubmitter:rights_erase-Erase").click().run()
+    assert not at.exception
+    assert any(f"Participant {code} erased" in s.value for s in at.success)
+    with storage.session_scope(engine) as s:
+        assert s.scalar(select(Participant).where(Participant.code == code)) is None
+        last = s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
+        assert last is not None and (last.action, last.entity_id) == ("erase", code)
+    engine.dispose()
+    # educators do not get the page
+    edu = _as(Role.EDUCATOR).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        edu.switch_page("pages/rights.py")
+
+
+def _exports(url: str) -> list[tuple[str, str, dict[str, object]]]:
+    from sqlalchemy import select
+
+    from community_map import storage
+    from community_map.models import AuditLog
+
+    engine = storage.create_db_engine(url)
+    with storage.session_scope(engine) as s:
+        rows = s.execute(
+            select(AuditLog.actor, AuditLog.entity, AuditLog.after)
+            .where(AuditLog.action == "export")
+            .order_by(AuditLog.id)
+        ).all()
+    engine.dispose()
+    return [(a, e, dict(after or {})) for a, e, after in rows]
+
+
+def test_downloads_of_participant_codes_are_audited_on_click(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
+    earlier = len(_exports(url))
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/calendar.py").run()
+    at.date_input(key="calendar_day").set_value(dt.date(2023, 3, 8)).run()
+    assert not at.exception
+    assert len(_exports(url)) == earlier  # preparing the buttons records nothing
+    at.download_button(key="export_programme_xlsx").click().run()
+    assert not at.exception
+    [(who, kind, after)] = _exports(url)[earlier:]
+    assert (who, kind) == ("coordinator", "programme_workbook")
+    filters = after["filters"]
+    assert isinstance(filters, dict)
+    assert (filters["from"], filters["to"]) == ("2023-03-06", "2023-03-13")
+    assert isinstance(after["rows"], int) and after["rows"] > 0
+    # the iCalendar file holds no participant code: not an export of personal data
+    at.download_button(key="export_programme_ics").click().run()
+    assert len(_exports(url)) == earlier + 1
+    # a role without participants gets the workbook without attendance: nothing to audit
+    viewer = _as(Role.DISTRICT_VIEWER).run()
+    viewer.switch_page("pages/calendar.py").run()
+    viewer.download_button(key="export_programme_xlsx").click().run()
+    assert len(_exports(url)) == earlier + 1
+    register = _as(Role.EDUCATOR).run()
+    register.switch_page("pages/attendance.py").run()
+    register.date_input(key="register_week").set_value(dt.date(2023, 3, 6)).run()
+    register.download_button(key="sign_in_sheet").click().run()
+    assert not register.exception
+    who, kind, after = _exports(url)[-1]
+    assert (who, kind) == ("educator", "sign_in_sheet")
+    assert after["rows"] == len(register.radio) > 0  # one row per person on the register
+    net = _as(Role.EVALUATOR).run()
+    net.switch_page("pages/networks.py").run()
+    net.download_button(key="net_gexf").click().run()
+    assert not net.exception
+    who, kind, after = _exports(url)[-1]
+    assert (who, kind) == ("evaluator", "network")
+    assert after["filters"] == {"layer": "coattendance", "format": "gexf", "window": "T1"}
+    assert isinstance(after["rows"], int) and after["rows"] > 0

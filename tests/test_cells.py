@@ -208,6 +208,16 @@ def test_coverage_and_skipped_reports_have_no_formula() -> None:
     _assert_csv_safe(report)
 
 
+def test_subject_access_workbook_has_no_formula() -> None:
+    from community_map.trust import participant_record_to_excel
+
+    tables = {
+        "participant": pd.DataFrame({"code": ["AM-1"], "alias": ["=1+2"]}),
+        "attendance": pd.DataFrame({"title": PAYLOADS, "n": [-1] * len(PAYLOADS)}),
+    }
+    assert _assert_xlsx_safe(participant_record_to_excel(tables)) >= len(PAYLOADS)
+
+
 def test_csv_bytes_keeps_negative_numbers() -> None:
     data = csv_bytes(pd.DataFrame({"n": [-1, -2], "t": ["-3", "-x"]}), bom=False)
     assert data.decode().splitlines() == ["n,t", "-1,-3", "-2,'-x"]

@@ -296,14 +296,43 @@ def test_import_real_boundaries_and_equipments(sqlite_url: str) -> None:
     assert frame["district_code"].notna().all()
 
 
+def _copy_of(demo_db: str, tmp_path: Path) -> str:
+    """A copy of the demo database, for commands that write (exports are audited)."""
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(demo_db.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+def _exports(url: str) -> list[AuditLog]:
+    engine = storage.create_db_engine(url)
+    with storage.session_scope(engine) as s:
+        entries = list(
+            s.scalars(select(AuditLog).where(AuditLog.action == "export").order_by(AuditLog.id))
+        )
+        s.expunge_all()
+    engine.dispose()
+    return entries
+
+
 def test_network_export_gexf_and_excel(demo_db: str, tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
 
     import openpyxl
 
+    demo_db = _copy_of(demo_db, tmp_path)
     gexf = tmp_path / "net.gexf"
     result = run(["--database-url", demo_db, "network", "export", str(gexf)])
     assert result.returncode == 0, result.stderr
+    # participant codes left the application: audited with the layer and the people in it
+    [entry] = _exports(demo_db)
+    assert (entry.entity, entry.actor.startswith("cli:")) == ("network", True)
+    assert entry.after is not None and entry.after["filters"]["layer"] == "coattendance"
+    nodes = {
+        n.get("id") for n in ET.fromstring(gexf.read_bytes()).iter("{http://gexf.net/1.3}node")
+    }
+    assert entry.after["rows"] == len(nodes) > 0
     root = ET.fromstring(gexf.read_bytes())
     assert root.tag == "{http://gexf.net/1.3}gexf"
     assert root.findall(".//{http://gexf.net/1.3}spell")
@@ -333,6 +362,7 @@ def test_network_export_gexf_and_excel(demo_db: str, tmp_path: Path) -> None:
     )
     sheets = openpyxl.load_workbook(book).sheetnames
     assert sheets == ["Windows", "T0", "T1", "T2"]
+    assert len(_exports(demo_db)) == 1  # networks of services hold no participant
     # without waves: quarters over the dates in the data (attended sessions, Sept-June)
     assert run(["--database-url", demo_db, "network", "export", str(book)]).returncode == 0
     assert openpyxl.load_workbook(book).sheetnames == [
@@ -373,3 +403,38 @@ def test_network_export_gexf_and_excel(demo_db: str, tmp_path: Path) -> None:
     assert bad_wave.returncode == 1 and "T0=2022-09-01" in bad_wave.stderr
     bad = run(["--database-url", demo_db, "network", "export", str(tmp_path / "x.pdf")])
     assert bad.returncode == 1 and ".gexf" in bad.stderr
+
+
+def test_participant_export_and_erase(demo_db: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    from community_map.models import Participant
+
+    url = _copy_of(demo_db, tmp_path)
+    engine = storage.create_db_engine(url)
+    with storage.session_scope(engine) as s:
+        code = s.scalars(select(Participant.code).order_by(Participant.id)).first()
+    assert code is not None
+    book = tmp_path / "record.xlsx"
+    done = run(["--database-url", url, "participant", "export", code.lower(), str(book)])
+    assert done.returncode == 0, done.stderr
+    sheets = openpyxl.load_workbook(book)
+    assert sheets.sheetnames[0] == "Participant"
+    assert sheets["Participant"]["A2"].value == code
+    [entry] = _exports(url)
+    assert entry.entity == "participant_record"
+    assert entry.after is not None and entry.after["filters"] == {"code": code}
+    unsure = run(["--database-url", url, "participant", "erase", code, "--reason", "request 7"])
+    assert unsure.returncode == 1 and "--yes" in unsure.stderr
+    with storage.session_scope(engine) as s:
+        assert s.scalar(select(Participant.id).where(Participant.code == code)) is not None
+    erased = run(
+        ["--database-url", url, "participant", "erase", code, "--reason", "request 7", "--yes"]
+    )
+    assert erased.returncode == 0, erased.stderr
+    assert f"Participant {code} erased" in erased.stdout
+    with storage.session_scope(engine) as s:
+        assert s.scalar(select(Participant.id).where(Participant.code == code)) is None
+    gone = run(["--database-url", url, "participant", "export", code, str(book)])
+    assert gone.returncode == 1 and code in gone.stderr
+    engine.dispose()

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from community_map import i18n
 from community_map.models import Role
-from community_map.trust.permissions import Actor
 from community_map.ui.page_table import PAGES
+from tests.demo_actors import demo_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "community_map" / "ui" / "streamlit_app.py")
@@ -32,7 +32,7 @@ def test_every_page_renders_without_a_catalogue_miss(
             for page in PAGES:
                 at = AppTest.from_file(APP, default_timeout=60)
                 at.session_state["language"] = language
-                at.session_state["actor"] = Actor(username=str(role), role=role, user_id=1)
+                at.session_state["actor"] = demo_actor(role)
                 at.run()
                 if page.permission is not None and not at.session_state["actor"].can(
                     page.permission

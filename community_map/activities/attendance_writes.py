@@ -2,15 +2,20 @@
 
 A finalised register is locked: only a coordinator can reopen it, giving a reason. A
 session that has not started yet cannot be marked as attended nor finalised (held);
-absences and excuses may be recorded in advance.
+absences and excuses may be recorded in advance. Every write to a register first takes
+the write lock of its session's row (see :func:`_register_open`), so marking, walk-ins
+and finalising one session run one after another even when many people save at once: no
+mark lands after the register was finalised, and two first marks of the same participant
+become one row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from community_map.activities.session_writes import load_session, record_session_update
@@ -37,8 +42,26 @@ __all__ = [
 ]
 
 
+def _lock_register(session: Session, session_id: int) -> None:
+    """Take the write lock of the session's row until the transaction ends.
+
+    A no-op ``UPDATE`` locks the row on PostgreSQL and, on SQLite, starts the write
+    transaction (the database's write lock, waiting up to the busy timeout); it leaves
+    the session's version alone, so a planner's edit is not refused because of a mark.
+    Everything read after it is what the last writer committed.
+    """
+    table = cast(Table, SessionRow.__table__)
+    session.execute(
+        update(table).where(table.c.id == session_id).values(finalised=table.c.finalised)
+    )
+
+
 def _register_open(session: Session, session_id: int) -> SessionRow:
+    """The session, locked (:func:`_lock_register`) and re-read; refused unless its
+    register is open."""
+    _lock_register(session, session_id)
     row = load_session(session, session_id, None)
+    session.refresh(row)
     if row.finalised:
         raise ValidationError(
             _("This session's register is finalised; a coordinator can reopen it.")
@@ -82,7 +105,11 @@ def mark_attendance(
     allowed = {s.value for s in AttendanceStatus}
     existing = {
         a.participant_id: a
-        for a in session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+        for a in session.scalars(
+            select(Attendance)
+            .where(Attendance.session_id == session_id)
+            .execution_options(populate_existing=True)
+        )
     }
     changed: dict[str, str] = {}
     previous: dict[str, str | None] = {}
@@ -171,9 +198,9 @@ def add_walk_in(
             ).format(code=code.strip())
         )
     row = session.scalar(
-        select(Attendance).where(
-            Attendance.session_id == session_id, Attendance.participant_id == person.id
-        )
+        select(Attendance)
+        .where(Attendance.session_id == session_id, Attendance.participant_id == person.id)
+        .execution_options(populate_existing=True)
     )
     before = None if row is None else {str(person.id): row.status, "walk_in": row.walk_in}
     if row is None:

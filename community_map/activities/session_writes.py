@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from community_map.activities.conflict_reads import check_conflicts
 from community_map.activities.recurrence import occurrences
-from community_map.errors import NotFoundError, ValidationError
+from community_map.errors import ConcurrentEditError, NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
     Asset,
@@ -194,14 +194,14 @@ def load_session(session: Session, session_id: int, version: int | None) -> Sess
     ------
     NotFoundError
         When there is no such session.
-    ValidationError
+    ConcurrentEditError
         When someone else saved the session since ``version`` was read.
     """
     row = session.get(SessionRow, session_id)
     if row is None:
         raise NotFoundError(_("There is no session {id}.").format(id=session_id))
     if version is not None and row.version != version:
-        raise ValidationError(
+        raise ConcurrentEditError(
             _(
                 "Someone else changed this session since you opened it; reload it and make your "
                 "change again. Nothing was saved."

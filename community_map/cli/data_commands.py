@@ -11,7 +11,7 @@ from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.trust import Actor
 
-__all__ = ["run_export", "run_import", "run_network"]
+__all__ = ["run_export", "run_import", "run_network", "run_participant"]
 
 
 def _pairs(values: list[str], option: str) -> dict[str, str]:
@@ -178,5 +178,65 @@ def run_network(args: argparse.Namespace, out: TextIO) -> int:
         target.with_name(target.stem + "_nodes.csv").write_bytes(nodes)
     else:
         target.write_bytes(series.to_excel())
+    if not series.of_services:  # participant codes left the application: audited
+        from community_map.trust import record_export
+
+        graphs = [last] if suffix in {".graphml", ".csv"} else list(series.graphs.values())
+        with session_scope(engine) as session:
+            record_export(
+                session,
+                Actor.command_line(),
+                "network",
+                len({node for G in graphs for node in G.nodes}),
+                layer=args.layer,
+                file=target.name,
+                windows=[w.name for w in windows],
+            )
     out.write(_("{n} windows written to {name}.").format(n=len(windows), name=target) + "\n")
+    return 0
+
+
+def run_participant(args: argparse.Namespace, out: TextIO) -> int:
+    """``community-map participant export|erase``: subject access and erasure of one code."""
+    from community_map import trust
+    from community_map.storage import check_schema, session_scope
+
+    engine = command_engine(command_settings(args))
+    check_schema(engine)
+    actor = Actor.command_line()
+    if args.participant_command == "export":
+        target = Path(args.output)
+        if target.suffix.lower() != ".xlsx":
+            raise ValidationError(
+                _("Write the record to an .xlsx file, not {name}.").format(name=target.name)
+            )
+        with session_scope(engine) as session:
+            tables = trust.participant_record(session, actor=actor, code=args.code)
+            data = trust.participant_record_to_excel(tables)
+            target.write_bytes(data)
+        out.write(
+            _("The record of {code} ({n} rows) written to {name}.").format(
+                code=args.code.strip().upper(), n=sum(len(t) for t in tables.values()), name=target
+            )
+            + "\n"
+        )
+        return 0
+    if not args.yes:
+        raise ValidationError(
+            _("Erasing a participant cannot be undone: add --yes to confirm. Nothing was erased.")
+        )
+    with session_scope(engine) as session:
+        report = trust.erase_participant(session, actor=actor, code=args.code, reason=args.reason)
+    out.write(
+        _(
+            "Participant {code} erased: {removed} rows removed, {anonymised} kept without "
+            "the person, {scrubbed} notes and audit entries cleaned."
+        ).format(
+            code=report.code,
+            removed=sum(report.removed.values()),
+            anonymised=sum(report.anonymised.values()),
+            scrubbed=sum(report.scrubbed.values()),
+        )
+        + "\n"
+    )
     return 0

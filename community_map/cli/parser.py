@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_export(sub)
     _add_network(sub)
+    _add_participant(sub)
+    _add_backup(sub)
     return parser
 
 
@@ -142,6 +144,13 @@ def _add_user(sub: Commands) -> None:
         help=_("Read the password from the first line of standard input."),
     )
     _command(user, "list", _("List user accounts."))
+    unlock = _command(
+        user,
+        "unlock",
+        _("Lift a log-in block after repeated failures."),
+        _("Lift a log-in block after repeated failures, for example an administrator's."),
+    )
+    unlock.add_argument("username", help=_("Login name of the account."))
 
 
 def _add_import(sub: Commands) -> None:
@@ -325,4 +334,73 @@ def _add_network(sub: Commands) -> None:
         type=int,
         default=0,
         help=_("Leave out sessions above N attendees (0: none)."),
+    )
+
+
+def _add_participant(sub: Commands) -> None:
+    part = _group(
+        sub,
+        "participant",
+        _("Participants' rights: export or erase one participant's record."),
+        dest="participant_command",
+        metavar=_("ACTION"),
+    )
+    pex = _command(
+        part,
+        "export",
+        _("Write everything held about one participant to an Excel workbook."),
+        _(
+            "Write everything held about one participant (subject access) to an Excel "
+            "workbook, one sheet per table. The export is recorded in the audit log."
+        ),
+    )
+    pex.add_argument("code", help=_("The participant's pseudonymous code."))
+    pex.add_argument("output", help=_("Output file: .xlsx."))
+    per = _command(
+        part,
+        "erase",
+        _("Erase one participant's personal data, keeping anonymous counts."),
+        _(
+            "Erase one participant: their row, reported ties, assessments and future "
+            "invitations are removed, their attendance is kept under an anonymous code so "
+            "that sessions' counts do not change, and their code is removed from notes and "
+            "from the audit log. It cannot be undone."
+        ),
+    )
+    per.add_argument("code", help=_("The participant's pseudonymous code."))
+    per.add_argument(
+        "--reason",
+        required=True,
+        help=_("Why (for example the date and reference of the request); no personal details."),
+    )
+    per.add_argument(
+        "--yes", action="store_true", help=_("Confirm the erasure (it cannot be undone).")
+    )
+
+
+def _add_backup(sub: Commands) -> None:
+    backup = _command(
+        sub,
+        "backup",
+        _("Write a consistent backup of the whole database to a file."),
+        _(
+            "Write a consistent backup of the whole database to a file, while the app "
+            "keeps running: SQLite with its online backup API, PostgreSQL with pg_dump "
+            "(custom format)."
+        ),
+    )
+    backup.add_argument("path", help=_("The backup file to write (replaced if it exists)."))
+    restore = _command(
+        sub,
+        "restore",
+        _("Replace all the data with a backup."),
+        _(
+            "Replace all the data of the database with a file written by backup. Stop "
+            "the app first. The file must be a backup of the same kind of database, at a "
+            "migration this version knows (an older one is upgraded)."
+        ),
+    )
+    restore.add_argument("path", help=_("The backup file to restore."))
+    restore.add_argument(
+        "--yes", action="store_true", help=_("Do not ask for confirmation before replacing.")
     )

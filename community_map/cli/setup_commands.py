@@ -128,7 +128,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def run_user(args: argparse.Namespace, out: TextIO) -> int:
-    """``community-map user add|list``: create or list user accounts."""
+    """``community-map user add|list|unlock``: create, list or unlock user accounts."""
     from sqlalchemy import select
 
     from community_map import trust
@@ -142,6 +142,11 @@ def run_user(args: argparse.Namespace, out: TextIO) -> int:
             for user in session.scalars(select(User).order_by(User.username)):
                 state = _("active") if user.is_active else _("inactive")
                 out.write(f"{user.username}\t{user.role}\t{state}\t{user.display_name}\n")
+        return 0
+    if args.user_command == "unlock":
+        with session_scope(engine) as session:
+            trust.unlock_user(session, actor=Actor.command_line(), username=args.username)
+        out.write(_("User {name} may log in again.").format(name=args.username) + "\n")
         return 0
     password = _read_password(args)
     with session_scope(engine) as session:

@@ -6,6 +6,7 @@ Private to :mod:`community_map.demo`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 
@@ -22,14 +23,28 @@ from community_map.models import (
     Collaboration,
     CollaborationKind,
     Intensity,
+    Participant,
     ReportedTie,
 )
+from community_map.trust import ConsentPurpose, has_consent
 
 __all__ = ["OutcomeBuilder"]
 
 
 class OutcomeBuilder(BuilderBase):
-    """Collaborations between services, the survey waves' reported ties and SSM-Cat assessments."""
+    """Collaborations between services, the survey waves' reported ties and SSM-Cat assessments.
+
+    Ties and assessments follow the application's consent rule
+    (:func:`community_map.trust.has_consent`): none is built for a participant without it.
+    """
+
+    @functools.cached_property
+    def _people(self) -> dict[int, Participant]:
+        return {int(row["id"]): Participant(**row) for row in self.rows.get(Participant, [])}
+
+    def consents(self, pid: int, purpose: ConsentPurpose) -> bool:
+        """Whether the demo participant ``pid`` consented to ``purpose`` (the app's rule)."""
+        return has_consent(self._people[int(pid)], purpose)
 
     def collaborations(self) -> None:
         """Recorded collaboration matching the Amunt! paper's picture."""
@@ -80,6 +95,8 @@ class OutcomeBuilder(BuilderBase):
                 ("T1", dt.date(2023, 6, 15), 2.2),
             ):
                 for j, pid in enumerate(cohort):
+                    if not self.consents(pid, ConsentPurpose.NETWORK_SURVEY):
+                        continue
                     if self.rng.random() > 0.7:  # survey non-response
                         continue
                     n = int(self.rng.poisson(mean * (1.4 if kind[j] == 0 else 0.7)))
@@ -91,7 +108,7 @@ class OutcomeBuilder(BuilderBase):
                         others, size=min(n, len(others)), replace=False, p=core / core.sum()
                     ):
                         key = (int(pid), int(other), wave)
-                        if key in seen:
+                        if key in seen or not self.consents(other, ConsentPurpose.NETWORK_SURVEY):
                             continue
                         seen.add(key)
                         self.add(
@@ -114,6 +131,8 @@ class OutcomeBuilder(BuilderBase):
         assessors = self.staff["IMSS-AMUNT"]
         community = {int(p) for cohort, _k in self.cohorts for p in cohort}
         for pid in self.participant_ids:
+            if not self.consents(pid, ConsentPurpose.ASSESSMENT):
+                continue
             if self.rng.random() > 0.7:  # Amunt!: 581 of 829 rated at reception
                 continue
             start = PERIOD_START + dt.timedelta(days=int(self.rng.integers(5, 110)))

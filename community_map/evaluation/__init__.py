@@ -5,6 +5,7 @@ The public face of the evaluation domain.
 
 from __future__ import annotations
 
+from community_map.evaluation.assessment_writes import record_assessment
 from community_map.evaluation.instruments import INSTRUMENTS_DIR, Instrument, load_instrument
 from community_map.evaluation.overview import (
     FIGURE_LABELS,
@@ -23,4 +24,5 @@ __all__ = [
     "district_figures",
     "home_figures",
     "load_instrument",
+    "record_assessment",
 ]

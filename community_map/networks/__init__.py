@@ -51,6 +51,7 @@ from community_map.networks.series import (
     network_series,
     series_windows,
 )
+from community_map.networks.tie_writes import TIE_KINDS, record_reported_ties
 from community_map.networks.windows import (
     MODES,
     Mode,
@@ -68,6 +69,7 @@ __all__ = [
     "MIN_INTERPRETABLE_NODES",
     "MODES",
     "SERVICE_LAYERS",
+    "TIE_KINDS",
     "TRANSITIONS",
     "WINDOW_KINDS",
     "Mode",
@@ -97,6 +99,7 @@ __all__ = [
     "parse_wave",
     "participant_networks",
     "participant_tables",
+    "record_reported_ties",
     "referral_network",
     "regular_windows",
     "series_tables",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from community_map._limits import CAPACITY_MAX, INT_MAX, check_number, check_text, column_length
 from community_map._spatial import inside_catalonia, stored_units, unit_ids_for_points
 from community_map._text import trim
-from community_map.errors import NotFoundError, ValidationError
+from community_map.errors import ConcurrentEditError, NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import ASSET_CONTACT_FIELDS, METRIC_SRID, Accessibility, Asset, UnitKind
 from community_map.territory.asset_reads import category_codes
@@ -276,7 +276,7 @@ def _load_asset(session: Session, asset_id: int, version: int) -> Asset:
     if asset is None:
         raise NotFoundError(_("There is no asset {id}.").format(id=asset_id))
     if asset.version != version:
-        raise ValidationError(
+        raise ConcurrentEditError(
             _(
                 "Someone else changed this asset since you opened it; reload it and make your "
                 "change again. Nothing was saved."

@@ -6,6 +6,7 @@ caller commits (see :func:`community_map.storage.session_scope`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,7 +16,18 @@ from sqlalchemy.orm import Session
 from community_map.models import AuditLog, Base, utcnow
 from community_map.trust.permissions import Actor, Permission, require
 
-__all__ = ["bulk_create", "changes", "data_version", "record", "record_many"]
+__all__ = [
+    "EXPORT_ACTION",
+    "bulk_create",
+    "changes",
+    "data_version",
+    "record",
+    "record_export",
+    "record_many",
+]
+
+EXPORT_ACTION = "export"
+"""The audit action of a download or file export of personal data (not a write)."""
 
 
 def record(
@@ -94,9 +106,56 @@ def changes(
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
+def _plain(value: object) -> Any:
+    """``value`` as JSON: dates as ISO text, collections as lists, other objects as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Iterable):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return _plain(value.item())
+    return str(value)
+
+
+def record_export(
+    session: Session, actor: Actor, kind: str, rows: int, **filters: object
+) -> AuditLog:
+    """Record that ``actor`` exported personal data: which export, how many rows, which filters.
+
+    Every download and command-line export that holds participant codes calls this, so the
+    audit log says who took personal data out of the application. ``kind`` names the
+    export (``programme_workbook``, ``network``, ``participant_record``...); ``filters``
+    are what selected the rows (dates as ISO text, lists kept as lists).
+
+    Examples
+    --------
+    >>> record_export(session, actor, "network", 12, layer="reported")  # doctest: +SKIP
+    """
+    return record(
+        session,
+        actor,
+        EXPORT_ACTION,
+        kind,
+        None,
+        after={"rows": int(rows), "filters": _plain(dict(filters))},
+    )
+
+
 def data_version(session: Session) -> int:
-    """Return a number that grows with every write, for caching results per data version."""
-    return int(session.scalar(select(func.coalesce(func.max(AuditLog.id), 0))) or 0)
+    """Return a number that grows with every write, for caching results per data version.
+
+    Export entries are not writes of data: they leave the version (and the caches) alone.
+    """
+    return int(
+        session.scalar(
+            select(func.coalesce(func.max(AuditLog.id), 0)).where(AuditLog.action != EXPORT_ACTION)
+        )
+        or 0
+    )
 
 
 def bulk_create(

@@ -41,6 +41,8 @@ class Permission(enum.StrEnum):
     TAKE_ATTENDANCE = "take_attendance"
     REOPEN_SESSIONS = "reopen_sessions"
     RECORD_ASSESSMENTS = "record_assessments"
+    # subject-access exports and erasure of one participant's record
+    MANAGE_PARTICIPANT_RIGHTS = "manage_participant_rights"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
 
@@ -65,7 +67,10 @@ PERMISSION_HELP: dict[Permission, str] = {
     Permission.REOPEN_SESSIONS: "Reopen a finalised register, with a reason",
     Permission.RECORD_ASSESSMENTS: "Record assessments and tie surveys (with the participant's "
     "consent)",
-    Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts",
+    Permission.MANAGE_PARTICIPANT_RIGHTS: "Export everything held about one participant "
+    "(subject access) and erase it",
+    Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts; "
+    "back up and restore the whole database",
     Permission.VIEW_AUDIT: "Read the audit log",
 }
 
@@ -88,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TAKE_ATTENDANCE,
             P.REOPEN_SESSIONS,
             P.RECORD_ASSESSMENTS,
+            P.MANAGE_PARTICIPANT_RIGHTS,
         }
     ),
     Role.EDUCATOR: frozenset(

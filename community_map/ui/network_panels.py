@@ -233,25 +233,37 @@ def adjacency_chart(G: nx.Graph) -> Any:
 
 
 def download_row(series: network.NetworkSeries, current: str) -> None:
-    """Draw the page's download buttons in one row of five columns."""
+    """Draw the page's download buttons in one row of five columns.
+
+    Networks of participants hold their codes: each download of one is audited, with the
+    number of people in it (every window's for GEXF and Excel, the shown window's else).
+    """
     e = st.columns(5)
     files = downloads(series, current)
-    e[0].download_button(
-        _("GEXF (Gephi timeline)"), files["gexf"], "network.gexf", "application/xml", key="net_gexf"
+    everyone = len({node for G in series.graphs.values() for node in G.nodes})
+    shown = series.graphs[current].number_of_nodes()
+    buttons = (
+        ("gexf", _("GEXF (Gephi timeline)"), "network.gexf", "application/xml", everyone),
+        ("graphml", _("GraphML"), f"network_{current}.graphml", "application/xml", shown),
+        ("edges", _("Edges (CSV)"), f"edges_{current}.csv", "text/csv", shown),
+        ("nodes", _("Nodes (CSV)"), f"nodes_{current}.csv", "text/csv", shown),
+        (
+            "excel",
+            _("Metrics (Excel)"),
+            "network_metrics.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            everyone,
+        ),
     )
-    e[1].download_button(
-        _("GraphML"),
-        files["graphml"],
-        f"network_{current}.graphml",
-        "application/xml",
-        key="net_graphml",
-    )
-    e[2].download_button(
-        _("Edges (CSV)"), files["edges"], f"edges_{current}.csv", "text/csv", key="net_edges"
-    )
-    e[3].download_button(
-        _("Nodes (CSV)"), files["nodes"], f"nodes_{current}.csv", "text/csv", key="net_nodes"
-    )
-    e[4].download_button(
-        _("Metrics (Excel)"), files["excel"], "network_metrics.xlsx", key="net_excel"
-    )
+    for column, (name, label, file_name, mime, people) in zip(e, buttons, strict=True):
+        shell.personal_download(
+            column,
+            label,
+            files[name],
+            file_name,
+            mime,
+            key=f"net_{name}",
+            kind="network",
+            rows=0 if series.of_services else people,
+            filters={"layer": series.layer, "format": name, "window": current},
+        )

@@ -133,6 +133,17 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Import boundaries and assets from the files you have, including Open Data BCN's."),
     ),
     PageSpec(
+        "rights.py",
+        N_("Participants' rights"),
+        ":material/shield_person:",
+        "participant-rights",
+        Permission.MANAGE_PARTICIPANT_RIGHTS,
+        N_(
+            "Download everything held about one participant, or erase it while keeping "
+            "anonymous counts."
+        ),
+    ),
+    PageSpec(
         "users.py",
         N_("Users"),
         ":material/group:",

@@ -57,3 +57,39 @@ def test_wrong_password_is_refused(app_url: str, page) -> None:  # type: ignore[
     page.get_by_role("button", name="Log in").click()
     page.get_by_text("Wrong user name or password.").wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="Home").count() == 0
+
+
+def _coordinator_login(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("User name").fill("coordinator")
+    page.get_by_label("Password", exact=True).fill("demo-coordinator")
+    page.get_by_role("button", name="Log in").click()
+
+
+def _login_cookie(page) -> str | None:  # type: ignore[no-untyped-def]
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    return cookies.get("community_map_login")
+
+
+def test_login_survives_a_reload_until_log_out(app_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    # A deep link asked for before logging in opens once logged in.
+    page.goto(f"{app_url}/programme")
+    _coordinator_login(page)
+    page.get_by_role("heading", name="Calendar").wait_for(timeout=30_000)
+    assert page.url.rstrip("/").endswith("/programme")
+    _wait_idle(page)
+    page.wait_for_function("() => document.cookie.includes('community_map_login=')", timeout=30_000)
+    token = _login_cookie(page)
+    assert token and token.count(".") == 2
+    # A reload is a new Streamlit session: the signed cookie logs back in, same page.
+    page.reload()
+    page.get_by_role("heading", name="Calendar").wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert page.get_by_label("User name").count() == 0
+    # Log out: the login page, and a reload does not log back in.
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log in").wait_for(timeout=30_000)
+    page.reload()
+    page.get_by_role("button", name="Log in").wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert page.get_by_role("heading", name="Calendar").count() == 0
+    assert page.errors == []

@@ -162,12 +162,16 @@ with st.expander(_("Walk-in, absences and printable sheet")):
     )
     if st.button(_("Mark excused until that date"), key="absent_apply", disabled=who is None):
         _run(absent_until, participant_id=int(who), until=until)
-    st.download_button(
+    shell.personal_download(
+        st,
         _("Printable sign-in sheet"),
         sheet.encode("utf-8"),
         f"sign_in_{session_id}.html",
         "text/html",
         key="sign_in_sheet",
+        kind="sign_in_sheet",
+        rows=len(register),
+        filters={"session_id": int(session_id)},
     )
 
 series_id, action_id = info["series_id"], info["action_id"]

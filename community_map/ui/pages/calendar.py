@@ -109,12 +109,24 @@ with shell.db_session() as session:
         if actor.can(Permission.EXPORT_PERSONAL_DATA)
         else pd.DataFrame(columns=ATTENDANCE_COLUMNS)
     )
-e1.download_button(
+# the attendance sheet holds participant codes: each download of it is audited
+shell.personal_download(
+    e1,
     _("Download programme (Excel)"),
     programme_to_excel(programme, attendance, language=language),
     f"programme_{start:%Y%m%d}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="export_programme_xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    kind="programme_workbook",
+    rows=len(attendance),
+    filters={
+        "from": start,
+        "to": end,
+        "services": services_,
+        "facilitators": facilitators,
+        "types": types,
+        "neighbourhoods": chosen_hoods,
+    },
 )
 e2.download_button(
     _("Download calendar (.ics)"),

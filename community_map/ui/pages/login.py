@@ -1,64 +1,7 @@
-"""Login page: local accounts; in demo mode, the demo accounts are listed."""
+"""Login page: local accounts, optional single sign-on; in demo mode, the demo accounts."""
 
 from __future__ import annotations
 
-import pandas as pd
-import streamlit as st
+from community_map.ui import login_panel
 
-from community_map import trust
-from community_map.errors import AuthenticationError
-from community_map.i18n import gettext as _
-from community_map.models import ROLE_LABELS
-from community_map.ui import shell
-
-st.title(_("community_map"))
-st.write(
-    _(
-        "Map the assets of the territory, plan community actions and measure social ties "
-        "and collaboration between services over time."
-    )
-)
-
-with shell.db_session() as session:
-    user_count = trust.account_count(session)
-
-if user_count == 0:
-    st.info(
-        _(
-            "There are no accounts yet. An administrator creates the first one on the server "
-            "with: community-map user add NAME --role admin"
-        )
-    )
-
-with st.form("login"):
-    username = st.text_input(_("User name"), key="login_username")
-    password = st.text_input(_("Password"), type="password", key="login_password")
-    submitted = st.form_submit_button(_("Log in"), type="primary")
-
-if submitted:
-    try:
-        with shell.db_session() as session:
-            actor = trust.authenticate(session, username, password)
-    except AuthenticationError as exc:
-        st.error(str(exc))
-    else:
-        st.session_state[shell.ACTOR_KEY] = actor
-        st.rerun()
-
-if shell.settings().demo:
-    from community_map.demo import DEMO_ACCOUNTS
-
-    st.subheader(_("Demo accounts"))
-    st.caption(
-        _(
-            "This is a demo with invented data. Log in with one of these accounts to see "
-            "what each role can do."
-        )
-    )
-    st.dataframe(
-        pd.DataFrame(
-            [(name, password, _(ROLE_LABELS[role])) for name, password, role in DEMO_ACCOUNTS],
-            columns=[_("User name"), _("Password"), _("Role")],
-        ),
-        hide_index=True,
-    )
+login_panel.draw_login()
