@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from community_map import storage
 from community_map.cli import main
 from community_map.models import Asset, Role
-from community_map.trust.permissions import Actor
+from tests.demo_actors import demo_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "community_map" / "ui" / "streamlit_app.py")
@@ -49,7 +49,7 @@ def test_map_page_renders_for_every_role_with_a_vertical_tab_in_a_name(
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["language"] = "en"
-    at.session_state["actor"] = Actor(username=role.value, role=role, user_id=1)
+    at.session_state["actor"] = demo_actor(role)  # a real account: re-read on every run
     at.run()
     at.switch_page("pages/map.py").run()
     assert not at.exception, at.exception
