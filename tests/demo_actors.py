@@ -10,7 +10,7 @@ from community_map.demo import DEMO_ACCOUNTS
 from community_map.models import Role
 from community_map.trust import Actor
 
-__all__ = ["demo_actor"]
+__all__ = ["account_actor", "demo_actor"]
 
 
 def demo_actor(role: Role) -> Actor:
@@ -19,3 +19,23 @@ def demo_actor(role: Role) -> Actor:
         if account_role is role:
             return Actor(username=username, role=role, user_id=index)
     raise LookupError(role)
+
+
+def account_actor(url: str, username: str) -> Actor:
+    """The actor of the stored account ``username``, linked as the app links it at log-in."""
+    from sqlalchemy import select
+
+    from community_map import storage
+    from community_map.models import User
+
+    with storage.session_scope(storage.create_db_engine(url)) as s:
+        user = s.scalar(select(User).where(User.username == username))
+        assert user is not None, username
+        return Actor(
+            username=user.username,
+            role=Role(user.role),
+            user_id=user.id,
+            display_name=user.display_name,
+            service_id=user.service_id,
+            professional_id=user.professional_id,
+        )

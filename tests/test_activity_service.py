@@ -24,7 +24,8 @@ from community_map.trust.permissions import Actor
 
 ADMIN = Actor(username="test-admin", role=Role.ADMIN)
 
-EDU = Actor(username="edu", role=Role.EDUCATOR, user_id=None)
+# P1 of the world fixture: educators change the sessions they facilitate
+EDU = Actor(username="edu", role=Role.EDUCATOR, user_id=None, professional_id=1)
 COORD = Actor(username="coord", role=Role.COORDINATOR, user_id=None)
 MONDAY = dt.datetime(2027, 3, 1, 10, 0)  # a Monday
 LATER = dt.datetime(2027, 6, 1, 12, 0)  # "now" once the sessions of these tests are over
@@ -64,6 +65,7 @@ def world(engine: Engine) -> dict[str, int]:
         people = [Participant(code=f"AM-{c}", consent=True) for c in "ABCD"]
         s.add_all(pros + people)
         s.flush()
+        assert pros[0].id == EDU.professional_id
         action = svc.create_action(
             s,
             actor=EDU,
@@ -137,11 +139,11 @@ def test_double_booked_room_is_a_conflict_and_nothing_is_written(
         ends_at=MONDAY + dt.timedelta(hours=3),
     )
     with pytest.raises(svc.ConflictError) as info, session_scope(engine) as s:
-        svc.plan_sessions(s, actor=EDU, plan=clash)
+        svc.plan_sessions(s, actor=COORD, plan=clash)
     assert [c.kind for c in info.value.conflicts] == ["venue"]
     assert _count(engine) == 1
     with session_scope(engine) as s:
-        svc.plan_sessions(s, actor=EDU, plan=clash, save_anyway_note="Sala gran dividida")
+        svc.plan_sessions(s, actor=COORD, plan=clash, save_anyway_note="Sala gran dividida")
     with session_scope(engine) as s:
         notes = set(s.scalars(select(SessionRow.conflict_note)))
     assert notes == {"", "Sala gran dividida"}
@@ -337,7 +339,7 @@ def test_ical_export_of_planned_series_gives_the_stored_sessions(
         )  # across summer time (28 March)
         fortnightly = svc.plan_sessions(
             s,
-            actor=EDU,
+            actor=COORD,
             plan=_plan(
                 world,
                 every_weeks=2,
@@ -361,7 +363,7 @@ def test_ical_export_of_planned_series_gives_the_stored_sessions(
 
     with session_scope(engine) as s:  # a cancelled session: that series becomes single events
         svc.cancel_sessions(
-            s, actor=EDU, session_id=third[0], version=third[1], reason="Festa major"
+            s, actor=COORD, session_id=third[0], version=third[1], reason="Festa major"
         )
     with session_scope(engine) as s:
         data = activities.programme_to_ical(activities.programme_frame(s), calendar_name="x")

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from community_map.demo import DEMO_ACCOUNTS
 from community_map.models import Role
-from tests.demo_actors import demo_actor
+from tests.demo_actors import account_actor, demo_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "community_map" / "ui" / "streamlit_app.py")
@@ -280,7 +280,7 @@ def test_one_tap_marks_are_saved_at_once(
     shutil.copy(app_env.removeprefix("sqlite:///"), copy)
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", url)
-    educator = demo_actor(Role.EDUCATOR)
+    educator = account_actor(url, "educator")
     start = dt.datetime(2027, 3, 1, 18, 0)
     with storage.session_scope(storage.create_db_engine(url)) as s:
         people = list(s.scalars(select(Participant.id).order_by(Participant.code).limit(3)))
@@ -295,6 +295,7 @@ def test_one_tap_marks_are_saved_at_once(
                 starts_at=start,
                 ends_at=start + dt.timedelta(hours=1),
                 venue_asset_id=venue,
+                facilitator_ids=[educator.professional_id],
                 participant_ids=people,
             ),
         )

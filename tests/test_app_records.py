@@ -11,13 +11,24 @@ from sqlalchemy import select
 
 from community_map import activities as svc
 from community_map import storage
-from community_map.models import Asset, Attendance, Participant, Professional, Role, Service
+from community_map.models import (
+    Asset,
+    Attendance,
+    Participant,
+    Professional,
+    Role,
+    Service,
+)
 from community_map.trust.permissions import Actor
+from tests.demo_actors import account_actor
 from tests.test_app import _as, app_env
 
 __all__ = ["app_env"]  # the fixture, imported for these tests
 
-EDUCATOR = Actor(username="educator", role=Role.EDUCATOR)
+
+def _educator(url: str) -> Actor:
+    """The demo educator as the app knows them: linked to the professional they are."""
+    return account_actor(url, "educator")
 
 
 def _copy(app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -29,13 +40,16 @@ def _copy(app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def _plan(url: str, start: dt.datetime, **extra: object) -> tuple[int, list[int]]:
-    """A session at a library with three invited people (and ``extra`` plan fields)."""
+    """A session of the demo educator at a library with three invited people (and ``extra``
+    plan fields)."""
+    educator = _educator(url)
+    facilitators = [*extra.pop("facilitator_ids", []), educator.professional_id]  # type: ignore[misc]
     with storage.session_scope(storage.create_db_engine(url)) as s:
         people = list(s.scalars(select(Participant.id).order_by(Participant.code).limit(3)))
         venue = s.scalar(select(Asset.id).where(Asset.category_code == "library").limit(1))
         row = svc.plan_sessions(
             s,
-            actor=EDUCATOR,
+            actor=educator,
             plan=svc.SessionPlan(
                 action_id=None,
                 type="workshop",
@@ -44,6 +58,7 @@ def _plan(url: str, start: dt.datetime, **extra: object) -> tuple[int, list[int]
                 ends_at=start + dt.timedelta(hours=1),
                 venue_asset_id=venue,
                 participant_ids=people,
+                facilitator_ids=list(dict.fromkeys(facilitators)),
                 **extra,  # type: ignore[arg-type]
             ),
             save_anyway_note="test",
@@ -68,7 +83,7 @@ def test_planner_edit_of_the_end_time_keeps_every_other_field(
         notes="Portar el llibre",
     )
     with storage.session_scope(storage.create_db_engine(url)) as s:
-        loaded = svc.session_details(s, actor=EDUCATOR, session_id=session_id)
+        loaded = svc.session_details(s, actor=_educator(url), session_id=session_id)
     at = _as(Role.EDUCATOR).run()
     at.switch_page("pages/planner.py").run()
     at.selectbox(key="planner_edit_session").set_value(session_id).run()
@@ -82,11 +97,11 @@ def test_planner_edit_of_the_end_time_keeps_every_other_field(
         at.button(key="save_anyway").click().run()
     assert any("1 sessions changed" in s.value for s in at.success)
     with storage.session_scope(storage.create_db_engine(url)) as s:
-        saved = svc.session_details(s, actor=EDUCATOR, session_id=session_id)
+        saved = svc.session_details(s, actor=_educator(url), session_id=session_id)
     assert saved["ends_at"] == start.replace(hour=19, minute=30)
     kept = ["facilitator_ids", "partner_service_ids", "participant_ids", "capacity", "notes"]
     assert {k: saved[k] for k in kept} == {
-        "facilitator_ids": sorted(pros),
+        "facilitator_ids": sorted({*pros, _educator(url).professional_id}),
         "partner_service_ids": services,
         "participant_ids": sorted(people),
         "capacity": 15,

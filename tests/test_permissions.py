@@ -22,6 +22,7 @@ from community_map.models import (
     Professional,
     Role,
     Service,
+    SessionFacilitator,
     TerritoryUnit,
 )
 from community_map.models import Session as SessionRow
@@ -68,7 +69,14 @@ def world(engine: Engine) -> dict[str, int]:
         s.add_all(
             Attendance(session_id=row.id, participant_id=p.id, status="attended") for p in people
         )
-        return {"session": row.id, "venue": venue.id, "A": people[0].id}
+        s.add(SessionFacilitator(session_id=row.id, professional_id=professional.id))
+        return {
+            "session": row.id,
+            "venue": venue.id,
+            "A": people[0].id,
+            "professional": professional.id,
+            "service": service.id,
+        }
 
 
 def _finalised(s: Session, world: dict[str, int]) -> int:
@@ -144,7 +152,14 @@ def test_every_permission_has_an_operation() -> None:
 def test_permission_matrix_cell(
     engine: Engine, world: dict[str, int], role: Role, permission: Permission
 ) -> None:
-    actor = Actor(username=f"test-{role.value}", role=role, user_id=None)
+    # the account is the session's facilitator, of its service: ownership is not in the way
+    actor = Actor(
+        username=f"test-{role.value}",
+        role=role,
+        user_id=None,
+        professional_id=world["professional"],
+        service_id=world["service"],
+    )
     with Session(engine) as s:
         try:
             if permission in ROLE_PERMISSIONS[role]:
@@ -170,3 +185,50 @@ def test_aggregate_only_roles_hold_no_personal_permission() -> None:
     for role, granted in ROLE_PERMISSIONS.items():
         if granted & {Permission.VIEW_NETWORKS, Permission.EXPORT_PERSONAL_DATA}:
             assert Permission.VIEW_PARTICIPANTS in granted, role
+
+
+@pytest.mark.parametrize(
+    ("role", "linked", "allowed"),
+    [
+        (Role.EDUCATOR, "facilitator", True),
+        (Role.EDUCATOR, "other professional", False),
+        (Role.EDUCATOR, "no professional", False),
+        (Role.COORDINATOR, "same service", True),
+        (Role.COORDINATOR, "other service", False),
+        (Role.COORDINATOR, "no service", True),  # a city-wide coordinator
+    ],
+)
+def test_accounts_change_only_their_own_sessions(
+    engine: Engine, world: dict[str, int], role: Role, linked: str, allowed: bool
+) -> None:
+    with session_scope(engine) as s:
+        other_service = Service(code="CSS", name="CSS", sector="social_care")
+        s.add(other_service)
+        s.flush()
+        other = Professional(code="P2", role="educator", service_id=other_service.id)
+        s.add(other)
+        s.flush()
+        links = {
+            "facilitator": (world["professional"], world["service"]),
+            "other professional": (other.id, other_service.id),
+            "no professional": (None, None),
+            "same service": (None, world["service"]),
+            "other service": (None, other_service.id),
+            "no service": (None, None),
+        }
+    professional_id, service_id = links[linked]
+    actor = Actor(
+        username="someone", role=role, professional_id=professional_id, service_id=service_id
+    )
+    with Session(engine) as s:
+        try:
+            mark = lambda: activities.mark_attendance(  # noqa: E731
+                s, actor=actor, session_id=world["session"], marks={world["A"]: "absent"}
+            )
+            if allowed:
+                mark()
+            else:
+                with pytest.raises(PermissionDeniedError, match=r"sessions|professional"):
+                    mark()
+        finally:
+            s.rollback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -94,17 +95,19 @@ def test_cohort_is_the_latest_session_invitation_list(engine: Engine, ids: dict[
     with session_scope(engine) as s:
         assert activities.cohort(s, ids["action"], actor=EDU) == []
         assert activities.cohort(s, None, actor=EDU) == []
+        educator = dataclasses.replace(EDU, professional_id=ids["pro"])
         for offset, people in ((0, ["A", "B"]), (7, ["B"])):
             start = MONDAY + dt.timedelta(days=offset)
             activities.plan_sessions(
                 s,
-                actor=EDU,
+                actor=educator,
                 plan=activities.SessionPlan(
                     action_id=ids["action"],
                     type="workshop",
                     title="Cuina",
                     starts_at=start,
                     ends_at=start + dt.timedelta(hours=1),
+                    facilitator_ids=[ids["pro"]],
                     participant_ids=[ids[p] for p in people],
                 ),
             )

@@ -85,7 +85,7 @@ def test_session_update_audit_holds_every_changed_field(
         notes="Sense davantal",
     )
     with session_scope(engine) as s:
-        svc.update_sessions(s, actor=EDU, session_id=session_id, version=version, plan=changed)
+        svc.update_sessions(s, actor=COORD, session_id=session_id, version=version, plan=changed)
     entry = _entries(engine, "sessions")[-1]
     assert entry.action == "update" and entry.entity_id == str(session_id)
     assert entry.before == {

@@ -18,6 +18,7 @@ from typing import cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
+from community_map.activities.ownership import require_own_sessions
 from community_map.activities.session_writes import load_session, record_session_update
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
@@ -92,6 +93,7 @@ def mark_attendance(
     current local time) is refused.
     """
     require(actor, Permission.TAKE_ATTENDANCE)
+    require_own_sessions(session, actor, [session_id])
     row_session = _register_open(session, session_id)
     if AttendanceStatus.ATTENDED.value in marks.values():
         _refuse_not_started(
@@ -153,6 +155,7 @@ def mark_all_present(
     3
     """
     require(actor, Permission.TAKE_ATTENDANCE)
+    require_own_sessions(session, actor, [session_id])
     _register_open(session, session_id)
     marked = select(Attendance.participant_id).where(Attendance.session_id == session_id)
     unmarked = session.scalars(
@@ -184,6 +187,7 @@ def add_walk_in(
     Refused before the session starts (``now``, default the current local time).
     """
     require(actor, Permission.TAKE_ATTENDANCE)
+    require_own_sessions(session, actor, [session_id])
     _refuse_not_started(
         _register_open(session, session_id),
         now,
@@ -269,6 +273,7 @@ def finalise_session(
     Refused before the session starts (``now``, default the current local time).
     """
     require(actor, Permission.TAKE_ATTENDANCE)
+    require_own_sessions(session, actor, [session_id])
     row = _register_open(session, session_id)
     _refuse_not_started(
         row,
@@ -297,6 +302,7 @@ def reopen_session(session: Session, *, actor: Actor, session_id: int, reason: s
         When ``reason`` is empty or the register is not finalised.
     """
     require(actor, Permission.REOPEN_SESSIONS)
+    require_own_sessions(session, actor, [session_id])
     if not reason.strip():
         raise ValidationError(_("Give the reason for reopening the register."))
     row = load_session(session, session_id, None)

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from community_map.activities.conflict_reads import check_conflicts
+from community_map.activities.ownership import require_own_plan, require_own_sessions
 from community_map.activities.recurrence import occurrences
 from community_map.errors import ConcurrentEditError, NotFoundError, ValidationError
 from community_map.i18n import gettext as _
@@ -117,6 +118,7 @@ def plan_sessions(
     others, unless ``save_anyway_note`` explains why they are saved anyway.
     """
     require(actor, Permission.PLAN_ACTIVITIES)
+    require_own_plan(actor, plan.facilitator_ids)
     _check_plan(session, plan)
     slots = _occurrences(plan)
     plans = [(None, _moved(plan, s, e)) for s, e in slots]
@@ -320,6 +322,8 @@ def update_sessions(
     first = load_session(session, session_id, version)
     refuse_finalised(first)
     targets = _targets(session, first, scope)
+    require_own_sessions(session, actor, [t.id for t in targets])
+    require_own_plan(actor, plan.facilitator_ids)
     shift_start = plan.starts_at - first.starts_at
     duration = plan.ends_at - plan.starts_at
     plans = [
@@ -361,6 +365,7 @@ def cancel_sessions(
     first = load_session(session, session_id, version)
     refuse_finalised(first)
     targets = _targets(session, first, scope)
+    require_own_sessions(session, actor, [t.id for t in targets])
     for row in targets:
         before = audited_fields(session, row)
         row.status = SessionStatus.CANCELLED.value

@@ -46,6 +46,12 @@ def cohort(action_id: int | None) -> list[int]:
         return activities.cohort(session, action_id, actor=shell.require_actor())
 
 
+def _own_facilitator(professionals: dict[int, str]) -> list[int]:
+    """A new session is facilitated by the planner, when their account is a professional."""
+    own = shell.require_actor().professional_id
+    return [own] if own is not None and own in professionals else []
+
+
 def type_label(value: str) -> str:
     return _(SESSION_TYPE_LABELS[SessionType(value)])
 
@@ -124,7 +130,7 @@ def session_form(
             list(professionals),
             format_func=professionals.__getitem__,
             key=f"{key}_facilitators",
-            default=[] if row is None else row["facilitator_ids"],
+            default=_own_facilitator(professionals) if row is None else row["facilitator_ids"],
         )
         partners = st.multiselect(
             _("Partner services"),
