@@ -49,6 +49,7 @@ __all__ = [
     "show_table",
     "sso_configured",
     "start_login",
+    "upload_help",
     "upload_limit_mb",
     "upload_too_large",
 ]
@@ -315,6 +316,12 @@ STREAMLIT_MAX_UPLOAD_MB = 200
 def upload_limit_mb() -> int:
     """The largest upload the pages accept, in MB: the setting ``max_upload_mb``."""
     return max(1, min(int(settings().max_upload_mb), STREAMLIT_MAX_UPLOAD_MB))
+
+
+def upload_help() -> str:
+    """The uploaders' help text, translated: the size limit (Streamlit's own refusal of a
+    larger file, in the browser, is in English)."""
+    return plain(_("Files up to {limit} MB.").format(limit=upload_limit_mb()))
 
 
 def upload_too_large(upload: object) -> bool:

@@ -149,6 +149,7 @@ if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANC
         type=["xlsx"],
         key="programme_upload",
         max_upload_size=shell.upload_limit_mb(),
+        help=shell.upload_help(),
     )
     if (
         upload is not None

@@ -45,6 +45,7 @@ with boundaries_tab:
         type=["geojson", "json", "topojson", "zip", "gpkg", "csv"],
         key="boundary_file",
         max_upload_size=shell.upload_limit_mb(),
+        help=shell.upload_help(),
     )
     kinds = {
         "district": _("Districts"),
@@ -96,6 +97,7 @@ with assets_tab:
         type=["csv", "xlsx", "json", "geojson"],
         key="asset_file",
         max_upload_size=shell.upload_limit_mb(),
+        help=shell.upload_help(),
     )
     names = map_panels.category_names(
         map_panels.load_territory(map_panels.data_version(), shell.settings().stale_after_days)[
