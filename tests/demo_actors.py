@@ -27,15 +27,9 @@ def account_actor(url: str, username: str) -> Actor:
 
     from community_map import storage
     from community_map.models import User
+    from community_map.trust import actor_from_user
 
     with storage.session_scope(storage.create_db_engine(url)) as s:
         user = s.scalar(select(User).where(User.username == username))
         assert user is not None, username
-        return Actor(
-            username=user.username,
-            role=Role(user.role),
-            user_id=user.id,
-            display_name=user.display_name,
-            service_id=user.service_id,
-            professional_id=user.professional_id,
-        )
+        return actor_from_user(user)

@@ -227,16 +227,5 @@ def run_participant(args: argparse.Namespace, out: TextIO) -> int:
         )
     with session_scope(engine) as session:
         report = trust.erase_participant(session, actor=actor, code=args.code, reason=args.reason)
-    out.write(
-        _(
-            "Participant {code} erased: {removed} rows removed, {anonymised} kept without "
-            "the person, {scrubbed} notes and audit entries cleaned."
-        ).format(
-            code=report.code,
-            removed=sum(report.removed.values()),
-            anonymised=sum(report.anonymised.values()),
-            scrubbed=sum(report.scrubbed.values()),
-        )
-        + "\n"
-    )
+    out.write(report.summary() + "\n")
     return 0

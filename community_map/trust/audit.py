@@ -41,8 +41,24 @@ def record(
     after: Mapping[str, Any] | None = None,
 ) -> AuditLog:
     """Append an entry to the audit log (who, when, what, before and after)."""
-    entry = AuditLog(
-        at=utcnow(),
+    entry = _entry(actor, action, entity, entity_id, before, after, at=utcnow())
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _entry(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    *,
+    at: dt.datetime,
+) -> AuditLog:
+    return AuditLog(
+        at=at,
         user_id=actor.user_id,
         actor=actor.username,
         action=action,
@@ -51,9 +67,6 @@ def record(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def record_many(
@@ -70,16 +83,7 @@ def record_many(
     """
     at = utcnow()
     rows = [
-        AuditLog(
-            at=at,
-            user_id=actor.user_id,
-            actor=actor.username,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
-            before=dict(before) if before is not None else None,
-            after=dict(after) if after is not None else None,
-        )
+        _entry(actor, action, entity, entity_id, before, after, at=at)
         for entity_id, before, after in entries
     ]
     session.add_all(rows)

@@ -40,6 +40,7 @@ __all__ = [
     "UNKNOWN_USER",
     "actor_for_sso",
     "actor_from_token",
+    "actor_from_user",
     "authenticate",
     "issue_token",
     "log_out",
@@ -60,7 +61,8 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_hex(16))
 
 
-def _actor(user: User) -> Actor:
+def actor_from_user(user: User) -> Actor:
+    """The acting user of a stored account, with its links to a service and a professional."""
     return Actor(
         username=user.username,
         role=Role(user.role),
@@ -148,7 +150,7 @@ def authenticate(
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
-    actor = _actor(user)
+    actor = actor_from_user(user)
     record(session, actor, "login", "users", user.id)
     return actor
 
@@ -172,7 +174,7 @@ def reload_actor(session: Session, actor: Actor) -> Actor | None:
     user = session.get(User, actor.user_id)
     if user is None or not user.is_active or user.username != actor.username:
         return None
-    return _actor(user)
+    return actor_from_user(user)
 
 
 def _signature(secret: bytes, user_id: int, issued: int, nonce: str) -> str:
@@ -233,7 +235,7 @@ def actor_from_token(
     expected = _signature(secret, user.id, issued, user.session_nonce)
     if not hmac.compare_digest(expected, parts[2]):
         return None
-    return _actor(user)
+    return actor_from_user(user)
 
 
 def log_out(session: Session, *, actor: Actor) -> None:
@@ -283,6 +285,6 @@ def actor_for_sso(
             ).format(email=address or "?")
         )
     user.last_login_at = utcnow()
-    actor = _actor(user)
+    actor = actor_from_user(user)
     record(session, actor, "login", "users", user.id, after={"method": "sso"})
     return actor

@@ -92,6 +92,18 @@ class ErasureReport:
         """The counts as recorded in the erasure's audit entry."""
         return {"removed": self.removed, "anonymised": self.anonymised, "scrubbed": self.scrubbed}
 
+    def summary(self) -> str:
+        """One translated sentence for the page and the command line."""
+        return _(
+            "Participant {code} erased: {removed} rows removed, {anonymised} kept without "
+            "the person, {scrubbed} notes and audit entries cleaned."
+        ).format(
+            code=self.code,
+            removed=sum(self.removed.values()),
+            anonymised=sum(self.anonymised.values()),
+            scrubbed=sum(self.scrubbed.values()),
+        )
+
 
 def _anonymous_code(session: Session) -> str:
     while True:

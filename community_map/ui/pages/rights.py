@@ -80,14 +80,6 @@ if erase:
         shell.report_error(exc)
     else:
         st.cache_data.clear()
-        st.session_state["rights_erased"] = _(
-            "Participant {code} erased: {removed} rows removed, {anonymised} kept without "
-            "the person, {scrubbed} notes and audit entries cleaned."
-        ).format(
-            code=report.code,
-            removed=sum(report.removed.values()),
-            anonymised=sum(report.anonymised.values()),
-            scrubbed=sum(report.scrubbed.values()),
-        )
+        st.session_state["rights_erased"] = report.summary()
         del st.session_state["rights_code"]
         st.rerun()
