@@ -1,4 +1,7 @@
-"""Excel plumbing: readable workbooks (header style, column widths, frozen header)."""
+"""Excel plumbing: readable workbooks (header style, column widths, frozen header).
+
+Cells go through :func:`community_map._cells.sheet_value` (text never becomes a formula).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from community_map._text import is_missing
+from community_map._cells import sheet_row, sheet_value
 
 __all__ = ["HEADER_FILL", "HEADER_FONT", "write_table", "write_tables"]
 
@@ -47,17 +50,15 @@ def write_tables(target: IO[bytes], tables: Mapping[str, pd.DataFrame]) -> None:
 
 
 def _fill_sheet(sheet: Any, table: pd.DataFrame) -> None:
-    sheet.append([str(c) for c in table.columns])
+    sheet.append([sheet_value(str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
-        sheet.append(
-            [None if is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in row]
-        )
+        sheet.append(sheet_row(row))
     for cell in sheet[1]:
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(vertical="center")
     for index, column in enumerate(table.columns, start=1):
-        values = [str(column)] + [str(v) for v in table[column].head(500).tolist()]
+        values = [str(column)] + [str(sheet_value(v)) for v in table[column].head(500).tolist()]
         width = min(60, max(8, max(len(v) for v in values) + 2))
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -2,9 +2,10 @@
 
 One decoder for every text file a user uploads (:func:`decode_text`) and the small cell
 helpers (:func:`is_missing`, :func:`is_blank`, :func:`cell_text`, :func:`sheet_cell_text`,
-:func:`text_or_empty`, :func:`as_int`, :func:`fold`, :func:`match_key`) that used to exist in
-several copies across the package. The variants differ on purpose: :func:`is_missing` is
-about absent values, :func:`is_blank` also counts blank text and empty lists as empty;
+:func:`text_or_empty`, :func:`trim`, :func:`as_int`, :func:`fold`, :func:`match_key`) that
+used to exist in several copies across the package. The variants differ on purpose:
+:func:`is_missing` is about absent values, :func:`is_blank` also counts blank text and
+empty lists as empty;
 :func:`cell_text` strips a value, :func:`sheet_cell_text` also drops the ``.0`` Excel adds
 to codes typed as numbers, :func:`text_or_empty` strips nothing; :func:`fold` removes
 accents only, :func:`match_key` folds case too and keeps only the words that matter.
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from community_map._cells import FORMULA_TRIGGERS, is_plain_number, unneutralise
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
 
@@ -37,6 +39,7 @@ __all__ = [
     "match_key",
     "sheet_cell_text",
     "text_or_empty",
+    "trim",
 ]
 
 _STOP_WORDS = frozenset({"de", "del", "d", "l", "la", "el", "les", "los", "las", "of", "the"})
@@ -194,15 +197,40 @@ def is_missing(value: object) -> bool:
     return isinstance(result, bool | np.bool_) and bool(result)
 
 
+def trim(text: str) -> str:
+    """``text`` stripped of surrounding white space, never turned into a formula.
+
+    White space before a formula character (``=``, ``+``, ``-``, ``@``) is kept, so that
+    ``"\\t=1+2"`` does not become ``"=1+2"``; a plain number is stripped as usual. The
+    quote that our exports put before such text (see
+    :func:`community_map._cells.neutralise`) is removed, so that exported files import
+    back unchanged.
+
+    Examples
+    --------
+    >>> trim("  Gràcia "), trim("\\t=1+2"), trim(" -5 "), trim("'=1+2")
+    ('Gràcia', '\\t=1+2', '-5', '=1+2')
+    """
+    stripped = text.strip()
+    if (
+        stripped
+        and stripped[0] in FORMULA_TRIGGERS
+        and stripped != text.lstrip("\ufeff").rstrip()
+        and not is_plain_number(stripped)
+    ):
+        return unneutralise(text.rstrip())
+    return unneutralise(stripped)
+
+
 def cell_text(value: object) -> str:
-    """A cell as stripped text; ``""`` for a missing value.
+    """A cell as stripped text (see :func:`trim`); ``""`` for a missing value.
 
     Examples
     --------
     >>> cell_text("  Gràcia "), cell_text(None), cell_text(float("nan")), cell_text(7)
     ('Gràcia', '', '', '7')
     """
-    return "" if is_missing(value) else str(value).strip()
+    return "" if is_missing(value) else trim(str(value))
 
 
 def fold(text: str) -> str:
@@ -287,7 +315,7 @@ def sheet_cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
-    return str(value).strip()
+    return trim(str(value))
 
 
 def match_key(text: object) -> str:

@@ -90,6 +90,28 @@ SETTINGS: tuple[Setting, ...] = (
         "flagged as stale on the map and in lists.",
     ),
     Setting(
+        "max_upload_mb",
+        5,
+        "Largest file, in MB, that the app accepts as an upload (assets, boundaries, "
+        "programme workbooks); larger files are refused with a message. An asset CSV of "
+        "5 MB (about 30,000 assets) imports in 10 to 25 s with about 260 MB of memory "
+        "above the app's own; at most 200 (Streamlit's server.maxUploadSize in "
+        ".streamlit/config.toml).",
+    ),
+    Setting(
+        "max_import_mb",
+        20,
+        "Largest file, in MB, that the command line imports (assets, boundaries); larger "
+        "files are refused with a message. An asset CSV of 20 MB (about 120,000 assets) "
+        "takes 40 to 90 s and 1.2 GB of memory (benchmarks/bench_import.py).",
+    ),
+    Setting(
+        "max_json_depth",
+        32,
+        "How deeply lists and objects may nest in an imported JSON or GeoJSON file; "
+        "deeper files are refused with a message.",
+    ),
+    Setting(
         "min_password_length",
         10,
         "Minimum length of a new account's password.",

@@ -27,6 +27,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from community_map._limits import check_flush
 from community_map.errors import (
     ConcurrentEditError,
     DatabaseBusyError,
@@ -50,6 +51,12 @@ __all__ = [
 ]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# The input policy's last guard: text longer than its column, whole numbers out of range
+# and non-finite coordinates are refused with a clear message on every session, before
+# the database sees them (PostgreSQL's own errors quote the SQL and its parameters).
+if not event.contains(Session, "before_flush", check_flush):
+    event.listen(Session, "before_flush", check_flush)
 
 
 def _redacted(url: str) -> str:

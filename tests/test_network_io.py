@@ -392,7 +392,7 @@ def test_metrics_workbook() -> None:
     rows = [[c.value for c in row] for row in windows.iter_rows()]
     assert rows[0] == ["window", "nodes", "density"]
     assert rows[1] == ["2024/01", 4, 0.5]
-    assert rows[3] == ["=bad", 2, None]
+    assert rows[3] == ["'=bad", 2, None]  # quoted by the export policy (OWASP)
     assert windows["A4"].data_type == "s"  # text, never a formula
     assert windows.freeze_panes == "A2"
     assert windows["A1"].font.bold
@@ -400,7 +400,7 @@ def test_metrics_workbook() -> None:
     first = book["2024-01"]
     assert [[c.value for c in row] for row in first.iter_rows()] == [
         ["participant", "degree", "betweenness", "label"],
-        ["a", 2, 0.25, "=1+1"],
+        ["a", 2, 0.25, "'=1+1"],
         ["b", 1, 0.0, "B"],
     ]
     assert first["D2"].data_type == "s"

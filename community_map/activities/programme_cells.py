@@ -9,10 +9,12 @@ workbook. The words recognised for choices come from
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from community_map._limits import CAPACITY_MAX
 from community_map._text import is_blank, match_key, sheet_cell_text
 from community_map.activities.programme_columns import (
     ATTENDANCE_STATUS_LABELS,
@@ -130,10 +132,16 @@ def parse_capacity(value: object) -> int | None:
         number = float(value)
     elif isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
         number = float(value.strip())
-    if number is None or not number.is_integer() or number < 0:
+    if number is None or not math.isfinite(number) or not number.is_integer() or number < 0:
         raise InvalidValueError(
             _("The capacity {value!r} is not a whole number of 0 or more.").format(
                 value=sheet_cell_text(value)
+            )
+        )
+    if number > CAPACITY_MAX:
+        raise InvalidValueError(
+            _("The capacity {value:g} is out of range: use a number from 0 to {limit:,}.").format(
+                value=number, limit=CAPACITY_MAX
             )
         )
     return int(number)

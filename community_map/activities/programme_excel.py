@@ -16,12 +16,12 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from community_map import i18n
+from community_map._cells import sheet_value
 from community_map._excel import HEADER_FILL, HEADER_FONT
 from community_map._text import is_blank, sheet_cell_text
 from community_map.activities.programme_cells import (
@@ -66,11 +66,7 @@ _EXTRA_VALIDATED_ROWS = 1000
 def _cell_value(value: object) -> object:
     if is_blank(value):
         return None
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+    return sheet_value(value)
 
 
 def _excel_cell(value: object, parse: Callable[[object], object]) -> object:
@@ -150,8 +146,6 @@ def _write_table_sheet(
         letter = get_column_letter(index)
         widths = [len(str(sheet.cell(1, index).value))]
         for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index, max_col=index):
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
             if column == "date":
                 cell.number_format = DATE_FORMAT
             elif column in {"start", "end"}:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from community_map._limits import check_text, column_length
 from community_map._text import is_blank, match_key, sheet_cell_text
 from community_map.activities.import_results import (
     ProgrammeReader,
@@ -37,8 +38,10 @@ from community_map.activities.programme_columns import (
     session_type_label,
 )
 from community_map.activities.programme_sheets import find_table
+from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
 from community_map.models import (
+    Session,
     SessionType,
 )
 
@@ -84,6 +87,29 @@ def _session_start(
     day = _cell(reader, table, number, cells, "date", required_value(parse_date))
     start = _cell(reader, table, number, cells, "start", required_value(parse_time))
     return day, start
+
+
+_TEXT_LIMITS = {
+    "title": column_length(Session, "title"),
+    "cancel_reason": column_length(Session, "cancel_reason"),
+    "notes": column_length(Session, "notes"),
+}
+
+
+def _session_texts(
+    reader: ProgrammeReader, table: SheetTable, number: int, cells: tuple[Any, ...]
+) -> dict[str, str] | None:
+    """The free-text cells of a session row, checked by the input policy; None if refused."""
+    texts: dict[str, str] = {}
+    for key, limit in _TEXT_LIMITS.items():
+        text = sheet_cell_text(table.get(cells, key))
+        try:
+            check_text(text, limit=limit, path=table.sheet, row=number, column=table.header(key))
+        except ImportFileError as error:
+            reader.problem(table.sheet, number, table.header(key), error.reason)
+            return None
+        texts[key] = text
+    return texts
 
 
 def read_programme(
@@ -148,11 +174,14 @@ def read_programme(
         reader.keys[key] = number
         if len(reader.problems) > before or end is None:
             continue
+        texts = _session_texts(reader, table, number, cells)
+        if texts is None:
+            continue
         reader.sessions.append(
             {
                 "action_code": action,
                 "type": stype.value,
-                "title": sheet_cell_text(table.get(cells, "title")),
+                "title": texts["title"],
                 "starts_at": dt.datetime.combine(day, start),
                 "ends_at": dt.datetime.combine(day, end),
                 "venue_code": venue,
@@ -160,8 +189,8 @@ def read_programme(
                 "partners": partners,
                 "capacity": capacity,
                 "status": status.value,
-                "cancel_reason": sheet_cell_text(table.get(cells, "cancel_reason")),
-                "notes": sheet_cell_text(table.get(cells, "notes")),
+                "cancel_reason": texts["cancel_reason"],
+                "notes": texts["notes"],
                 "row": number,
             }
         )

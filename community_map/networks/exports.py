@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from community_map._cells import csv_bytes, sheet_value
 from community_map._excel import HEADER_FILL, HEADER_FONT
 from community_map.i18n import gettext as _
 from community_map.i18n import language as use_language
@@ -94,8 +95,7 @@ def graph_to_graphml(G: nx.Graph) -> bytes:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text: str = frame.to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    return csv_bytes(frame)
 
 
 def graph_to_csv(G: nx.Graph) -> tuple[bytes, bytes]:
@@ -178,13 +178,13 @@ def _excel_value(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, bool | int | float | str | dt.date | dt.datetime):
-        return value
-    return plain(value)
+        return sheet_value(value)
+    return sheet_value(plain(value))
 
 
 def _write_sheet(sheet: Worksheet, table: pd.DataFrame) -> None:
     """Fill ``sheet`` with ``table``: styled frozen header, sized columns, a filter."""
-    sheet.append([str(c) for c in table.columns])
+    sheet.append([sheet_value(str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
         sheet.append([_excel_value(v) for v in row])
     for cell in sheet[1]:
@@ -194,8 +194,6 @@ def _write_sheet(sheet: Worksheet, table: pd.DataFrame) -> None:
     for index in range(1, len(table.columns) + 1):
         widths: list[int] = []
         for (cell,) in sheet.iter_rows(min_col=index, max_col=index):
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
             if isinstance(cell.value, float):
                 cell.number_format = "0.000"
             if len(widths) <= 500:
@@ -235,8 +233,8 @@ def metrics_to_excel(
     sheet of node metrics per window, in the order of ``per_node``. Sheet names follow
     Excel's rules (see :func:`sheet_name`) and stay unique. A meaningful index (named, or
     not a plain 0..n-1 range) is written as the first column. Headers are styled and
-    frozen, columns sized, and text that begins with ``=`` is kept as text, never run as
-    a formula.
+    frozen, columns sized, and text never becomes a formula (see
+    :func:`community_map._cells.neutralise`).
 
     Parameters
     ----------

@@ -42,7 +42,7 @@ from community_map.territory.boundary_files import (
 )
 from community_map.territory.boundary_geometry import infer_crs, nest_in_parents
 from community_map.territory.boundary_writes import save_boundaries
-from community_map.territory.coverage import coverage_by_neighbourhood
+from community_map.territory.coverage import coverage_by_neighbourhood, coverage_to_csv
 from community_map.territory.indicators import INDICATORS, Indicator, neighbourhood_indicator
 from community_map.territory.maps import (
     asset_layers,
@@ -96,6 +96,7 @@ __all__ = [
     "category_names",
     "choropleth_layer",
     "coverage_by_neighbourhood",
+    "coverage_to_csv",
     "create_asset",
     "filter_assets",
     "guess_crs",

@@ -29,6 +29,7 @@ with ``skip_bad_rows=True`` the bad rows are left out and listed in :attr:`Asset
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,7 +38,9 @@ from typing import Any
 
 import pandas as pd
 
-from community_map._text import fold
+from community_map._cells import csv_bytes
+from community_map._limits import clean_text
+from community_map._text import fold, trim
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
 from community_map.models import ASSET_CONTACT_FIELDS, Asset
@@ -164,8 +167,7 @@ class AssetImport:
 
     def skipped_report_csv(self) -> bytes:
         """Return :attr:`skipped` as a UTF-8 CSV file, for download."""
-        text: str = self.skipped.to_csv(index=False)
-        return text.encode("utf-8")
+        return csv_bytes(self.skipped, bom=False)
 
 
 def _split_tags(value: str) -> list[str]:
@@ -276,6 +278,7 @@ def assets_from_file(
     crs: str | None = None,
     skip_bad_rows: bool = False,
     display_name: str | None = None,
+    max_mb: float | None = None,
 ) -> AssetImport:
     """Read the assets of a CSV, Excel, GeoJSON or Open Data BCN file into one table.
 
@@ -309,6 +312,9 @@ def assets_from_file(
     display_name
         The file's name as the user knows it (for an uploaded temporary file), used in
         messages and to read the theme of an Open Data BCN list.
+    max_mb
+        Largest file accepted, in megabytes (default: the setting ``max_import_mb``; the
+        app passes ``max_upload_mb``).
 
     Returns
     -------
@@ -318,14 +324,15 @@ def assets_from_file(
     Raises
     ------
     ImportFileError
-        The file cannot be read (unsupported format, empty, broken encoding, required
+        The file cannot be read (too large, unsupported format, empty, broken encoding,
+        JSON nested too deeply, required
         columns missing, unknown CRS), or, without ``skip_bad_rows``, some rows are bad:
         the error names the first bad row and column and counts the other bad rows.
     """
     path = Path(path)
     display = display_name or path.name
     messages: list[str] = []
-    table = read_table(path, display, crs, messages)
+    table = read_table(path, display, crs, messages, max_mb=max_mb)
     if table.kind in {KIND_CSV, KIND_EXCEL} and is_odbcn_list(table.columns):
         table.kind = KIND_ODBCN_LIST
     if not table.records:
@@ -348,12 +355,13 @@ def assets_from_file(
     unmapped: list[str] = []
     themed = defaulted = 0
     shortened = [0]
+    controls = [0]
     source_value = (source or (OPENDATABCN_SOURCE if table.kind in OPEN_DATA_KINDS else display))[
         :_SOURCE_LIMIT
     ]
     for candidate in candidates:
         problems: list[_RowError] = []
-        name = candidate.text.get("name", "")
+        name = trim(clean_text(candidate.text.get("name", ""), controls))
         if not name:
             problems.append(
                 _RowError(candidate.row, columns.get("name"), _("The name is missing."))
@@ -420,25 +428,30 @@ def assets_from_file(
                 code = default_category
                 defaulted += 1
         tags = _unique([*candidate.tags, *(labels if table.kind in OPEN_DATA_KINDS else [])])
+        clean = functools.partial(clean_text, removed=controls)
         good.append(
             {
                 "source": source_value,
-                "source_id": source_id,
+                "source_id": None if source_id is None else clean(source_id),
                 "name": _fit(name, _LIMITS["name"], shortened),
                 "category": code,
                 "source_category": "; ".join(labels) or None,
                 "x": point[0],
                 "y": point[1],
-                "address": _fit(candidate.text.get("address", ""), _LIMITS["address"], shortened),
-                "phone": _join_within(_unique(candidate.phones), " / ", _LIMITS["phone"]),
-                "email": _fit(candidate.text.get("email", ""), _LIMITS["email"], shortened),
-                "website": _fit(candidate.text.get("website", ""), _LIMITS["website"], shortened),
-                "accessibility": access,
-                "opening_hours": _join_within(
-                    _unique(candidate.hours), "; ", _LIMITS["opening_hours"]
+                "address": _fit(
+                    clean(candidate.text.get("address", "")), _LIMITS["address"], shortened
                 ),
-                "tags": tags,
-                "description": candidate.text.get("description", ""),
+                "phone": clean(_join_within(_unique(candidate.phones), " / ", _LIMITS["phone"])),
+                "email": _fit(clean(candidate.text.get("email", "")), _LIMITS["email"], shortened),
+                "website": _fit(
+                    clean(candidate.text.get("website", "")), _LIMITS["website"], shortened
+                ),
+                "accessibility": access,
+                "opening_hours": clean(
+                    _join_within(_unique(candidate.hours), "; ", _LIMITS["opening_hours"])
+                ),
+                "tags": [clean(tag) for tag in tags],
+                "description": clean(candidate.text.get("description", "")),
                 "row": candidate.row,
             }
         )
@@ -489,6 +502,12 @@ def assets_from_file(
         messages.append(
             _("Assets given the default category {code!r}: {count}.").format(
                 count=defaulted, code=default_category
+            )
+        )
+    if controls[0]:
+        messages.append(
+            _("Control characters (such as vertical tabs) removed from {count} values.").format(
+                count=controls[0]
             )
         )
     if shortened[0]:

@@ -213,15 +213,27 @@ class Projector:
 
     def __init__(self) -> None:
         self._cache: dict[str, Transformer] = {}
+        # the same CRS object comes with every row: look it up by identity first, since
+        # comparing or printing a CRS costs more than projecting a point
+        self._last: tuple[CRS, Transformer | None] | None = None
+
+    def _transformer(self, crs: CRS) -> Transformer | None:
+        if self._last is not None and self._last[0] is crs:
+            return self._last[1]
+        transformer: Transformer | None = None
+        if crs != TARGET_CRS:
+            key = crs.to_wkt()
+            transformer = self._cache.get(key)
+            if transformer is None:
+                transformer = Transformer.from_crs(crs, TARGET_CRS, always_xy=True)
+                self._cache[key] = transformer
+        self._last = (crs, transformer)
+        return transformer
 
     def __call__(self, crs: CRS, a: float, b: float) -> tuple[float, float]:
-        if crs == TARGET_CRS:
-            return a, b
-        key = crs.to_wkt()
-        transformer = self._cache.get(key)
+        transformer = self._transformer(crs)
         if transformer is None:
-            transformer = Transformer.from_crs(crs, TARGET_CRS, always_xy=True)
-            self._cache[key] = transformer
+            return a, b
         try:
             x, y = transformer.transform(a, b, errcheck=True)
         except ProjError:

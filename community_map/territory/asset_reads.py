@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from community_map._cells import csv_bytes
 from community_map._spatial import stored_units
 from community_map._text import fold
 from community_map.models import (
@@ -298,8 +299,7 @@ def assets_to_csv(assets: gpd.GeoDataFrame) -> bytes:
     >>> assets_to_csv(gdf).decode("utf-8-sig").splitlines()[1]
     '0,Casal,a; b,2.173553,41.38476,430900.0,4581800.0'
     """
-    text: str = _export_table(assets).to_csv(index=False)
-    return text.encode("utf-8-sig")
+    return csv_bytes(_export_table(assets))
 
 
 def assets_to_geojson(assets: gpd.GeoDataFrame) -> bytes:

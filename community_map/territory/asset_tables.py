@@ -21,11 +21,13 @@ import shapely
 from pyproj import CRS
 from shapely.geometry import shape
 
+from community_map._limits import check_file_size, load_json
 from community_map._spatial import parse_crs
-from community_map._text import decode_text, fold, is_missing
+from community_map._text import decode_text, fold, is_missing, trim
 from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
 from community_map.models import METRIC_SRID
+from community_map.settings import get_settings
 
 __all__ = [
     "KIND_CSV",
@@ -94,6 +96,8 @@ def clean_cell(value: Any) -> str:
     >>> [clean_cell(v) for v in (" Gràcia ", 8.0, 2.5, None, float("nan"), ["a"])]
     ['Gràcia', '8', '2.5', '', '', '["a"]']
     """
+    if type(value) is str:  # the common case (every CSV cell): no missing-value checks
+        return trim(value.replace("\ufeff", "") if "\ufeff" in value else value)
     if is_missing(value):
         return ""
     if isinstance(value, float):
@@ -103,7 +107,7 @@ def clean_cell(value: Any) -> str:
     text = str(value)
     if text.lower() in {"nan", "nat", "none"} and not isinstance(value, str):
         return ""
-    return text.replace("\ufeff", "").strip()
+    return trim(text.replace("\ufeff", ""))
 
 
 def header_key(name: str) -> str:
@@ -358,12 +362,7 @@ def _read_json(path: Path, display: str, crs: str | None, messages: list[str]) -
     data = path.read_bytes()
     if not data.strip():
         raise file_error(display, _("The file is empty."))
-    try:
-        obj = json.loads(_decode(data, display, messages))
-    except json.JSONDecodeError as exc:
-        raise file_error(
-            display, _("The file is not valid JSON ({detail}).").format(detail=exc)
-        ) from exc
+    obj = load_json(_decode(data, display, messages), display, get_settings().max_json_depth)
     if isinstance(obj, dict) and obj.get("type") in {"FeatureCollection", "Feature"}:
         return _read_geojson(obj, display, crs, messages)
     if isinstance(obj, dict) and (
@@ -383,13 +382,18 @@ def _read_json(path: Path, display: str, crs: str | None, messages: list[str]) -
     )
 
 
-def read_table(path: Path, display: str, crs: str | None, messages: list[str]) -> Table:
+def read_table(
+    path: Path, display: str, crs: str | None, messages: list[str], *, max_mb: float | None = None
+) -> Table:
+    """Read an asset file into a :class:`Table`, refusing it when over ``max_mb`` megabytes
+    (default: the setting ``max_import_mb``)."""
     suffix = path.suffix.lower()
     known = _CSV_SUFFIXES | _EXCEL_SUFFIXES | _JSON_SUFFIXES
     if suffix not in known:
         suffix = Path(display).suffix.lower()
     if not path.is_file():
         raise file_error(display, _("The file does not exist."))
+    check_file_size(path, display, get_settings().max_import_mb if max_mb is None else max_mb)
     if suffix in _CSV_SUFFIXES:
         return _read_csv(path, display, messages)
     if suffix in _EXCEL_SUFFIXES:

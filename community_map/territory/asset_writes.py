@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from community_map._limits import CAPACITY_MAX, INT_MAX, check_number, check_text, column_length
 from community_map._spatial import inside_catalonia, stored_units, unit_ids_for_points
+from community_map._text import trim
 from community_map.errors import ConcurrentEditError, NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import ASSET_CONTACT_FIELDS, METRIC_SRID, Accessibility, Asset, UnitKind
@@ -46,8 +48,11 @@ def _check_fields(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]
                 fields=", ".join(sorted(unknown))
             )
         )
+    for key in ("name", "description", *ASSET_CONTACT_FIELDS):
+        if isinstance(clean.get(key), str):
+            check_text(clean[key], limit=column_length(Asset, key), column=key)
     if "name" in clean:
-        clean["name"] = str(clean["name"]).strip()
+        clean["name"] = trim(str(clean["name"]))
         if not clean["name"]:
             raise ValidationError(_("The asset needs a name."))
     if "category_code" in clean and clean["category_code"] not in category_codes(session):
@@ -63,6 +68,7 @@ def _check_fields(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]
     if "tags" in clean:
         clean["tags"] = sorted({str(t).strip() for t in clean["tags"] if str(t).strip()})
     if "capacity" in clean and clean["capacity"] is not None:
+        check_number(float(clean["capacity"]), low=-INT_MAX, high=CAPACITY_MAX, column="capacity")
         capacity = int(clean["capacity"])
         if capacity < 0:
             raise ValidationError(_("The capacity cannot be negative."))
@@ -71,7 +77,8 @@ def _check_fields(session: Session, fields: Mapping[str, Any]) -> dict[str, Any]
         if "x" not in clean or "y" not in clean:
             raise ValidationError(_("Give both coordinates of the asset."))
         x, y = float(clean["x"]), float(clean["y"])
-        if not inside_catalonia(np.array([x]), np.array([y]))[0]:
+        inside = np.isfinite([x, y]).all() and inside_catalonia(np.array([x]), np.array([y]))[0]
+        if not inside:
             raise ValidationError(
                 _(
                     "The point ({x:.0f}, {y:.0f}) is outside the territory; place the asset on "

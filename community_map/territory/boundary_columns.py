@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from community_map._limits import check_text, column_length
 from community_map._text import cell_text, is_missing
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
-from community_map.models import UnitKind
+from community_map.models import TerritoryUnit, UnitKind
 from community_map.territory.boundary_readers import RawFile, columns_list, file_error
 
 __all__ = [
@@ -52,6 +53,10 @@ _GENERIC_SCHEMES: tuple[_Scheme, ...] = (
 _POPULATION_COLUMNS = ("population", "poblacio", "població", "poblacion", "población")
 _MEN_WOMEN_COLUMNS = ("homes", "dones")
 _PLACEHOLDERS = {"", "-", "--"}
+_CODE_LIMIT = column_length(TerritoryUnit, "code")
+_NAME_LIMIT = column_length(TerritoryUnit, "name")
+POPULATION_MAX = 100_000_000
+"""The largest population of one territory unit accepted on import."""
 
 
 def check_kind(kind: str) -> UnitKind:
@@ -222,6 +227,7 @@ def read_codes(
                 )
             codes.append(None)
             continue
+        check_text(code, limit=_CODE_LIMIT, path=label, row=position + raw.first_row, column=column)
         new = _pad(code)
         if new != code and not padded:
             padded.append((code, new))
@@ -237,6 +243,7 @@ def read_names(raw: RawFile, column: str, label: str) -> list[str]:
             raise raw.cell_error(
                 label, position, column, _("The name is empty; every unit needs a name.")
             )
+        check_text(text, limit=_NAME_LIMIT, path=label, row=position + raw.first_row, column=column)
         names.append(text)
     return names
 
@@ -258,6 +265,15 @@ def read_numbers(raw: RawFile, column: str, label: str) -> list[int | None]:
                 position,
                 column,
                 _("The population {value!r} is not a whole number of people.").format(value=text),
+            )
+        if number > POPULATION_MAX:
+            raise raw.cell_error(
+                label,
+                position,
+                column,
+                _(
+                    "The population {value!r} is out of range: use a number from 0 to {limit:,}."
+                ).format(value=text, limit=POPULATION_MAX),
             )
         numbers.append(int(number))
     return numbers

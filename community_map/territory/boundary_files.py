@@ -13,6 +13,7 @@ message names the file and, when known, the row and column, and says how to fix 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from community_map._limits import check_file_size, load_json
 from community_map._spatial import CATALONIA_BOUNDS, METRIC_CRS, code_order, parse_crs
+from community_map.errors import ImportFileError
 from community_map.i18n import gettext as _
 from community_map.i18n import ngettext
+from community_map.settings import get_settings
 from community_map.territory.boundary_columns import (
     check_duplicates,
     check_kind,
@@ -97,6 +101,7 @@ def boundaries_from_file(
     population_column: str | None = None,
     layer: str | None = None,
     display_name: str | None = None,
+    max_mb: float | None = None,
 ) -> BoundaryImport:
     """Read territorial boundaries from a file, in EPSG:25831, ready to store.
 
@@ -119,6 +124,9 @@ def boundaries_from_file(
         The layer to read from a GeoPackage, zip or TopoJSON with several.
     display_name
         The file name to use in error messages (e.g. the name of an uploaded file).
+    max_mb
+        Largest file accepted, in megabytes (default: the setting ``max_import_mb``; the
+        app passes ``max_upload_mb``).
 
     Returns
     -------
@@ -145,8 +153,16 @@ def boundaries_from_file(
     unit_kind = check_kind(kind)
     given = parse_crs(crs, label) if crs else None
 
+    settings = get_settings()
+    check_file_size(file_path, label, settings.max_import_mb if max_mb is None else max_mb)
     data = read_bytes(file_path, label)
     fmt = detect_format(file_path, data, label)
+    if fmt in {"geojson", "topojson"}:  # nesting and NaN limits before the GDAL reader
+        try:
+            load_json(data.decode("utf-8", errors="replace"), label, settings.max_json_depth)
+        except ImportFileError as exc:
+            if not isinstance(exc.__cause__, json.JSONDecodeError):
+                raise  # broken JSON is left to the reader, which names the format
     raw = (
         read_wkt_csv(data, label)
         if fmt == "csv"

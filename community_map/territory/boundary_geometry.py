@@ -169,6 +169,16 @@ def clean_geometries(raw: RawFile, label: str) -> tuple[list[BaseGeometry], set[
                 label, _("The geometry is missing."), row=row, column=raw.geometry_column
             )
         geometry = shapely.force_2d(geometry)
+        if not np.isfinite(shapely.get_coordinates(geometry)).all():
+            raise file_error(
+                label,
+                _(
+                    "The geometry has coordinates that are not finite numbers (NaN or "
+                    "infinity); fix or remove them."
+                ),
+                row=row,
+                column=raw.geometry_column,
+            )
         if not isinstance(geometry, (Polygon, MultiPolygon, GeometryCollection)):
             raise file_error(
                 label,

@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from community_map._cells import csv_bytes
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import METRIC_SRID
 
 __all__ = [
     "coverage_by_neighbourhood",
+    "coverage_to_csv",
 ]
 
 
@@ -84,3 +86,18 @@ def coverage_by_neighbourhood(
     result["gap_m"] = np.round(gap, 1)
     result["share_within"] = np.clip(shared / areas, 0.0, 1.0)
     return result
+
+
+def coverage_to_csv(table: pd.DataFrame) -> bytes:
+    """Return a coverage table (as from :func:`coverage_by_neighbourhood`) as UTF-8 CSV.
+
+    The index becomes the first column(s); text goes through the export policy of
+    :func:`community_map._cells.neutralise`, so no cell becomes a spreadsheet formula.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"name": ["=Gràcia"], "gap": [-1.0]}).set_index("name")
+    >>> coverage_to_csv(table).decode("utf-8-sig").splitlines()
+    ['name,gap', "'=Gràcia,-1.0"]
+    """
+    return csv_bytes(table.reset_index())

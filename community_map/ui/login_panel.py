@@ -29,7 +29,7 @@ def draw_login() -> None:
     )
     notice = st.session_state.get(shell.NOTICE_KEY)
     if notice:
-        st.warning(notice)
+        st.warning(shell.plain(notice))
 
     with shell.db_session() as session:
         user_count = trust.account_count(session)
@@ -52,7 +52,7 @@ def draw_login() -> None:
                     session, username, password, client=shell.client_address()
                 )
         except AuthenticationError as exc:
-            st.error(str(exc))
+            st.error(shell.plain(str(exc)))
         else:
             shell.start_login(actor)
             st.rerun()

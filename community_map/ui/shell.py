@@ -6,6 +6,7 @@ community_map package knows nothing of it.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ __all__ = [
     "language_selector",
     "log_out",
     "personal_download",
+    "plain",
     "record_download",
     "report_error",
     "require_actor",
@@ -47,6 +49,9 @@ __all__ = [
     "show_table",
     "sso_configured",
     "start_login",
+    "upload_help",
+    "upload_limit_mb",
+    "upload_too_large",
 ]
 
 LANGUAGE_KEY = "language"
@@ -59,6 +64,29 @@ _TOKEN_AT_KEY = "token_issued_at"
 _COOKIE_KEY = "login_cookie"  # the cookie value to write on the next run ("" deletes it)
 COOKIE_NAME = "community_map_login"
 _TOKEN_REFRESH_SECONDS = 60
+
+# Markdown that data could use to inject links, images, emphasis, HTML, LaTeX or
+# Streamlit's colour directives: escaped with a backslash, which markdown shows as is.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#$~|{}])")
+
+
+def plain(text: object) -> str:
+    """``text`` escaped so that Streamlit's markdown shows it as it is, never as markup.
+
+    Every message that carries data (names, titles, codes, notes, error messages that
+    quote input) goes through it before ``st.error``, ``st.info``, ``st.caption``,
+    ``st.markdown`` or a widget label; tests/test_markdown_safety.py checks the pages.
+
+    Examples
+    --------
+    >>> print(plain("[click](http://evil.example) ![x](http://e/i.png) **b** $x$"))
+    \\[click\\](http\\://evil.example) !\\[x\\](http\\://e/i.png) \\*\\*b\\*\\* \\$x\\$
+    >>> plain("Casal Nou: 3 sessions.")
+    'Casal Nou: 3 sessions.'
+    """
+    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    # bare addresses become links in GitHub-flavoured markdown
+    return escaped.replace("://", "\\://").replace("www.", "www\\.")
 
 
 def settings() -> Settings:
@@ -79,7 +107,7 @@ def engine() -> Engine:
     try:
         return _engine(conf.database_url, conf.sqlite_busy_timeout_ms)
     except CommunityMapError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         st.stop()
         raise  # unreachable: st.stop() ends the run
 
@@ -274,14 +302,48 @@ def require_permission(permission: Permission) -> Actor:
     """Return the logged-in actor if they hold ``permission``, else stop the page."""
     actor = require_actor()
     if not actor.can(permission):
-        st.error(_("Your role ({role}) cannot open this page.").format(role=actor.role_label))
+        st.error(
+            plain(_("Your role ({role}) cannot open this page.").format(role=actor.role_label))
+        )
         st.stop()
     return actor
 
 
+STREAMLIT_MAX_UPLOAD_MB = 200
+"""``server.maxUploadSize`` in .streamlit/config.toml: no uploader can accept more."""
+
+
+def upload_limit_mb() -> int:
+    """The largest upload the pages accept, in MB: the setting ``max_upload_mb``."""
+    return max(1, min(int(settings().max_upload_mb), STREAMLIT_MAX_UPLOAD_MB))
+
+
+def upload_help() -> str:
+    """The uploaders' help text, translated: the size limit (Streamlit's own refusal of a
+    larger file, in the browser, is in English)."""
+    return plain(_("Files up to {limit} MB.").format(limit=upload_limit_mb()))
+
+
+def upload_too_large(upload: object) -> bool:
+    """Whether ``upload`` (an ``UploadedFile``) is over the limit; if so, say it, translated."""
+    size = int(getattr(upload, "size", 0))
+    limit = upload_limit_mb()
+    if size <= limit * 2**20:
+        return False
+    st.error(
+        plain(
+            _(
+                "{file} is {size:.1f} MB; files up to {limit} MB can be uploaded. Split it into "
+                "smaller files, or import it with the command line."
+            ).format(file=getattr(upload, "name", ""), size=size / 2**20, limit=limit)
+        )
+    )
+    return True
+
+
 def report_error(exc: CommunityMapError) -> None:
-    """Show a community_map error as a message (never a traceback)."""
-    st.error(str(exc))
+    """Show a community_map error as a message (never a traceback), as plain text."""
+    st.error(plain(str(exc)))
 
 
 def show_table(
@@ -319,7 +381,7 @@ def personal_download(
 ) -> None:
     """A download button for a file holding participant codes: each click is audited."""
     container.download_button(
-        label,
+        plain(label),
         data,
         file_name,
         mime,
@@ -350,4 +412,4 @@ def deferred_download(
         with storage.session_scope(shared) as session:
             return produce(session)
 
-    st.download_button(label, make, file_name, mime, key=key)
+    st.download_button(plain(label), make, file_name, mime, key=key)

@@ -62,8 +62,10 @@ def run() -> None:
         shell.language_selector()
         if actor is not None:
             st.caption(
-                _("Logged in as {name} ({role})").format(
-                    name=actor.display_name or actor.username, role=actor.role_label
+                shell.plain(
+                    _("Logged in as {name} ({role})").format(
+                        name=actor.display_name or actor.username, role=actor.role_label
+                    )
                 )
             )
             if st.button(_("Log out"), icon=":material/logout:", key="logout"):

@@ -28,7 +28,7 @@ hoods = map_panels.load_territory(version, shell.settings().stale_after_days)["n
 hood_names = dict(zip(hoods["id"], hoods["name"], strict=True))
 st.title(_("Community actions"))
 if flash := st.session_state.pop("actions_flash", None):
-    st.success(flash)
+    st.success(shell.plain(flash))
 
 with shell.db_session() as session:
     table = actions_frame(session)

@@ -99,7 +99,7 @@ def _mark_one(participant_id: int, key: str) -> None:
 
 
 if problem := st.session_state.pop("register_error", None):
-    st.error(problem)
+    st.error(shell.plain(problem))
 # keyed on the stored statuses, so the radios show them again after every save
 revision = abs(hash(tuple(register.status.fillna("").tolist()))) % 10**8
 for row in register.itertuples():
@@ -110,7 +110,7 @@ for row in register.itertuples():
     )
     widget_key = f"mark_{session_id}_{row.participant_id}_{revision}"
     st.radio(
-        name,
+        shell.plain(name),
         list(STATUS),
         format_func=STATUS.__getitem__,
         horizontal=True,
@@ -124,11 +124,13 @@ st.caption(_("Each tap is saved at once."))
 cols = st.columns(3)
 unmarked = int(register.status.isna().sum())
 if cols[1].button(
-    ngettext(
-        "Mark {n} person without a mark as present",
-        "Mark {n} people without a mark as present",
-        unmarked,
-    ).format(n=unmarked),
+    shell.plain(
+        ngettext(
+            "Mark {n} person without a mark as present",
+            "Mark {n} people without a mark as present",
+            unmarked,
+        ).format(n=unmarked)
+    ),
     disabled=locked or not_started or not unmarked,
     key="all_present",
     help=_("Marks already recorded (an absence, an excuse) are kept."),

@@ -94,8 +94,10 @@ elif view == "month":
 else:
     st.dataframe(calendar_panels.list_table(frame, actor=actor), hide_index=True, width="stretch")
 st.caption(
-    _("{n} sessions from {start} to {end}.").format(
-        n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"
+    shell.plain(
+        _("{n} sessions from {start} to {end}.").format(
+            n=len(frame), start=f"{start:%d/%m/%Y}", end=f"{end - dt.timedelta(days=1):%d/%m/%Y}"
+        )
     )
 )
 
@@ -143,9 +145,17 @@ e3.download_button(
 
 if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANCE):
     upload = st.file_uploader(
-        _("Import a programme and attendance (Excel)"), type=["xlsx"], key="programme_upload"
+        _("Import a programme and attendance (Excel)"),
+        type=["xlsx"],
+        key="programme_upload",
+        max_upload_size=shell.upload_limit_mb(),
+        help=shell.upload_help(),
     )
-    if upload is not None and st.button(_("Import the programme"), key="programme_import"):
+    if (
+        upload is not None
+        and st.button(_("Import the programme"), key="programme_import")
+        and not shell.upload_too_large(upload)
+    ):
         path = Path(tempfile.mkdtemp()) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
@@ -155,12 +165,14 @@ if actor.can(Permission.PLAN_ACTIVITIES) and actor.can(Permission.TAKE_ATTENDANC
                     session, actor=actor, programme=read, display_name=upload.name
                 )
         except CommunityMapError as exc:
-            st.error(str(exc))
+            shell.report_error(exc)
         else:
             st.success(
-                _(
-                    "Imported: {created} new sessions, {updated} updated, {attendance} "
-                    "attendance rows."
-                ).format(**counts)
+                shell.plain(
+                    _(
+                        "Imported: {created} new sessions, {updated} updated, {attendance} "
+                        "attendance rows."
+                    ).format(**counts)
+                )
             )
             st.cache_data.clear()

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from community_map.i18n import gettext as _
-from community_map.territory import coverage_by_neighbourhood, map_from_assets
+from community_map.territory import coverage_by_neighbourhood, coverage_to_csv, map_from_assets
 from community_map.ui import map_panels, shell
 
 actor = shell.require_actor()
@@ -38,8 +38,10 @@ if hoods.empty:
 table = coverage_by_neighbourhood(hoods, chosen, distance=distance)
 gaps = table[table["gap_m"].isna() | (table["gap_m"] > distance)]
 st.metric(
-    _("Neighbourhoods with no {category} within {d} m").format(
-        category=names[category].lower(), d=distance
+    shell.plain(
+        _("Neighbourhoods with no {category} within {d} m").format(
+            category=names[category].lower(), d=distance
+        )
     ),
     f"{len(gaps)} / {len(table)}",
 )
@@ -84,7 +86,7 @@ st.dataframe(
 )
 st.download_button(
     _("Download CSV"),
-    table.reset_index().to_csv(index=False).encode("utf-8-sig"),
+    coverage_to_csv(table),
     f"coverage_{category}_{distance}m.csv",
     "text/csv",
     key="coverage_csv",

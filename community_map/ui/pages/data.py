@@ -30,8 +30,10 @@ def _saved(upload) -> Path:  # type: ignore[no-untyped-def]
 
 def _report(result) -> None:  # type: ignore[no-untyped-def]
     st.success(
-        _("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
-            created=result.created, updated=result.updated, unchanged=result.unchanged
+        shell.plain(
+            _("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
+                created=result.created, updated=result.updated, unchanged=result.unchanged
+            )
         )
     )
     st.cache_data.clear()
@@ -42,6 +44,8 @@ with boundaries_tab:
         _("File (GeoJSON, TopoJSON, zipped Shapefile, GeoPackage, CSV with WKT)"),
         type=["geojson", "json", "topojson", "zip", "gpkg", "csv"],
         key="boundary_file",
+        max_upload_size=shell.upload_limit_mb(),
+        help=shell.upload_help(),
     )
     kinds = {
         "district": _("Districts"),
@@ -64,6 +68,7 @@ with boundaries_tab:
             _("Import boundaries"), type="primary", disabled=upload is None, key="boundary_import"
         )
         and upload is not None
+        and not shell.upload_too_large(upload)
     ):
         try:
             units = boundaries_from_file(
@@ -73,9 +78,10 @@ with boundaries_tab:
                 code_column=code_column or None,
                 name_column=name_column or None,
                 display_name=upload.name,
+                max_mb=shell.upload_limit_mb(),
             )
             for note in units.messages:
-                st.info(note)
+                st.info(shell.plain(note))
             with shell.db_session() as session:
                 _report(
                     territory.save_boundaries(
@@ -90,6 +96,8 @@ with assets_tab:
         _("File (CSV, Excel, GeoJSON, Open Data BCN list CSV or API JSON)"),
         type=["csv", "xlsx", "json", "geojson"],
         key="asset_file",
+        max_upload_size=shell.upload_limit_mb(),
+        help=shell.upload_help(),
     )
     names = map_panels.category_names(
         map_panels.load_territory(map_panels.data_version(), shell.settings().stale_after_days)[
@@ -126,6 +134,7 @@ with assets_tab:
     if (
         st.button(_("Import assets"), type="primary", disabled=upload is None, key="asset_import")
         and upload is not None
+        and not shell.upload_too_large(upload)
     ):
         try:
             read = assets_from_file(
@@ -134,9 +143,10 @@ with assets_tab:
                 default_category=default or None,
                 skip_bad_rows=skip,
                 display_name=upload.name,
+                max_mb=shell.upload_limit_mb(),
             )
             for note in read.messages:
-                st.info(note)
+                st.info(shell.plain(note))
             missing = read.frame["category"].isna()
             st.session_state["asset_unmapped"] = sorted(read.unmapped_categories)
             if missing.any():
@@ -149,7 +159,7 @@ with assets_tab:
                 )
             st.session_state["asset_unmapped"] = []
             if not read.skipped.empty:
-                st.warning(_("{n} rows were left out.").format(n=len(read.skipped)))
+                st.warning(shell.plain(_("{n} rows were left out.").format(n=len(read.skipped))))
                 st.download_button(
                     _("Download the report of skipped rows"),
                     read.skipped_report_csv(),

@@ -14,7 +14,7 @@ actor = shell.require_actor()
 threshold = shell.settings().small_count_threshold
 
 st.title(_("Home"))
-st.write(_("Welcome, {name}.").format(name=actor.display_name or actor.username))
+st.write(shell.plain(_("Welcome, {name}.").format(name=actor.display_name or actor.username)))
 
 with shell.db_session() as session:
     figures = evaluation.home_figures(session, actor=actor, threshold=threshold)
@@ -23,14 +23,16 @@ with shell.db_session() as session:
 
 columns = st.columns(len(figures))
 for column, figure in zip(columns, figures, strict=True):
-    column.metric(figure.label, figure.shown)
+    column.metric(shell.plain(figure.label), figure.shown)
 
 if not actor.can(Permission.SEE_SMALL_COUNTS):
     st.caption(
-        _(
-            "To protect privacy, counts of people below {n} are shown as '< {n}' and the "
-            "others are rounded to a multiple of {base}."
-        ).format(n=threshold, base=shell.settings().count_rounding_base)
+        shell.plain(
+            _(
+                "To protect privacy, counts of people below {n} are shown as '< {n}' and the "
+                "others are rounded to a multiple of {base}."
+            ).format(n=threshold, base=shell.settings().count_rounding_base)
+        )
     )
 
 st.subheader(_("By district"))

@@ -39,7 +39,9 @@ cols[3].metric(_("Community actions"), int(table.action_code.nunique()))
 if not table.empty:
     first, last = table.starts_at.min(), table.starts_at.max()
     st.caption(
-        _("From {first} to {last}.").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+        shell.plain(
+            _("From {first} to {last}.").format(first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+        )
     )
 statuses = {
     "attended": _("Attended"),

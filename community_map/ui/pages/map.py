@@ -81,8 +81,10 @@ if indicator_key:
         )
 fmap = map_panels.build_map(data, shown, language, indicator, show_catchments)
 st.caption(
-    _("{n} of {total} assets shown. Dashed markers: not verified in the last {days} days.").format(
-        n=len(shown), total=len(assets), days=conf.stale_after_days
+    shell.plain(
+        _(
+            "{n} of {total} assets shown. Dashed markers: not verified in the last {days} days."
+        ).format(n=len(shown), total=len(assets), days=conf.stale_after_days)
     )
 )
 result = st_folium(
@@ -104,13 +106,15 @@ if actor.can(Permission.EDIT_ASSETS):
     if point is None:
         st.info(_("Click on the map where the new asset is."))
     else:
-        st.caption(_("New asset at {lat:.5f}, {lon:.5f}").format(lat=point[0], lon=point[1]))
+        st.caption(
+            shell.plain(_("New asset at {lat:.5f}, {lon:.5f}").format(lat=point[0], lon=point[1]))
+        )
         fields = map_panels.asset_form(key="new_asset", names=names)
         if fields is not None:
             x, y = lonlat_to_metric(point[1], point[0])
             if map_panels.save("create", actor, x=x, y=y, **fields):
                 st.session_state.pop(map_panels.NEW_POINT_KEY, None)
-                st.success(_("Asset {name} added.").format(name=fields["name"]))
+                st.success(shell.plain(_("Asset {name} added.").format(name=fields["name"])))
                 st.rerun()
     if not shown.empty:
         st.subheader(_("Edit or deactivate an asset"))

@@ -45,7 +45,7 @@ if window_kind == "waves":
     try:
         waves = network_panels.parse_waves(lines)
     except ValidationError as exc:
-        st.error(str(exc))
+        shell.report_error(exc)
         st.stop()
 elif found is not None:
     d1, d2 = st.columns(2)
@@ -93,7 +93,7 @@ try:
             actor,
         )
 except ValidationError as exc:
-    st.info(str(exc))
+    st.info(shell.plain(str(exc)))
     st.stop()
 names = series.names
 if st.session_state.get("net_window") not in names:  # open on the last window with people
@@ -110,20 +110,22 @@ ego_choice = st.selectbox(
 drawn = network_panels.draw(series, current, size_by=size_by, max_nodes=max_nodes, ego=ego_choice)
 if drawn.left_out:
     st.caption(
-        _(
-            "{shown} nodes drawn; {left} with the fewest ties left out (raise the limit "
-            "or pick an ego network)."
-        ).format(shown=drawn.shown, left=drawn.left_out)
+        shell.plain(
+            _(
+                "{shown} nodes drawn; {left} with the fewest ties left out (raise the limit "
+                "or pick an ego network)."
+            ).format(shown=drawn.shown, left=drawn.left_out)
+        )
     )
 components.html(drawn.html, height=660)
 
 row = series.per_window.loc[current]
 if row.get("warning"):
-    st.warning(row["warning"])
+    st.warning(shell.plain(row["warning"]))
 for column, (label, value) in zip(st.columns(5), network_panels.metric_cards(row), strict=True):
-    column.metric(label, value)
+    column.metric(shell.plain(label), value)
 for caption in network_panels.change_captions(series, current):
-    st.caption(caption)
+    st.caption(shell.plain(caption))
 if series.of_services and G.number_of_edges():
     st.subheader(_("Service by service"))
     st.altair_chart(network_panels.adjacency_chart(G), use_container_width=True)

@@ -64,14 +64,14 @@ def _attempt(plan: SessionPlan, scope: str, target: dict[str, Any] | None) -> No
 
 
 if flash := st.session_state.pop("planner_flash", None):
-    st.success(flash)
+    st.success(shell.plain(flash))
 if problem := st.session_state.pop("planner_error", None):
-    st.error(problem)
+    st.error(shell.plain(problem))
 pending = st.session_state.get(planner_forms.pending_key())
 if pending:
     st.warning(_("Conflicts found; nothing was saved yet:"))
     for conflict in pending["conflicts"]:
-        st.markdown(f"- {conflict.message}")
+        st.markdown("- " + shell.plain(conflict.message))
     note = st.text_input(_("Why save anyway? (kept with the session)"), key="conflict_note")
     left, right = st.columns(2)
     if left.button(_("Save anyway"), disabled=not note.strip(), key="save_anyway"):

@@ -23,7 +23,7 @@ st.caption(
     )
 )
 if done := st.session_state.pop("rights_erased", None):
-    st.success(done)
+    st.success(shell.plain(done))
 code = (
     st.text_input(_("Participant code"), key="rights_code", placeholder="AM-XXXXX").strip().upper()
 )
@@ -37,7 +37,7 @@ except CommunityMapError as exc:
     shell.report_error(exc)
     st.stop()
 
-st.subheader(_("What is held about {code}").format(code=code))
+st.subheader(shell.plain(_("What is held about {code}").format(code=code)))
 shell.show_table(
     pd.DataFrame(
         {"table": [_(trust.RECORD_SHEETS[n]) for n in summary], "rows": list(summary.values())}
@@ -63,7 +63,9 @@ with st.form("rights_erase"):
         help=_("For example the date and reference of the request; no personal details."),
     )
     confirmed = st.checkbox(
-        _("I understand that the erasure of {code} cannot be undone.").format(code=code),
+        shell.plain(
+            _("I understand that the erasure of {code} cannot be undone.").format(code=code)
+        ),
         key="rights_confirm",
     )
     erase = st.form_submit_button(_("Erase"), type="primary")

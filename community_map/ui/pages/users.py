@@ -65,7 +65,7 @@ def _apply(write: Callable[..., Any], done: str, **kwargs: Any) -> None:
     except CommunityMapError as exc:
         shell.report_error(exc)
     else:
-        st.toast(done)
+        st.toast(shell.plain(done))
         st.rerun()
 
 
@@ -154,6 +154,8 @@ if who:
         if st.form_submit_button(_("Apply")):
             _apply(trust.set_user_active, _("State changed."), username=who, active=make_active)
     if row["locked_until"] is not None and str(row["locked_until"]) != "NaT":
-        st.warning(_("Log-in is blocked for {name} after repeated failures.").format(name=who))
+        st.warning(
+            shell.plain(_("Log-in is blocked for {name} after repeated failures.").format(name=who))
+        )
         if st.button(_("Unlock"), key="unlock_user"):
             _apply(trust.unlock_user, _("Account unlocked."), username=who)
