@@ -140,9 +140,19 @@ def _download_texts(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
     found = []
     buttons = page.locator("[data-testid='stMain'] [data-testid='stDownloadButton'] button")
     for index in range(buttons.count()):
-        with page.expect_download(timeout=60_000) as info:
-            buttons.nth(index).click()
-        data = Path(info.value.path()).read_bytes()
+        for attempt in range(3):
+            # a click reruns the page (downloads are audited on the click): wait until the
+            # buttons again carry the data of a finished run, then download
+            page.evaluate("() => { window.cmQuietSince = null; }")
+            page.wait_for_function(QUIET_FOR_A_SECOND, polling=100, timeout=90_000)
+            try:
+                with page.expect_download(timeout=60_000) as info:
+                    buttons.nth(index).click()
+                data = Path(info.value.path()).read_bytes()
+                break
+            except Exception:  # a rerun replaced the file under the click: try again
+                if attempt == 2:
+                    raise
         if data[:2] == b"PK":  # a workbook: the text of every part
             with zipfile.ZipFile(io.BytesIO(data)) as book:
                 text = " ".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
