@@ -349,7 +349,15 @@ def report_error(exc: CommunityMapError) -> None:
 def show_table(
     frame: pd.DataFrame, labels: Mapping[str, str] | None = None, *, index: bool = False
 ) -> None:
-    """Draw ``frame`` full width, with its columns renamed to the translated ``labels``."""
+    """Draw ``frame`` full width, with its columns renamed to the translated ``labels``.
+
+    Missing values in text columns are drawn empty, not as Streamlit's English "None".
+    """
+    text = [c for c in frame.columns if frame[c].dtype == object]
+    if text:
+        frame = frame.copy()
+        for column in text:
+            frame[column] = frame[column].where(frame[column].notna(), "")
     shown = frame.rename(columns=dict(labels)) if labels else frame
     st.dataframe(shown, hide_index=not index, width="stretch")
 
