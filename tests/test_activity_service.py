@@ -432,3 +432,15 @@ def test_excel_round_trip_into_an_empty_programme(demo_db: str, tmp_path) -> Non
         read = programme_io.programme_from_excel(workbook, **programme_io.known_codes(s))
         counts = svc.import_programme(s, actor=COORD, programme=read)
     assert counts["created"] == 0 and _count(target) == len(programme)
+
+
+def test_pages_open_on_a_week_with_sessions(engine: Engine, world: dict[str, int]) -> None:
+    with session_scope(engine) as s:
+        # no sessions at all: today's week
+        assert svc.week_with_sessions(s, today=dt.date(2027, 3, 10)) == dt.date(2027, 3, 8)
+        svc.plan_sessions(s, actor=EDU, plan=_plan(world))  # Monday 1 March 2027
+    with session_scope(engine) as s:
+        # months later, the closest session's week; in its week, that week
+        assert svc.week_with_sessions(s, today=dt.date(2027, 9, 15)) == dt.date(2027, 3, 1)
+        assert svc.week_with_sessions(s, today=dt.date(2026, 12, 3)) == dt.date(2027, 3, 1)
+        assert svc.week_with_sessions(s, today=dt.date(2027, 3, 7)) == dt.date(2027, 3, 1)

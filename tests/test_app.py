@@ -459,3 +459,17 @@ def test_downloads_of_participant_codes_are_audited_on_click(
     assert (who, kind) == ("evaluator", "network")
     assert after["filters"] == {"layer": "coattendance", "format": "gexf", "window": "T1"}
     assert isinstance(after["rows"], int) and after["rows"] > 0
+
+
+def test_calendar_and_register_open_on_a_week_with_sessions(app_env: str) -> None:
+    import re
+
+    at = _as(Role.ADMIN).run()
+    at.switch_page("pages/calendar.py").run()
+    assert not at.exception
+    counts = [re.match(r"(\d+) sessions from", c.value) for c in at.caption]
+    assert any(m and int(m.group(1)) > 0 for m in counts), [c.value for c in at.caption]
+    at.switch_page("pages/attendance.py").run()
+    assert not at.exception
+    assert at.session_state["register_week"].weekday() == 0
+    assert not any("no session" in i.value.lower() for i in at.info), [i.value for i in at.info]

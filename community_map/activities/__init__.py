@@ -66,6 +66,7 @@ from community_map.activities.reads import (
     sessions_frame,
     sessions_held_count,
     sign_in_sheet_html,
+    week_with_sessions,
 )
 from community_map.activities.recurrence import MAX_OCCURRENCES, occurrences, series_rule
 from community_map.activities.session_writes import (
@@ -138,4 +139,5 @@ __all__ = [
     "sign_in_sheet_html",
     "update_sessions",
     "week_calendar_html",
+    "week_with_sessions",
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "sessions_frame",
     "sessions_held_count",
     "sign_in_sheet_html",
+    "week_with_sessions",
 ]
 
 SESSION_TYPE_LABELS: dict[SessionType, str] = {
@@ -114,6 +115,43 @@ def sessions_held_count(session: Session) -> int:
     """Return the number of sessions whose status is *held*."""
     held = SessionRow.status == SessionStatus.HELD.value
     return int(session.scalar(select(func.count()).select_from(SessionRow).where(held)) or 0)
+
+
+def week_with_sessions(session: Session, *, today: dt.date) -> dt.date:
+    """Return the Monday of the week a calendar or register should open on.
+
+    Today's week when it has sessions (or there are none at all); otherwise the week of
+    the session closest to today, so that pages do not open on an empty week when the
+    data are from another year.
+
+    Examples
+    --------
+    >>> with storage.session_scope(engine) as session:  # doctest: +SKIP
+    ...     week_with_sessions(session, today=dt.date(2026, 12, 3))
+    datetime.date(2023, 6, 12)
+    """
+    monday = today - dt.timedelta(days=today.weekday())
+    start = dt.datetime.combine(monday, dt.time())
+    live = SessionRow.status != SessionStatus.CANCELLED.value
+    in_week = session.scalar(
+        select(func.count())
+        .select_from(SessionRow)
+        .where(live, SessionRow.starts_at >= start, SessionRow.starts_at < start + dt.timedelta(7))
+    )
+    if in_week:
+        return monday
+    after = session.scalar(
+        select(func.min(SessionRow.starts_at)).where(live, SessionRow.starts_at >= start)
+    )
+    before = session.scalar(
+        select(func.max(SessionRow.starts_at)).where(live, SessionRow.starts_at < start)
+    )
+    candidates = [d for d in (after, before) if d is not None]
+    if not candidates:
+        return monday
+    noon = dt.datetime.combine(today, dt.time(12))
+    closest = min(candidates, key=lambda d: abs(d - noon)).date()
+    return closest - dt.timedelta(days=closest.weekday())
 
 
 def sessions_frame(
@@ -384,21 +422,35 @@ def sign_in_sheet_html(
     )
     rows += "<tr><td>&nbsp;</td><td></td><td></td><td></td><td></td></tr>" * 5
     heading = esc(f"{info['title']} · {info['starts_at']:%d/%m/%Y %H:%M}-{info['ends_at']:%H:%M}")
+    # the texts are looked up outside the f-string, where the catalogue extractor sees them
+    t = {
+        "sheet": esc(_("Sign-in sheet")),
+        "venue": esc(_("Venue")),
+        "action": esc(_("Community action")),
+        "session": esc(_("Session")),
+        "code": esc(_("Participant code")),
+        "signature": esc(_("Signature")),
+        "attended": esc(_("Attended")),
+        "absent": esc(_("Absent")),
+        "excused": esc(_("Excused")),
+        "names": esc(_("Participants are identified by their code only; write no names.")),
+        "print": esc(_("Print")),
+    }
     return f"""<!doctype html><html lang="{esc(language)}"><head><meta charset="utf-8">
 <title>{heading}</title><style>
 body {{ font-family: sans-serif; margin: 2em; }} table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border: 1px solid #333; padding: 0.6em; text-align: left; }}
 td.box {{ text-align: center; font-size: 1.3em; }} @media print {{ button {{ display: none; }} }}
 </style></head><body>
-<h1>{esc(_("Sign-in sheet"))}</h1>
-<p><b>{heading}</b><br>{esc(_("Venue"))}: {esc(str(info["venue"] or ""))}<br>
-{esc(_("Community action"))}: {esc(str(info["action_code"] or ""))} {esc(str(info["action"] or ""))}
-<br>{esc(_("Session"))}: {session_id}</p>
-<table><thead><tr><th>{esc(_("Participant code"))}</th><th>{esc(_("Signature"))}</th>
-<th>{esc(_("Attended"))}</th><th>{esc(_("Absent"))}</th><th>{esc(_("Excused"))}</th></tr></thead>
+<h1>{t["sheet"]}</h1>
+<p><b>{heading}</b><br>{t["venue"]}: {esc(str(info["venue"] or ""))}<br>
+{t["action"]}: {esc(str(info["action_code"] or ""))} {esc(str(info["action"] or ""))}
+<br>{t["session"]}: {session_id}</p>
+<table><thead><tr><th>{t["code"]}</th><th>{t["signature"]}</th>
+<th>{t["attended"]}</th><th>{t["absent"]}</th><th>{t["excused"]}</th></tr></thead>
 <tbody>{rows}</tbody></table>
-<p>{esc(_("Participants are identified by their code only; write no names."))}</p>
-<button onclick="window.print()">{esc(_("Print"))}</button></body></html>"""
+<p>{t["names"]}</p>
+<button onclick="window.print()">{t["print"]}</button></body></html>"""
 
 
 def actions_frame(session: Session) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from community_map.activities import (
     reopen_session,
     sessions_frame,
     sign_in_sheet_html,
+    week_with_sessions,
 )
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
@@ -30,12 +31,10 @@ language = shell.setup_language()
 STATUS = {"attended": _("Attended"), "absent": _("Absent"), "excused": _("Excused")}
 st.title(_("Attendance register"))
 
-day = st.date_input(
-    _("Sessions of the week starting"),
-    format="DD/MM/YYYY",
-    value=dt.date.today() - dt.timedelta(days=dt.date.today().weekday()),
-    key="register_week",
-)
+if "register_week" not in st.session_state:  # open on a week with sessions
+    with shell.db_session() as session:
+        st.session_state["register_week"] = week_with_sessions(session, today=dt.date.today())
+day = st.date_input(_("Sessions of the week starting"), format="DD/MM/YYYY", key="register_week")
 with shell.db_session() as session:
     week = sessions_frame(
         session,

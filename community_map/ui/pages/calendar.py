@@ -22,6 +22,7 @@ from community_map.activities import (
     programme_to_ical,
     sessions_frame,
     week_calendar_html,
+    week_with_sessions,
 )
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
@@ -44,9 +45,10 @@ view = (
     )
     or "week"
 )
-day = c2.date_input(
-    _("Around the date"), value=dt.date.today(), format="DD/MM/YYYY", key="calendar_day"
-)
+if "calendar_day" not in st.session_state:  # open on a week with sessions
+    with shell.db_session() as session:
+        st.session_state["calendar_day"] = week_with_sessions(session, today=dt.date.today())
+day = c2.date_input(_("Around the date"), format="DD/MM/YYYY", key="calendar_day")
 with st.expander(_("Filters")):
     f1, f2 = st.columns(2)
     services_ = f1.multiselect(
