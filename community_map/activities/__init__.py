@@ -64,6 +64,7 @@ from community_map.activities.programme_register_reads import (
 from community_map.activities.programme_register_writes import (
     PointRow,
     create_programme,
+    points_from_rows,
     set_measurement_points,
     update_programme,
     validate_points,
@@ -143,6 +144,7 @@ __all__ = [
     "phase_history",
     "plan_sessions",
     "planner_choices",
+    "points_from_rows",
     "programme_by_code",
     "programme_frame",
     "programme_from_excel",

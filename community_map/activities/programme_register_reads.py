@@ -1,5 +1,7 @@
-"""Reads of the programme register: programmes (Amunt! 2022-23, a district plan) and their
-measurement points, the named waves networks and evaluation windows are chosen from.
+"""Reads of the programme register: programmes and their measurement points (named waves).
+
+Programmes are e.g. Amunt! 2022-23 or a district plan; their measurement points are the
+named waves networks and evaluation windows are chosen from.
 
 Not to be confused with the *programme workbook* modules (``programme_reads``,
 ``programme_excel``...), which mean the programme of sessions of a community action.

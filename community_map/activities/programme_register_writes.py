@@ -1,5 +1,4 @@
-"""Audited writes of the programme register: creating and changing programmes and replacing
-their measurement points.
+"""Audited writes of the programme register: programmes and their measurement points.
 
 Rule for measurement points (documented in the README too): each point has a unique name in
 its programme (compared without case), starts on or before it ends and must *overlap* the
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -27,6 +26,7 @@ from community_map.trust.permissions import Actor, Permission, require
 __all__ = [
     "PointRow",
     "create_programme",
+    "points_from_rows",
     "set_measurement_points",
     "update_programme",
     "validate_points",
@@ -132,6 +132,49 @@ def validate_points(
             )
         checked.append((name, first, last))
     return sorted(checked, key=lambda p: (p[1], p[0]))
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError as exc:
+            raise ValidationError(
+                _("{value!r} is not a date; write YYYY-MM-DD.").format(value=value)
+            ) from exc
+    to_date = getattr(value, "date", None)  # pandas.Timestamp; NaT has no usable date
+    if callable(to_date) and str(value) != "NaT":
+        result = to_date()
+        return result if isinstance(result, dt.date) else None
+    return None
+
+
+def points_from_rows(rows: Iterable[Mapping[str, object]]) -> list[PointRow]:
+    """Measurement points from table rows (``name``, ``starts_on``, ``ends_on``); blank rows
+    are skipped. Dates may be dates, timestamps or ISO text; a missing date is refused by
+    :func:`validate_points` with a message naming the point.
+
+    Examples
+    --------
+    >>> points_from_rows([{"name": "T0", "starts_on": "2022-09-01", "ends_on": "2022-10-31"},
+    ...                   {"name": None, "starts_on": None, "ends_on": None}])
+    [('T0', datetime.date(2022, 9, 1), datetime.date(2022, 10, 31))]
+    """
+    points: list[PointRow] = []
+    for row in rows:
+        name = row.get("name")
+        name = "" if name is None or (isinstance(name, float) and name != name) else str(name)
+        first, last = _as_date(row.get("starts_on")), _as_date(row.get("ends_on"))
+        if not name.strip() and first is None and last is None:
+            continue
+        points.append((name, first, last))  # type: ignore[arg-type]  # checked by validate_points
+    return points
 
 
 def _points_audit(points: Iterable[PointRow]) -> list[list[str]]:

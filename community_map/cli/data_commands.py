@@ -147,9 +147,13 @@ def run_network(args: argparse.Namespace, out: TextIO) -> int:
             ).format(name=target.name)
         )
     waves = dict(network.parse_wave(text) for text in args.wave)
-    kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     with session_scope(engine) as session:
+        if args.programme:
+            from community_map import activities
+
+            waves = {**activities.programme_waves(session, args.programme), **waves}
         tables = network.series_tables(session, actor=Actor.command_line())
+    kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     windows = network.series_windows(
         tables,
         layer=args.layer,
