@@ -484,3 +484,11 @@ def test_programme_add_list_and_network_windows_from_its_points(
     assert main([*export, "--programme", "PLA-SANT-MARTI"], out=io.StringIO()) == 0
     assert openpyxl.load_workbook(book).sheetnames == ["Windows", "Inici", "Final"]
     assert main([*export, "--programme", "NOPE"], out=io.StringIO()) == 1
+    # the register round trip: export, import back, nothing changes
+    register = tmp_path / "programmes.xlsx"
+    out = io.StringIO()
+    assert main(["--database-url", sqlite_url, "export", "programmes", str(register)], out=out) == 0
+    assert out.getvalue() == f"2 programmes written to {register}.\n"
+    out = io.StringIO()
+    assert main(["--database-url", sqlite_url, "import", "programmes", str(register)], out=out) == 0
+    assert out.getvalue() == "Imported: 0 new, 0 updated, 2 unchanged.\n"

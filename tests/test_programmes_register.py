@@ -206,3 +206,59 @@ def test_network_windows_from_a_programmes_points(engine: Engine) -> None:
     with session_scope(engine) as s:
         options = act.programme_wave_options(s)["AMUNT-2022: Amunt! 2022-23"]
     assert dict(map(network.parse_wave, options)) == waves
+
+
+def test_excel_round_trip_changes_nothing_and_imports_in_any_language(engine: Engine) -> None:
+    import io
+
+    import openpyxl
+
+    from community_map.errors import ImportFileError
+
+    with session_scope(engine) as s:
+        s.add(Service(code="CSS1", name="CSS Besòs", sector=Sector.SOCIAL_CARE.value))
+        s.flush()
+        lead = s.scalar(select(Service.id))
+    _create(engine, lead_service_id=lead)
+    _create(engine, code="EMPTY", name="No points", points=[])
+    with session_scope(engine) as s:
+        data = act.programmes_to_excel(s)
+        audits = len(s.scalars(select(AuditLog)).all())
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Programme code", "Programme name", "Programme start"]
+    assert [r[0] for r in rows[1:]] == ["AMUNT-2022", "AMUNT-2022", "EMPTY"]
+    assert rows[1][4] == "CSS1" and rows[1][6] == "T0 baseline survey"
+    assert rows[3][6] is None
+    with session_scope(engine) as s:
+        result = act.import_programmes(s, io.BytesIO(data), actor=COORD)
+        assert len(s.scalars(select(AuditLog)).all()) == audits  # nothing written
+    assert result == act.ProgrammeRegisterImport(created=0, updated=0, unchanged=2)
+    # a Catalan workbook: a new programme with two points
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Codi del programa", "Nom del programa", "Inici del programa", "Fi del programa",
+               "Punt de mesura", "Inici del punt", "Fi del punt"])  # fmt: skip
+    ws.append(
+        ["PLA", "Pla", dt.datetime(2024, 1, 1), "2024-12-31", "T0", "2024-01-01", "2024-02-01"]
+    )
+    ws.append(
+        ["PLA", "Pla", dt.datetime(2024, 1, 1), "2024-12-31", "T1", "2024-11-01", "2024-12-31"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    with session_scope(engine) as s:
+        result = act.import_programmes(s, io.BytesIO(out.getvalue()), actor=COORD)
+        assert act.programme_waves(s, "PLA") == {
+            "T0": (d(2024, 1, 1), d(2024, 2, 1)),
+            "T1": (d(2024, 11, 1), d(2024, 12, 31)),
+        }
+    assert result == act.ProgrammeRegisterImport(created=1, updated=0, unchanged=0)
+    # all or nothing: a bad row 3 leaves everything as it was, and names row and problem
+    ws.append(["NEW", "New", "2024-01-01", "2024-12-31", "T0", "2025-03-01", "2025-04-01"])
+    out = io.BytesIO()
+    book.save(out)
+    with session_scope(engine) as s, pytest.raises(ImportFileError, match="row 4"):
+        act.import_programmes(s, io.BytesIO(out.getvalue()), actor=COORD)
+    with session_scope(engine) as s:
+        assert "NEW" not in set(act.programmes_frame(s)["code"])

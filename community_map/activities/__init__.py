@@ -52,6 +52,12 @@ from community_map.activities.programme_reads import (
     known_codes,
     programme_frame,
 )
+from community_map.activities.programme_register_excel import (
+    PROGRAMME_REGISTER_COLUMNS,
+    ProgrammeRegisterImport,
+    import_programmes,
+    programmes_to_excel,
+)
 from community_map.activities.programme_register_reads import (
     PROGRAMME_FRAME_COLUMNS,
     measurement_points,
@@ -102,6 +108,7 @@ __all__ = [
     "PHASE_LABELS",
     "PROGRAMME_COLUMNS",
     "PROGRAMME_FRAME_COLUMNS",
+    "PROGRAMME_REGISTER_COLUMNS",
     "SESSION_IMPORT_COLUMNS",
     "SESSION_STATUS_LABELS",
     "SESSION_TYPE_LABELS",
@@ -116,6 +123,7 @@ __all__ = [
     "PointRow",
     "ProgrammeImport",
     "ProgrammeImportError",
+    "ProgrammeRegisterImport",
     "SessionPlan",
     "absent_until",
     "actions_frame",
@@ -132,6 +140,7 @@ __all__ = [
     "finalise_session",
     "find_conflicts",
     "import_programme",
+    "import_programmes",
     "is_open",
     "itinerary",
     "known_codes",
@@ -154,6 +163,7 @@ __all__ = [
     "programme_wave_options",
     "programme_waves",
     "programmes_frame",
+    "programmes_to_excel",
     "register_frame",
     "reopen_session",
     "series_rule",
