@@ -73,10 +73,12 @@ __all__ = [
     "Intensity",
     "Invitation",
     "LoginThrottle",
+    "MeasurementPoint",
     "MotorGroupMember",
     "Participant",
     "Phase",
     "Professional",
+    "Programme",
     "ReportedTie",
     "Role",
     "Sector",
@@ -326,6 +328,40 @@ class CommunityAction(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Programme(Base):
+    """A programme (Amunt! 2022-23, a district plan): a period, a lead service, its waves."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="period_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    lead_service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MeasurementPoint(Base):
+    """A named measurement point (wave) of a programme, e.g. "T0 baseline survey"."""
+
+    __tablename__ = "measurement_points"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "name"),
+        CheckConstraint("starts_on <= ends_on", name="period_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
 
 
 class ActionPhase(Base):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "community_map"
-WIDTH = 30  # column where summaries start
+WIDTH = 38  # column where summaries start
 
 
 def _summary(path: Path) -> str:

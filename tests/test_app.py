@@ -321,6 +321,11 @@ def test_networks_page_moves_through_windows(app_env: str) -> None:
     # demo mode offers the Amunt! waves; T2 (July-September) has no community sessions, so
     # the page opens on the last window with people in it
     assert at.selectbox(key="net_windows").value == "waves"
+    # the waves are the stored measurement points of the demo programme, not hard-coded
+    assert at.selectbox(key="net_programme").value == "AMUNT-2022: Amunt! 2022-23"
+    assert at.text_area(key="net_waves_AMUNT-2022: Amunt! 2022-23").value == (
+        "T0=2022-09-01..2022-12-31\nT1=2023-01-01..2023-06-30\nT2=2023-07-01..2023-09-30"
+    )
     assert slider.value == "T1"
     assert any("Since T0:" in c.value for c in at.caption)
     slider.set_value("T2").run()
@@ -473,3 +478,64 @@ def test_calendar_and_register_open_on_a_week_with_sessions(app_env: str) -> Non
     assert not at.exception
     assert at.session_state["register_week"].weekday() == 0
     assert not any("no session" in i.value.lower() for i in at.info), [i.value for i in at.info]
+
+
+def test_programmes_page_creates_and_edits_a_programme(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import pandas as pd
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/programmes.py").run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["Code"]) == ["AMUNT-2022"]
+    # a new programme without points; then its dates reversed are refused with a message
+    at.text_input(key="programme_code_None_0").input("PLA-RAVAL")
+    at.text_input(key="programme_name_None_0").input("Pla de barri del Raval")
+    at.date_input(key="prog_from_None_0").set_value(dt.date(2024, 1, 1))
+    at.date_input(key="prog_to_None_0").set_value(dt.date(2023, 1, 1))
+    at.button(key="FormSubmitter:programme_None_0-Save the programme").click().run()
+    assert not at.exception, at.exception
+    assert "swap the dates" in at.error[0].value
+    at.date_input(key="prog_to_None_0").set_value(dt.date(2024, 12, 31))
+    at.button(key="FormSubmitter:programme_None_0-Save the programme").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("PLA-RAVAL saved" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert list(table["Code"]) == ["AMUNT-2022", "PLA-RAVAL"]
+    # the saved programme is selected for editing; its measurement points are empty
+    chosen = at.selectbox(key="programme_chosen").value
+    assert chosen is not None
+    assert len(at.dataframe) == 2  # the table and the (empty) measurement points editor
+    assert len(at.dataframe[1].value) == 0
+    from community_map import activities
+    from community_map.storage import create_db_engine, session_scope
+
+    engine = create_db_engine(f"sqlite:///{copy}")
+    with session_scope(engine) as session:
+        frame = activities.programmes_frame(session)
+        row = frame[frame.code == "PLA-RAVAL"].iloc[0]
+        assert (row["name"], row["starts_on"], row["ends_on"], row["points"]) == (
+            "Pla de barri del Raval",
+            dt.date(2024, 1, 1),
+            dt.date(2024, 12, 31),
+            0,
+        )
+        assert isinstance(activities.measurement_points(session, int(row["id"])), pd.DataFrame)
+    engine.dispose()
+    # editing: the name changes, the code cannot
+    suffix = f"{chosen}_1"
+    assert at.text_input(key=f"programme_code_{suffix}").disabled
+    at.text_input(key=f"programme_name_{suffix}").input("Pla de barri Raval 2024")
+    at.button(key=f"FormSubmitter:programme_{suffix}-Save the programme").click().run()
+    assert not at.exception and not at.error
+    assert "Pla de barri Raval 2024" in list(at.dataframe[0].value["Name"])
+    # the demo programme's measurement points are shown in the editor
+    at.selectbox(key="programme_chosen").select(1).run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[1].value["name"]) == ["T0", "T1", "T2"]

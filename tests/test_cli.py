@@ -438,3 +438,57 @@ def test_participant_export_and_erase(demo_db: str, tmp_path: Path) -> None:
     gone = run(["--database-url", url, "participant", "export", code, str(book)])
     assert gone.returncode == 1 and code in gone.stderr
     engine.dispose()
+
+
+def test_programme_add_list_and_network_windows_from_its_points(
+    demo_db: str, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    sqlite_url = _copy_of(demo_db, tmp_path)
+    base = ["--database-url", sqlite_url, "programme"]
+    out = io.StringIO()
+    added = [
+        *base,
+        "add",
+        "PLA-SANT-MARTI",
+        "--name",
+        "Pla de barri",
+        "--from",
+        "2022-09-01",
+        "--to",
+        "2023-06-30",
+        "--point",
+        "Inici=2022-09-01..2022-12-31",
+        "--point",
+        "Final=2023-01-01..2023-06-30",
+    ]
+    assert main(added, out=out) == 0
+    assert out.getvalue() == "Programme PLA-SANT-MARTI saved with 2 measurement points.\n"
+    assert main(added, out=io.StringIO()) == 1  # the code is taken
+    bad = [*added[:4], "OTHER", *added[5:11], "--point", "X=2024-01-01..2024-02-01"]
+    assert main(bad, out=io.StringIO()) == 1  # the point does not overlap the period
+    out = io.StringIO()
+    assert main([*base, "list"], out=out) == 0
+    assert out.getvalue() == (  # by start date, then code
+        "AMUNT-2022: Amunt! 2022-23 (2022-09-01..2023-09-30)\n"
+        "  --wave T0=2022-09-01..2022-12-31\n"
+        "  --wave T1=2023-01-01..2023-06-30\n"
+        "  --wave T2=2023-07-01..2023-09-30\n"
+        "PLA-SANT-MARTI: Pla de barri (2022-09-01..2023-06-30)\n"
+        "  --wave Inici=2022-09-01..2022-12-31\n"
+        "  --wave Final=2023-01-01..2023-06-30\n"
+    )
+    book = tmp_path / "net.xlsx"
+    export = ["--database-url", sqlite_url, "network", "export", str(book), "--layer", "services"]
+    assert main([*export, "--programme", "PLA-SANT-MARTI"], out=io.StringIO()) == 0
+    assert openpyxl.load_workbook(book).sheetnames == ["Windows", "Inici", "Final"]
+    assert main([*export, "--programme", "NOPE"], out=io.StringIO()) == 1
+    # the register round trip: export, import back, nothing changes
+    register = tmp_path / "programmes.xlsx"
+    out = io.StringIO()
+    assert main(["--database-url", sqlite_url, "export", "programmes", str(register)], out=out) == 0
+    assert out.getvalue() == f"2 programmes written to {register}.\n"
+    out = io.StringIO()
+    assert main(["--database-url", sqlite_url, "import", "programmes", str(register)], out=out) == 0
+    assert out.getvalue() == "Imported: 0 new, 0 updated, 2 unchanged.\n"

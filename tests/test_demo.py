@@ -68,6 +68,28 @@ def test_amunt_services_and_participants(demo_engine: Engine) -> None:
     assert not hasattr(Participant, "name")  # pseudonymous codes only
 
 
+def test_amunt_programme_and_its_measurement_points(demo_engine: Engine) -> None:
+    from community_map import activities
+
+    with session_scope(demo_engine) as session:
+        frame = activities.programmes_frame(session)
+        waves = activities.programme_waves(session, "AMUNT-2022")
+    assert list(frame["code"]) == ["AMUNT-2022"]
+    row = frame.iloc[0]
+    assert (row["name"], row["starts_on"], row["ends_on"], row["points"]) == (
+        "Amunt! 2022-23",
+        dt.date(2022, 9, 1),
+        dt.date(2023, 9, 30),
+        3,
+    )
+    assert row["lead_service"] != ""
+    assert waves == {
+        "T0": (dt.date(2022, 9, 1), dt.date(2022, 12, 31)),
+        "T1": (dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
+        "T2": (dt.date(2023, 7, 1), dt.date(2023, 9, 30)),
+    }
+
+
 def test_a_year_of_sessions_of_the_four_community_types(demo_engine: Engine) -> None:
     with session_scope(demo_engine) as session:
         frame = pd.DataFrame(

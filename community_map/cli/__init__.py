@@ -5,7 +5,8 @@ Every error is reported on one line with a non-zero exit status, never a traceba
 
 The parser is in :mod:`community_map.cli.parser`; the commands are in
 :mod:`community_map.cli.setup_commands` (init, demo, serve, user) and
-:mod:`community_map.cli.data_commands` (import, export, network, participant) and
+:mod:`community_map.cli.data_commands` (import, export, network, participant),
+:mod:`community_map.cli.programme_commands` (programme) and
 :mod:`community_map.cli.backup_commands` (backup, restore).
 """
 
@@ -22,6 +23,7 @@ from community_map.cli._base import DEMO_DATABASE_URL, PROG, ProgressBar
 from community_map.cli.backup_commands import run_backup, run_restore
 from community_map.cli.data_commands import run_export, run_import, run_network, run_participant
 from community_map.cli.parser import build_parser
+from community_map.cli.programme_commands import run_programme
 from community_map.cli.setup_commands import app_path, run_demo, run_init, run_serve, run_user
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
@@ -44,6 +46,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "import": run_import,
     "export": run_export,
     "network": run_network,
+    "programme": run_programme,
     "participant": run_participant,
     "backup": run_backup,
     "restore": run_restore,

@@ -31,6 +31,10 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from community_map import territory
     from community_map.storage import check_schema, session_scope
 
+    if args.import_command == "programmes":
+        from community_map.cli.programme_commands import import_programmes_file
+
+        return import_programmes_file(args, out)
     report = (
         writable_output(args.skip_bad_rows, option="--skip-bad-rows")
         if args.import_command == "assets" and args.skip_bad_rows
@@ -103,6 +107,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     from community_map import territory as assets
     from community_map.storage import check_schema, session_scope
 
+    if args.export_command == "programmes":
+        from community_map.cli.programme_commands import export_programmes_file
+
+        return export_programmes_file(args, out)
     settings = command_settings(args)
     target = writable_output(args.output)
     engine = command_engine(settings)
@@ -147,9 +155,13 @@ def run_network(args: argparse.Namespace, out: TextIO) -> int:
             ).format(name=target.name)
         )
     waves = dict(network.parse_wave(text) for text in args.wave)
-    kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     with session_scope(engine) as session:
+        if args.programme:
+            from community_map import activities
+
+            waves = {**activities.programme_waves(session, args.programme), **waves}
         tables = network.series_tables(session, actor=Actor.command_line())
+    kind = cast("network.WindowKind", args.windows or ("waves" if waves else "quarter"))
     windows = network.series_windows(
         tables,
         layer=args.layer,

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_export(sub)
     _add_network(sub)
+    _add_programme(sub)
     _add_participant(sub)
     _add_backup(sub)
     return parser
@@ -165,6 +166,17 @@ def _add_import(sub: Commands) -> None:
             "is all or nothing unless --skip-bad-rows is given."
         ),
     )
+    ipr = _command(
+        imp,
+        "programmes",
+        _("Programmes and their measurement points from an Excel workbook, all or nothing."),
+        _(
+            "Import programmes and their measurement points from an Excel workbook (one row "
+            "per measurement point, headers in Catalan, Spanish or English, as 'export "
+            "programmes' writes it). All or nothing; a programme whose code exists is updated."
+        ),
+    )
+    ipr.add_argument("file", help=_("The .xlsx file to import."))
     bnd = _command(
         imp,
         "boundaries",
@@ -237,6 +249,12 @@ def _add_export(sub: Commands) -> None:
     exp = _group(
         sub, "export", _("Export data to files."), dest="export_command", metavar=_("WHAT")
     )
+    epr = _command(
+        exp,
+        "programmes",
+        _("The programmes and their measurement points as an Excel workbook."),
+    )
+    epr.add_argument("output", help=_("Output file: .xlsx."))
     ea = _command(
         exp,
         "assets",
@@ -311,6 +329,14 @@ def _add_network(sub: Commands) -> None:
         help=_("A named wave, both days included, e.g. T0=2022-09-01..2022-12-31; repeatable."),
     )
     nex.add_argument(
+        "--programme",
+        metavar=_("CODE"),
+        help=_(
+            "Use the measurement points of this programme as the named waves "
+            "(see 'community-map programme list')."
+        ),
+    )
+    nex.add_argument(
         "--mode",
         choices=["separate", "cumulative", "sliding"],
         default="separate",
@@ -335,6 +361,47 @@ def _add_network(sub: Commands) -> None:
         default=0,
         help=_("Leave out sessions above N attendees (0: none)."),
     )
+
+
+def _add_programme(sub: Commands) -> None:
+    prg = _group(
+        sub,
+        "programme",
+        _("Programmes and their measurement points (the waves of the networks)."),
+        dest="programme_command",
+        metavar=_("ACTION"),
+    )
+    add = _command(prg, "add", _("Record a programme with its measurement points."))
+    add.add_argument("code", help=_("Short unique code, e.g. AMUNT-2022."))
+    add.add_argument("--name", required=True, help=_("Name, e.g. 'Amunt! 2022-23'."))
+    add.add_argument(
+        "--from",
+        dest="start",
+        type=_iso_date,
+        required=True,
+        metavar=_("DATE"),
+        help=_("First day of the programme."),
+    )
+    add.add_argument(
+        "--to",
+        dest="end",
+        type=_iso_date,
+        required=True,
+        metavar=_("DATE"),
+        help=_("Last day of the programme."),
+    )
+    add.add_argument(
+        "--point",
+        action="append",
+        default=[],
+        metavar="NAME=START..END",
+        help=_(
+            "A measurement point, both days included, e.g. T0=2022-09-01..2022-10-31; "
+            "repeatable. It must overlap the programme's period."
+        ),
+    )
+    add.add_argument("--notes", default="", help=_("Free notes."))
+    _command(prg, "list", _("List the programmes and their measurement points."))
 
 
 def _add_participant(sub: Commands) -> None:

@@ -156,6 +156,7 @@ def generate_demo(
     builder.participants()
     builder.actions(report)
     report(0.75, _("Collaborations, ties and assessments"))
+    builder.programmes()
     builder.collaborations()
     builder.reported_ties()
     builder.assessments()

@@ -16,6 +16,7 @@ from community_map.demo._builder_base import (
     PERIOD_START,
     BuilderBase,
 )
+from community_map.demo.waves import AMUNT_WAVES
 from community_map.evaluation import load_instrument
 from community_map.models import (
     Assessment,
@@ -23,7 +24,9 @@ from community_map.models import (
     Collaboration,
     CollaborationKind,
     Intensity,
+    MeasurementPoint,
     Participant,
+    Programme,
     ReportedTie,
 )
 from community_map.trust import ConsentPurpose, has_consent
@@ -45,6 +48,26 @@ class OutcomeBuilder(BuilderBase):
     def consents(self, pid: int, purpose: ConsentPurpose) -> bool:
         """Whether the demo participant ``pid`` consented to ``purpose`` (the app's rule)."""
         return has_consent(self._people[int(pid)], purpose)
+
+    def programmes(self) -> None:
+        """The Amunt! 2022-23 programme, led by its social services team, with T0/T1/T2."""
+        programme_id = self.add(
+            Programme,
+            dict(
+                code="AMUNT-2022",
+                name="Amunt! 2022-23",
+                starts_on=PERIOD_START,
+                ends_on=max(last for _first, last in AMUNT_WAVES.values()),
+                lead_service_id=self.service_ids.get("IMSS-AMUNT"),
+                notes="",
+                version=1,
+            ),
+        )
+        for name, (first, last) in AMUNT_WAVES.items():
+            self.add(
+                MeasurementPoint,
+                dict(programme_id=programme_id, name=name, starts_on=first, ends_on=last),
+            )
 
     def collaborations(self) -> None:
         """Recorded collaboration matching the Amunt! paper's picture."""

@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from community_map import network, trust
+from community_map import activities, network, trust
 from community_map.i18n import gettext as _
 from community_map.trust import Actor
 from community_map.ui import shell
@@ -19,7 +19,6 @@ __all__ = [
     "adjacency_chart",
     "build",
     "change_captions",
-    "default_waves",
     "download_row",
     "downloads",
     "draw",
@@ -27,6 +26,7 @@ __all__ = [
     "metric_cards",
     "mode_options",
     "parse_waves",
+    "programme_waves",
     "span",
     "tables",
     "weighting_label",
@@ -97,13 +97,15 @@ def span(version: int, layer: str, *, actor: Actor) -> tuple[dt.date, dt.date] |
     return network.data_span(tables(version, actor), layer)
 
 
-def default_waves() -> str:
-    """Named waves offered by default: the demo programme's when the app runs the demo."""
-    if not shell.settings().demo:
-        return ""
-    from community_map.demo.waves import amunt_wave_options
+def programme_waves() -> dict[str, str]:
+    """The measurement points of every stored programme as wave lines, per ``"CODE: name"``.
 
-    return "\n".join(amunt_wave_options())
+    Empty when no programme has measurement points: the page then offers months and
+    quarters first, and named waves typed by hand.
+    """
+    with shell.db_session() as session:
+        options = activities.programme_wave_options(session)
+    return {label: "\n".join(lines) for label, lines in options.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

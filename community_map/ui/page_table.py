@@ -90,6 +90,17 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Create community actions and follow their phases."),
     ),
     PageSpec(
+        "programmes.py",
+        N_("Programmes"),
+        ":material/flag:",
+        "programmes-register",
+        Permission.PLAN_ACTIVITIES,
+        N_(
+            "Programmes with their period, lead service and measurement points, the waves "
+            "the Networks page offers."
+        ),
+    ),
+    PageSpec(
         "planner.py",
         N_("Planner"),
         ":material/edit_calendar:",

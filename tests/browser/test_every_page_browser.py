@@ -100,7 +100,7 @@ def test_every_page_as_administrator(app_url: str, page, code: str) -> None:  # 
         _choose_language(page, code)
     shots = os.environ.get("CM_TEST_SCREENSHOTS")
     visited = _visit_every_page(page, Role.ADMIN, code, shots)
-    assert len(visited) == 13
+    assert len(visited) == 14
     assert page.errors == []
 
 

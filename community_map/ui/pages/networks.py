@@ -19,7 +19,7 @@ st.title(_("Networks over time"))
 
 layers = network_panels.layer_options()
 version = map_panels.data_version()
-waves_text = network_panels.default_waves()
+programme_waves = network_panels.programme_waves()
 c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(_("Network"), list(layers), format_func=layers.__getitem__, key="net_layer")
 kinds = network_panels.window_kind_options()
@@ -27,7 +27,7 @@ window_kind = c2.selectbox(
     _("Windows"),
     list(kinds),
     format_func=kinds.__getitem__,
-    index=2 if waves_text else 0,
+    index=2 if programme_waves else 0,
     key="net_windows",
 )
 modes = network_panels.mode_options()
@@ -36,11 +36,16 @@ found = network_panels.span(version, layer, actor=actor)
 start = end = None
 waves: list[tuple[str, dt.date, dt.date]] = []
 if window_kind == "waves":
+    source = None
+    if programme_waves:
+        source = st.selectbox(
+            _("Measurement points of programme"), list(programme_waves), key="net_programme"
+        )
     lines = st.text_area(
         _("Waves, one a line: NAME=START..END (days included)"),
-        waves_text,
+        programme_waves.get(source or "", ""),
         placeholder="T0=2022-09-01..2022-12-31",
-        key="net_waves",
+        key=f"net_waves_{source or ''}",
     )
     try:
         waves = network_panels.parse_waves(lines)
