@@ -102,6 +102,18 @@ def test_series_measures_enrolled_isolates_and_groups() -> None:
     }
 
 
+def test_gexf_nodes_carry_codes_and_groups_not_database_ids() -> None:
+    import io
+
+    import networkx as nx
+
+    windows = network.series_windows(TABLES, kind="month")
+    G = nx.read_gexf(io.BytesIO(network.network_series(TABLES, windows=windows).to_gexf()))
+    labels = {G.nodes[n]["label"] for n in G.nodes}
+    assert labels == {"P1", "P2", "P3", "P4"}
+    assert {G.nodes[n]["label"]: G.nodes[n]["group"] for n in G.nodes}["P3"] == "y"
+
+
 def test_last_populated_skips_empty_windows() -> None:
     waves = {
         "T0": (dt.date(2023, 1, 1), dt.date(2023, 3, 31)),

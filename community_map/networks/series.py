@@ -231,8 +231,21 @@ class NetworkSeries:
         return metrics_to_excel(self.per_window, dict(self.per_node), language=language)
 
     def to_gexf(self) -> bytes:
-        """Every window's network as one dynamic GEXF file (Gephi's timeline)."""
-        return graphs_to_gexf({w.name: (w.start, w.end, self.graphs[w.name]) for w in self.windows})
+        """Every window's network as one dynamic GEXF file (Gephi's timeline).
+
+        Nodes are labelled with their code (a participant's pseudonymous code, a service's
+        code) and carry their group, so Gephi can colour and filter them.
+        """
+        nodes = pd.DataFrame(
+            {
+                "label": pd.Series(self.labels, dtype=object),
+                "group": pd.Series(self.group, dtype=object),
+            }
+        )
+        return graphs_to_gexf(
+            {w.name: (w.start, w.end, self.graphs[w.name]) for w in self.windows},
+            node_attributes=nodes if not nodes.empty else None,
+        )
 
 
 def _groups(tables: Mapping[str, pd.DataFrame], layer: str, group_by: str) -> dict[Hashable, str]:
