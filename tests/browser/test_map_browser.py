@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_every_page_browser import QUIET_FOR_A_SECOND
+
 pytestmark = pytest.mark.browser
 IFRAME = "iframe[title='streamlit_folium.st_folium']:not([width='-1'])"
 
@@ -80,6 +82,9 @@ def test_click_to_add_filter_and_export(app_url: str, page) -> None:  # type: ig
     page.get_by_label("Search by name").fill("Espai Veïnal")
     page.keyboard.press("Enter")
     expect(page.get_by_text("assets shown")).to_have_text(re.compile(r"^1 of "), timeout=30_000)
+    # the button carries the data of the run that drew it: wait until that run has finished
+    page.evaluate("() => { window.cmQuietSince = null; }")
+    page.wait_for_function(QUIET_FOR_A_SECOND, polling=100, timeout=60_000)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").click()
     data = download_info.value.path().read_bytes().decode("utf-8-sig")
