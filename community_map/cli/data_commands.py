@@ -9,6 +9,7 @@ from typing import TextIO, cast
 from community_map.cli._base import command_engine, command_settings, writable_output
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
+from community_map.registry import REGISTERS
 from community_map.trust import Actor
 
 __all__ = ["run_export", "run_import", "run_network", "run_participant"]
@@ -35,6 +36,10 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         from community_map.cli.programme_commands import import_programmes_file
 
         return import_programmes_file(args, out)
+    if args.import_command in REGISTERS:
+        from community_map.cli.register_commands import import_register_file
+
+        return import_register_file(args, out)
     report = (
         writable_output(args.skip_bad_rows, option="--skip-bad-rows")
         if args.import_command == "assets" and args.skip_bad_rows
@@ -111,6 +116,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         from community_map.cli.programme_commands import export_programmes_file
 
         return export_programmes_file(args, out)
+    if args.export_command in REGISTERS:
+        from community_map.cli.register_commands import export_register_file
+
+        return export_register_file(args, out)
     settings = command_settings(args)
     target = writable_output(args.output)
     engine = command_engine(settings)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from community_map.cli._base import PROG, Parser
 from community_map.i18n import gettext as _
 from community_map.models import Role
+from community_map.registry import REGISTERS
 
 if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[Parser]
@@ -177,6 +178,14 @@ def _add_import(sub: Commands) -> None:
         ),
     )
     ipr.add_argument("file", help=_("The .xlsx file to import."))
+    for spec in REGISTERS.values():
+        reg = _command(imp, spec.name, _(spec.help))
+        reg.add_argument("file", help=_("The .xlsx file to import."))
+        reg.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help=_("Import the good rows and list the rows that were skipped, with the reason."),
+        )
     bnd = _command(
         imp,
         "boundaries",
@@ -255,6 +264,14 @@ def _add_export(sub: Commands) -> None:
         _("The programmes and their measurement points as an Excel workbook."),
     )
     epr.add_argument("output", help=_("Output file: .xlsx."))
+    for spec in REGISTERS.values():
+        reg = _command(exp, spec.name, _(spec.help))
+        reg.add_argument("output", help=_("Output file: .xlsx."))
+        reg.add_argument(
+            "--template",
+            action="store_true",
+            help=_("Write the empty template (headers and drop-down lists) instead of the data."),
+        )
     ea = _command(
         exp,
         "assets",

@@ -1,0 +1,87 @@
+"""The registers a centre keeps, by the name the command line and the pages use.
+
+Each register module offers three functions with the same shape, so the command line
+(``community-map import|export NAME FILE``), the pages and the tests treat every
+register alike:
+
+- ``template() -> bytes``: the empty Excel template (headers in the active language,
+  drop-down lists from the taxonomy);
+- ``export(session, *, actor) -> bytes``: the register as that workbook;
+- ``load(session, source, *, actor, path, skip_bad_rows=False) -> RegisterImport``: an
+  import, all or nothing unless ``skip_bad_rows``; exporting and importing the file back
+  changes nothing.
+
+Functions are named by dotted path and imported on use, so the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any, cast
+
+from sqlalchemy.orm import Session
+
+from community_map._registers import RegisterImport
+from community_map.trust.permissions import Actor
+
+__all__ = ["REGISTERS", "RegisterSpec"]
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    """A register: its command-line name, description and the dotted paths of its functions."""
+
+    name: str
+    help: str
+    template_path: str
+    export_path: str
+    load_path: str
+
+    @staticmethod
+    def _resolve(path: str) -> Callable[..., Any]:
+        module, _, attribute = path.rpartition(".")
+        return cast("Callable[..., Any]", getattr(importlib.import_module(module), attribute))
+
+    def template(self) -> bytes:
+        """The empty workbook, in the active language."""
+        return cast("bytes", self._resolve(self.template_path)())
+
+    def export(self, session: Session, *, actor: Actor) -> bytes:
+        """The register as a workbook (the actor is checked and exports are audited)."""
+        return cast("bytes", self._resolve(self.export_path)(session, actor=actor))
+
+    def load(
+        self,
+        session: Session,
+        source: IO[bytes] | bytes,
+        *,
+        actor: Actor,
+        path: str,
+        skip_bad_rows: bool = False,
+    ) -> RegisterImport:
+        """Import a workbook, all or nothing unless ``skip_bad_rows``."""
+        loader = self._resolve(self.load_path)
+        return cast(
+            "RegisterImport",
+            loader(session, source, actor=actor, path=path, skip_bad_rows=skip_bad_rows),
+        )
+
+
+def _spec(name: str, help: str, module: str, stem: str) -> RegisterSpec:
+    return RegisterSpec(
+        name,
+        help,
+        f"{module}.{stem}_template",
+        f"{module}.{stem}_to_excel",
+        f"{module}.import_{stem}",
+    )
+
+
+_ALL: tuple[RegisterSpec, ...] = (
+    # one _spec(...) line per register; keep the order of the command line's listing
+)
+
+#: Every register, in the order the command line lists them.
+REGISTERS: dict[str, RegisterSpec] = {spec.name: spec for spec in _ALL}
