@@ -31,16 +31,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from community_map.vocabulary import (
     COMMUNITY_SESSION_TYPES,
+    FIELD_OF_WORK_LABELS,
+    LEGAL_NATURE_LABELS,
     ROLE_LABELS,
-    SECTOR_LABELS,
     Accessibility,
     AssessmentPhase,
     AttendanceStatus,
     CollaborationKind,
+    FieldOfWork,
     Intensity,
+    LegalNature,
     Phase,
     Role,
-    Sector,
     SessionStatus,
     SessionType,
     Typology,
@@ -50,10 +52,11 @@ from community_map.vocabulary import (
 __all__ = [
     "ASSET_CONTACT_FIELDS",
     "COMMUNITY_SESSION_TYPES",
+    "FIELD_OF_WORK_LABELS",
+    "LEGAL_NATURE_LABELS",
     "METRIC_SRID",
     "NAMING_CONVENTION",
     "ROLE_LABELS",
-    "SECTOR_LABELS",
     "Accessibility",
     "ActionNeighbourhood",
     "ActionPhase",
@@ -70,8 +73,10 @@ __all__ = [
     "Collaboration",
     "CollaborationKind",
     "CommunityAction",
+    "FieldOfWork",
     "Intensity",
     "Invitation",
+    "LegalNature",
     "LoginThrottle",
     "MeasurementPoint",
     "MotorGroupMember",
@@ -81,7 +86,6 @@ __all__ = [
     "Programme",
     "ReportedTie",
     "Role",
-    "Sector",
     "Service",
     "Session",
     "SessionFacilitator",
@@ -261,25 +265,43 @@ ASSET_CONTACT_FIELDS: tuple[str, ...] = (
 
 
 class Service(Base):
-    """An organisational actor: a social services centre, Barcelona Activa, an entity..."""
+    """An organisational actor: a social services centre, Làbora, an entity, a residents' group.
+
+    Its field of work (social care, employment...) and its legal nature (public, third
+    sector...) are two separate attributes, so a third-sector employment service is both.
+    """
 
     __tablename__ = "services"
-    __table_args__ = (_enum_check("sector", Sector),)
+    __table_args__ = (
+        _enum_check("field_of_work", FieldOfWork),
+        _enum_check("legal_nature", LegalNature),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    sector: Mapped[str] = mapped_column(String(32))
+    field_of_work: Mapped[str] = mapped_column(String(32))
+    legal_nature: Mapped[str] = mapped_column(String(32), default=LegalNature.PUBLIC.value)
     organisation: Mapped[str] = mapped_column(String(200), default="")
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), nullable=True)
     catchment_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory_units.id"), nullable=True
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Professional(Base):
+    """A member of staff (code or name), their profession, service and active period."""
+
     __tablename__ = "professionals"
+    __table_args__ = (
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on", name="period_order"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -287,6 +309,11 @@ class Professional(Base):
     role: Mapped[str] = mapped_column(String(100))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Participant(Base):

@@ -12,16 +12,18 @@ from community_map.i18n import N_
 
 __all__ = [
     "COMMUNITY_SESSION_TYPES",
+    "FIELD_OF_WORK_LABELS",
+    "LEGAL_NATURE_LABELS",
     "ROLE_LABELS",
-    "SECTOR_LABELS",
     "Accessibility",
     "AssessmentPhase",
     "AttendanceStatus",
     "CollaborationKind",
+    "FieldOfWork",
     "Intensity",
+    "LegalNature",
     "Phase",
     "Role",
-    "Sector",
     "SessionStatus",
     "SessionType",
     "Typology",
@@ -56,24 +58,49 @@ class UnitKind(enum.StrEnum):
     CATCHMENT = "catchment"
 
 
-class Sector(enum.StrEnum):
+class FieldOfWork(enum.StrEnum):
+    """What a service or entity works on (independent of its legal nature)."""
+
     SOCIAL_CARE = "social_care"
     EMPLOYMENT = "employment"
     EDUCATION = "education"
-    COMMUNITY_ACTION = "community_action"
     HEALTH = "health"
     HOUSING = "housing"
+    COMMUNITY_ACTION = "community_action"
+    CULTURE = "culture"
+    YOUTH = "youth"
+    ELDERLY = "elderly"
+    OTHER = "other"
+
+
+FIELD_OF_WORK_LABELS: dict[FieldOfWork, str] = {
+    FieldOfWork.SOCIAL_CARE: N_("Social care"),
+    FieldOfWork.EMPLOYMENT: N_("Employment"),
+    FieldOfWork.EDUCATION: N_("Education"),
+    FieldOfWork.HEALTH: N_("Health"),
+    FieldOfWork.HOUSING: N_("Housing"),
+    FieldOfWork.COMMUNITY_ACTION: N_("Community action"),
+    FieldOfWork.CULTURE: N_("Culture"),
+    FieldOfWork.YOUTH: N_("Youth"),
+    FieldOfWork.ELDERLY: N_("Elderly people"),
+    FieldOfWork.OTHER: N_("Other field"),
+}
+
+
+class LegalNature(enum.StrEnum):
+    """Who a service or entity belongs to (independent of its field of work)."""
+
+    PUBLIC = "public"
     THIRD_SECTOR = "third_sector"
+    PRIVATE = "private"
+    RESIDENTS_GROUP = "residents_group"
 
 
-SECTOR_LABELS: dict[Sector, str] = {
-    Sector.SOCIAL_CARE: N_("Social care"),
-    Sector.EMPLOYMENT: N_("Employment"),
-    Sector.EDUCATION: N_("Education"),
-    Sector.COMMUNITY_ACTION: N_("Community action"),
-    Sector.HEALTH: N_("Health"),
-    Sector.HOUSING: N_("Housing"),
-    Sector.THIRD_SECTOR: N_("Third sector"),
+LEGAL_NATURE_LABELS: dict[LegalNature, str] = {
+    LegalNature.PUBLIC: N_("Public"),
+    LegalNature.THIRD_SECTOR: N_("Third sector"),
+    LegalNature.PRIVATE: N_("Private"),
+    LegalNature.RESIDENTS_GROUP: N_("Residents' group"),
 }
 
 

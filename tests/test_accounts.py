@@ -253,7 +253,7 @@ def test_role_changes_are_audited_and_not_for_oneself(accounts: Engine) -> None:
 def test_linking_an_account_to_a_professional(accounts: Engine) -> None:
     admin = _admin_of(accounts)
     with session_scope(accounts) as session:
-        service = Service(code="CSS1", name="CSS Sant Martí", sector="social_care")
+        service = Service(code="CSS1", name="CSS Sant Martí", field_of_work="social_care")
         session.add(service)
         session.flush()
         professional = Professional(

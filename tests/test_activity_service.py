@@ -56,7 +56,7 @@ def world(engine: Engine) -> dict[str, int]:
             source_id="B1",
             tags=[],
         )
-        sac = Service(code="SAC", name="SAC", sector="community_action")
+        sac = Service(code="SAC", name="SAC", field_of_work="community_action")
         s.add_all([civic, library, sac])
         s.flush()
         pros = [

@@ -341,12 +341,12 @@ def test_networks_page_moves_through_windows(app_env: str) -> None:
     assert "reciprocity" in at.dataframe[0].value.columns
 
 
-def test_service_networks_compare_by_sector(app_env: str) -> None:
+def test_service_networks_compare_by_field_of_work(app_env: str) -> None:
     at = _as(Role.EVALUATOR).run()
     at.switch_page("pages/networks.py").run()
     at.selectbox(key="net_layer").select("services").run()
     table = at.dataframe[0].value
-    # the E-I index is computed by sector: services mostly tie across sectors (tandem)
+    # the E-I index is computed by field of work: services mostly tie across fields (tandem)
     assert table["ei_index"].notna().any()
 
 

@@ -70,7 +70,7 @@ def world(engine: Engine) -> dict[str, int]:
     """
     with session_scope(engine) as s:
         hood = TerritoryUnit(kind="neighbourhood", code="N1", name="el Raval")
-        sac = Service(code="SAC", name="SAC Raval", sector="community_action")
+        sac = Service(code="SAC", name="SAC Raval", field_of_work="community_action")
         s.add_all([hood, sac])
         s.flush()
         pro = Professional(code="P1", role="social worker", service_id=sac.id)

@@ -46,7 +46,7 @@ def world(engine: Engine) -> dict[str, int]:
             parent_id=district.id,
             geometry_wkt=shapely.box(429000, 4580000, 431000, 4582000).wkt,
         )
-        service = Service(code="SAC", name="SAC", sector="community_action")
+        service = Service(code="SAC", name="SAC", field_of_work="community_action")
         s.add_all([hood, service])
         s.flush()
         venue = Asset(
@@ -202,7 +202,7 @@ def test_accounts_change_only_their_own_sessions(
     engine: Engine, world: dict[str, int], role: Role, linked: str, allowed: bool
 ) -> None:
     with session_scope(engine) as s:
-        other_service = Service(code="CSS", name="CSS", sector="social_care")
+        other_service = Service(code="CSS", name="CSS", field_of_work="social_care")
         s.add(other_service)
         s.flush()
         other = Professional(code="P2", role="educator", service_id=other_service.id)

@@ -15,7 +15,7 @@ from community_map.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from community_map.models import AuditLog, MeasurementPoint, Role, Sector, Service
+from community_map.models import AuditLog, MeasurementPoint, Role, Service
 from community_map.storage import session_scope
 from community_map.trust.permissions import Actor
 
@@ -43,7 +43,7 @@ def _create(engine: Engine, **changes: object) -> int:
 
 def test_create_lists_programme_and_points_by_date(engine: Engine) -> None:
     with session_scope(engine) as s:
-        s.add(Service(code="CSS1", name="CSS Besòs", sector=Sector.SOCIAL_CARE.value))
+        s.add(Service(code="CSS1", name="CSS Besòs", field_of_work="social_care"))
         s.flush()
         service_id = s.scalar(select(Service.id))
     pid = _create(engine, lead_service_id=service_id, notes=" tandem ")
@@ -216,7 +216,7 @@ def test_excel_round_trip_changes_nothing_and_imports_in_any_language(engine: En
     from community_map.errors import ImportFileError
 
     with session_scope(engine) as s:
-        s.add(Service(code="CSS1", name="CSS Besòs", sector=Sector.SOCIAL_CARE.value))
+        s.add(Service(code="CSS1", name="CSS Besòs", field_of_work="social_care"))
         s.flush()
         lead = s.scalar(select(Service.id))
     _create(engine, lead_service_id=lead)

@@ -103,7 +103,7 @@ def test_missing_required_column_is_a_file_error() -> None:
 def _write(session: Any, values: dict[str, Any]) -> Outcome:
     if values["name"] == "bad":
         raise CellError("name", "Not this name.")
-    session.add(Service(code=values["code"], name=values["name"], sector="health"))
+    session.add(Service(code=values["code"], name=values["name"], field_of_work="health"))
     session.flush()
     return "created"
 

@@ -145,7 +145,7 @@ def test_bulk_create_is_one_audit_entry(engine: Engine, admin: Actor) -> None:
 
 def test_an_account_linked_to_a_professional_logs_in_as_them(engine: Engine, admin: Actor) -> None:
     with session_scope(engine) as session:
-        service = Service(code="CSS1", name="CSS Sant Martí", sector="social_care")
+        service = Service(code="CSS1", name="CSS Sant Martí", field_of_work="social_care")
         session.add(service)
         session.flush()
         professional = Professional(code="P1", role="educator", service_id=service.id)

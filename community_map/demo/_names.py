@@ -10,7 +10,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from community_map.models import CollaborationKind, Sector, SessionType, Typology
+from community_map.models import (
+    CollaborationKind,
+    FieldOfWork,
+    LegalNature,
+    SessionType,
+    Typology,
+)
 
 __all__ = [
     "ACTION_PLANS",
@@ -210,29 +216,56 @@ def asset_name(category: str, neighbourhood: str, index: int, rng: np.random.Gen
     return f"{category} {neighbourhood} {index + 1}"
 
 
-AMUNT_SERVICES: tuple[tuple[str, str, str, str], ...] = (
+AMUNT_SERVICES: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "IMSS-AMUNT",
         "Equip d'atenció social Amunt! (IMSS)",
-        Sector.SOCIAL_CARE.value,
+        FieldOfWork.SOCIAL_CARE.value,
+        LegalNature.PUBLIC.value,
         "Institut Municipal de Serveis Socials",
     ),
     (
         "SAC",
         "Servei d'Acció Comunitària (SAC)",
-        Sector.COMMUNITY_ACTION.value,
+        FieldOfWork.COMMUNITY_ACTION.value,
+        LegalNature.PUBLIC.value,
         "Ajuntament de Barcelona",
     ),
-    ("BA", "Barcelona Activa – orientació laboral", Sector.EMPLOYMENT.value, "Barcelona Activa"),
+    (
+        "BA",
+        "Barcelona Activa – orientació laboral",
+        FieldOfWork.EMPLOYMENT.value,
+        LegalNature.PUBLIC.value,
+        "Barcelona Activa",
+    ),
     (
         "CEB",
         "Consorci d'Educació de Barcelona (CEB)",
-        Sector.EDUCATION.value,
+        FieldOfWork.EDUCATION.value,
+        LegalNature.PUBLIC.value,
         "Consorci d'Educació de Barcelona",
     ),
-    ("ECAS", "Làbora – ECAS", Sector.THIRD_SECTOR.value, "Programa Làbora"),
-    ("FEICAT", "Làbora – FEICAT", Sector.THIRD_SECTOR.value, "Programa Làbora"),
-    ("CREU-ROJA", "Làbora – Creu Roja", Sector.THIRD_SECTOR.value, "Programa Làbora"),
+    (
+        "ECAS",
+        "Làbora – ECAS",
+        FieldOfWork.EMPLOYMENT.value,
+        LegalNature.THIRD_SECTOR.value,
+        "Programa Làbora",
+    ),
+    (
+        "FEICAT",
+        "Làbora – FEICAT",
+        FieldOfWork.EMPLOYMENT.value,
+        LegalNature.THIRD_SECTOR.value,
+        "Programa Làbora",
+    ),
+    (
+        "CREU-ROJA",
+        "Làbora – Creu Roja",
+        FieldOfWork.EMPLOYMENT.value,
+        LegalNature.THIRD_SECTOR.value,
+        "Programa Làbora",
+    ),
 )
 
 # Amunt!: each social care professional works in tandem with a job guidance counsellor;

@@ -20,8 +20,9 @@ from community_map.demo._builder_base import (
 from community_map.models import (
     Accessibility,
     Asset,
+    FieldOfWork,
+    LegalNature,
     Professional,
-    Sector,
     Service,
     TerritoryUnit,
     UnitKind,
@@ -207,7 +208,8 @@ class TerritoryBuilder(BuilderBase):
                 dict(
                     code=f"CSS-{i + 1:02d}",
                     name=name,
-                    sector=Sector.SOCIAL_CARE.value,
+                    field_of_work=FieldOfWork.SOCIAL_CARE.value,
+                    legal_nature=LegalNature.PUBLIC.value,
                     organisation="IMSS",
                     asset_id=self.css_asset_ids[i],
                     catchment_id=unit_id,
@@ -215,13 +217,14 @@ class TerritoryBuilder(BuilderBase):
                 ),
             )
             self.css_service_ids.append(sid)
-        for code, name, sector, org in _names.AMUNT_SERVICES:
+        for code, name, field, nature, org in _names.AMUNT_SERVICES:
             self.service_ids[code] = self.add(
                 Service,
                 dict(
                     code=code,
                     name=name,
-                    sector=sector,
+                    field_of_work=field,
+                    legal_nature=nature,
                     organisation=org,
                     asset_id=None,
                     catchment_id=None,

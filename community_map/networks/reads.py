@@ -141,7 +141,7 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         columns={"professional": "service"}
     )
     collaborations_pros = _collaborations(session, Professional)
-    sectors = dict(session.execute(select(Service.code, Service.sector)).all())
+    fields = dict(session.execute(select(Service.code, Service.field_of_work)).all())
     centres = dict(
         session.execute(
             select(Professional.code, Service.code).join(
@@ -155,7 +155,9 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         "collaborations": collaborations,
         "facilitation_professionals": facilitation_pros,
         "collaborations_professionals": collaborations_pros,
-        "service_groups": pd.DataFrame({"code": list(sectors), "sector": list(sectors.values())}),
+        "service_groups": pd.DataFrame(
+            {"code": list(fields), "field_of_work": list(fields.values())}
+        ),
         "professional_groups": pd.DataFrame(
             {"code": list(centres), "service": list(centres.values())}
         ),

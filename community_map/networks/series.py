@@ -148,7 +148,7 @@ class NetworkSeries:
     per_node
         :func:`~community_map.networks.metrics.node_metrics` of each window.
     group
-        Group of each node: the participant attribute chosen, the sector of a service or
+        Group of each node: the participant attribute chosen, the field of work of a service or
         the service of a professional.
     labels
         Label of each node: a participant's pseudonymous code, a service's code.
@@ -252,9 +252,9 @@ def _groups(tables: Mapping[str, pd.DataFrame], layer: str, group_by: str) -> di
     if layer == "professionals":  # compared by the service (centre) they work in
         table = tables["professional_groups"]
         return dict(zip(table["code"], table["service"].astype(str), strict=True))
-    if layer in SERVICE_LAYERS:  # compared by sector: social care, employment, education...
+    if layer in SERVICE_LAYERS:  # compared by field of work: social care, employment...
         table = tables["service_groups"]
-        return dict(zip(table["code"], table["sector"].astype(str), strict=True))
+        return dict(zip(table["code"], table["field_of_work"].astype(str), strict=True))
     people = tables.get("people")
     if people is None or group_by not in people:
         return {}
@@ -291,7 +291,7 @@ def network_series(
         keeps sessions of any size.
     group_by
         Participant attribute (one of :data:`GROUPS`) for the E-I index, assortativity
-        and Blau diversity; services are compared by sector and professionals by the
+        and Blau diversity; services are compared by field of work and professionals by the
         service they work in.
     positions
         Also compute node positions shared by every window (for drawing).

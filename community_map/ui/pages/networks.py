@@ -74,7 +74,9 @@ with st.expander(_("Options")):
         _("Colour and compare participants by"),
         list(network.GROUPS),
         key="net_group",
-        help=_("Services are compared by sector, professionals by the service they work in."),
+        help=_(
+            "Services are compared by field of work, professionals by the service they work in."
+        ),
     )
     max_nodes = int(o1.number_input(_("Most nodes drawn"), 50, 2000, 400, step=50, key="net_cap"))
     size_by = o2.selectbox(
