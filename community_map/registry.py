@@ -24,9 +24,10 @@ from typing import IO, Any, cast
 from sqlalchemy.orm import Session
 
 from community_map._registers import RegisterImport
+from community_map.i18n import N_
 from community_map.trust.permissions import Actor
 
-__all__ = ["REGISTERS", "RegisterSpec"]
+__all__ = ["REGISTERS", "RegisterImport", "RegisterSpec"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,18 @@ def _spec(name: str, help: str, module: str, stem: str) -> RegisterSpec:
 
 _ALL: tuple[RegisterSpec, ...] = (
     # one _spec(...) line per register; keep the order of the command line's listing
+    _spec(
+        "services",
+        N_("Services and entities: field of work, legal nature, organisation, place, area."),
+        "community_map.territory.service_register_excel",
+        "services",
+    ),
+    _spec(
+        "professionals",
+        N_("Professionals: code or name, profession, service, active period."),
+        "community_map.territory.service_register_excel",
+        "professionals",
+    ),
 )
 
 #: Every register, in the order the command line lists them.

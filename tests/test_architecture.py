@@ -18,7 +18,7 @@ PACKAGE = ROOT / "community_map"
 # evaluation). The faces, demo, the command line and the web app sit on top.
 LAYERS = ["core", "trust", "territory", "activities", "networks", "evaluation", "top"]
 DOMAINS = {"trust", "territory", "activities", "networks", "evaluation"}
-TOP = {"cli", "demo", "ui", "assets", "network", "__init__", "__main__"}
+TOP = {"cli", "demo", "ui", "assets", "network", "registry", "__init__", "__main__"}
 FACES = {"assets", "network", "activities"}
 CORE_FOR_CALLERS = {"errors", "i18n", "settings", "models", "storage"}
 
@@ -101,7 +101,7 @@ def _is_face(name: str) -> bool:
     if parts[0] != "community_map" or len(parts) == 1:
         return True
     first = parts[1]
-    if first in FACES or first in CORE_FOR_CALLERS or first in {"ui", "demo", "cli"}:
+    if first in FACES or first in CORE_FOR_CALLERS or first in {"ui", "demo", "cli", "registry"}:
         return len(parts) <= 3 if first in FACES else True
     if first in DOMAINS:  # the domain package and the names it exports, never its modules
         return len(parts) == 2 or not (

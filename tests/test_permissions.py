@@ -117,6 +117,9 @@ OPERATIONS: dict[Permission, Callable[[Session, Actor, dict[str, int]], Any]] = 
     Permission.EDIT_TERRITORY: lambda s, a, w: territory.save_boundaries(
         s, actor=a, frame=_square(), kind="district", source="test"
     ),
+    Permission.EDIT_SERVICES: lambda s, a, w: territory.save_service(
+        s, actor=a, values={"code": "ENT", "name": "Entitat", "field_of_work": "youth"}
+    ),
     Permission.IMPORT_DATA: lambda s, a, w: trust.bulk_create(
         s, actor=a, model=AuditLog, rows=[], note="empty"
     ),

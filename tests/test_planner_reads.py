@@ -59,7 +59,9 @@ def ids(engine: Engine) -> dict[str, int]:
             source_id="C0",
             tags=[],
         )
-        sac = Service(code="SAC", name="Servei d'acció comunitària", field_of_work="community_action")
+        sac = Service(
+            code="SAC", name="Servei d'acció comunitària", field_of_work="community_action"
+        )
         s.add_all([room, no_room, closed, sac])
         s.flush()
         pro = Professional(code="P1", display_name="Anna", role="educator", service_id=sac.id)

@@ -48,6 +48,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     engine = command_engine(command_settings(args))
     check_schema(engine)
     actor = Actor.command_line()
+    made = None
     if args.import_command == "boundaries":
         from community_map.territory import boundaries_from_file
 
@@ -89,6 +90,11 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             saved = territory.import_assets(
                 session, actor=actor, frame=result_assets.frame, note=Path(args.file).name
             )
+            made = (
+                territory.services_for_imported_centres(session, result_assets.frame, actor=actor)
+                if not args.no_services
+                else None
+            )
             if report is not None:  # written before the commit: if it fails, nothing is
                 report.write_bytes(result_assets.skipped_report_csv())
         if report is not None:
@@ -104,6 +110,10 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         )
         + "\n"
     )
+    if made is not None and made.created:
+        out.write(
+            _("{n} services created from the imported centres.").format(n=made.created) + "\n"
+        )
     return 0
 
 

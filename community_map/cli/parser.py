@@ -252,6 +252,14 @@ def _add_import(sub: Commands) -> None:
             "Import the good rows and write the rows left out, with the reason, to this CSV file."
         ),
     )
+    ast.add_argument(
+        "--no-services",
+        action="store_true",
+        help=_(
+            "Do not make a service of each imported social services centre (by default each "
+            "becomes a social care service linked to its place)."
+        ),
+    )
 
 
 def _add_export(sub: Commands) -> None:

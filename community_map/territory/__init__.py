@@ -52,6 +52,27 @@ from community_map.territory.maps import (
     map_to_html,
 )
 from community_map.territory.opendata_bcn import OPENDATABCN_SOURCE
+from community_map.territory.service_register_excel import (
+    import_professionals,
+    import_services,
+    professionals_template,
+    professionals_to_excel,
+    services_template,
+    services_to_excel,
+)
+from community_map.territory.service_register_reads import (
+    places_without_service,
+    professionals_frame,
+    services_frame,
+)
+from community_map.territory.service_register_writes import (
+    ServicesFromAssets,
+    save_professional,
+    save_service,
+    services_for_imported_centres,
+    services_from_assets,
+    services_from_category,
+)
 from community_map.territory.taxonomy import (
     ACCESSIBILITY_LABELS,
     DEFAULT_CATEGORIES,
@@ -81,6 +102,7 @@ __all__ = [
     "Category",
     "ImportResult",
     "Indicator",
+    "ServicesFromAssets",
     "accessibility_label",
     "all_tags",
     "asset_layers",
@@ -101,6 +123,8 @@ __all__ = [
     "filter_assets",
     "guess_crs",
     "import_assets",
+    "import_professionals",
+    "import_services",
     "infer_crs",
     "lonlat_to_metric",
     "map_category",
@@ -109,7 +133,19 @@ __all__ = [
     "map_to_html",
     "neighbourhood_indicator",
     "nest_in_parents",
+    "places_without_service",
+    "professionals_frame",
+    "professionals_template",
+    "professionals_to_excel",
     "save_boundaries",
+    "save_professional",
+    "save_service",
+    "services_for_imported_centres",
+    "services_frame",
+    "services_from_assets",
+    "services_from_category",
+    "services_template",
+    "services_to_excel",
     "set_asset_active",
     "stored_units",
     "update_asset",

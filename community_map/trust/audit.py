@@ -64,8 +64,8 @@ def _entry(
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
     )
 
 

@@ -36,6 +36,7 @@ class Permission(enum.StrEnum):
     EXPORT_PERSONAL_DATA = "export_personal_data"
     EDIT_ASSETS = "edit_assets"
     EDIT_TERRITORY = "edit_territory"
+    EDIT_SERVICES = "edit_services"
     IMPORT_DATA = "import_data"
     PLAN_ACTIVITIES = "plan_activities"
     TAKE_ATTENDANCE = "take_attendance"
@@ -60,6 +61,8 @@ PERMISSION_HELP: dict[Permission, str] = {
     "attendance, network exports, itineraries)",
     Permission.EDIT_ASSETS: "Create, edit, verify and deactivate assets",
     Permission.EDIT_TERRITORY: "Import and replace boundaries",
+    Permission.EDIT_SERVICES: "Create and edit services, entities and professionals; create "
+    "services from imported centres",
     Permission.IMPORT_DATA: "Import files in bulk (assets, programme workbooks)",
     Permission.PLAN_ACTIVITIES: "Plan, change and cancel sessions and community actions "
     "(educators: the sessions they facilitate; coordinators: those of their service)",
@@ -88,6 +91,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EXPORT_PERSONAL_DATA,
             P.EDIT_ASSETS,
             P.EDIT_TERRITORY,
+            P.EDIT_SERVICES,
             P.IMPORT_DATA,
             P.PLAN_ACTIVITIES,
             P.TAKE_ATTENDANCE,

@@ -101,6 +101,17 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "services.py",
+        N_("Services and professionals"),
+        ":material/apartment:",
+        "services-register",
+        Permission.EDIT_SERVICES,
+        N_(
+            "Centres, services and entities (field of work and legal nature) and their "
+            "professionals; create services from the centres imported onto the map."
+        ),
+    ),
+    PageSpec(
         "planner.py",
         N_("Planner"),
         ":material/edit_calendar:",

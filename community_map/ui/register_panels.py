@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from community_map._registers import RegisterImport
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
+from community_map.registry import RegisterImport
 from community_map.ui import shell
 
 __all__ = ["excel_panel", "searched"]

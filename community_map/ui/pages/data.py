@@ -131,6 +131,11 @@ with assets_tab:
         )
         category_map = {r.label: r.category for r in edited.itertuples() if r.category}
     skip = st.checkbox(_("Skip bad rows and give me a report of them"), key="asset_skip")
+    make_services = actor.can(Permission.EDIT_SERVICES) and st.checkbox(
+        _("Make a service of each social services centre imported (for networks and referrals)"),
+        value=True,
+        key="asset_services",
+    )
     if (
         st.button(_("Import assets"), type="primary", disabled=upload is None, key="asset_import")
         and upload is not None
@@ -157,6 +162,16 @@ with assets_tab:
                         session, actor=actor, frame=read.frame, note=upload.name
                     )
                 )
+                if make_services:
+                    made = territory.services_for_imported_centres(session, read.frame, actor=actor)
+                    if made.created:
+                        st.success(
+                            shell.plain(
+                                _("{n} services created from the imported centres.").format(
+                                    n=made.created
+                                )
+                            )
+                        )
             st.session_state["asset_unmapped"] = []
             if not read.skipped.empty:
                 st.warning(shell.plain(_("{n} rows were left out.").format(n=len(read.skipped))))
