@@ -39,11 +39,13 @@ __all__ = [
     "CellError",
     "Column",
     "Outcome",
+    "ParsedRow",
     "RegisterImport",
     "RowProblem",
     "Sheet",
     "apply_rows",
     "check_version",
+    "frame_for",
     "label_of",
     "rows_from_excel",
     "sheets_to_excel",
@@ -282,7 +284,8 @@ def _options(column: Column, lists: Mapping[str, Sequence[str]]) -> list[str]:
 
 @dataclass(frozen=True)
 class ParsedRow:
-    """A data row of an imported sheet: its spreadsheet row number and values, or its problem."""
+    """A data row of an imported sheet: its spreadsheet row number, its values and, when a
+    cell could not be read, its problem (``values`` then holds the cells read before it)."""
 
     row: int
     values: dict[str, Any]
@@ -311,7 +314,7 @@ def rows_from_excel(
     >>> cols = [Column("code", "Code", required=True), Column("n", "Places", kind="int")]
     >>> data = sheets_to_excel([Sheet("S", cols, pd.DataFrame({"code": ["A"], "n": ["x"]}))])
     >>> [(r.row, r.values, str(r.problem)) for r in rows_from_excel(data, cols, path="f.xlsx")]
-    [(2, {}, 'row 2, Places: Write a whole number here.')]
+    [(2, {'code': 'A', 'n': None}, 'row 2, Places: Write a whole number here.')]
     """
     raw = source if isinstance(source, bytes) else source.read()
     try:
@@ -363,7 +366,7 @@ def rows_from_excel(
                 except ValidationError as exc:
                     problem = RowProblem(number, _(given.label), str(exc))
                     break
-            rows.append(ParsedRow(number, {} if problem else values, problem))
+            rows.append(ParsedRow(number, values, problem))
         return rows
     finally:
         book.close()

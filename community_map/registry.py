@@ -83,6 +83,12 @@ def _spec(name: str, help: str, module: str, stem: str) -> RegisterSpec:
 _ALL: tuple[RegisterSpec, ...] = (
     # one _spec(...) line per register; keep the order of the command line's listing
     _spec(
+        "programmes",
+        N_("Programmes and their measurement points (one row per point)."),
+        "community_map.activities.programme_register_excel",
+        "programmes",
+    ),
+    _spec(
         "services",
         N_("Services and entities: field of work, legal nature, organisation, place, area."),
         "community_map.territory.service_register_excel",

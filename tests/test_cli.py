@@ -492,7 +492,7 @@ def test_programme_add_list_and_network_windows_from_its_points(
     register = tmp_path / "programmes.xlsx"
     out = io.StringIO()
     assert main(["--database-url", sqlite_url, "export", "programmes", str(register)], out=out) == 0
-    assert out.getvalue() == f"2 programmes written to {register}.\n"
+    assert out.getvalue() == f"Register programmes written to {register}.\n"
     out = io.StringIO()
     assert main(["--database-url", sqlite_url, "import", "programmes", str(register)], out=out) == 0
-    assert out.getvalue() == "Imported: 0 new, 0 updated, 2 unchanged.\n"
+    assert out.getvalue() == "0 created, 0 updated, 2 unchanged.\n"

@@ -222,18 +222,18 @@ def test_excel_round_trip_changes_nothing_and_imports_in_any_language(engine: En
     _create(engine, lead_service_id=lead)
     _create(engine, code="EMPTY", name="No points", points=[])
     with session_scope(engine) as s:
-        data = act.programmes_to_excel(s)
+        data = act.programmes_to_excel(s, actor=COORD)
         audits = len(s.scalars(select(AuditLog)).all())
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0][:3] == ["Programme code", "Programme name", "Programme start"]
+    assert rows[0][:3] == ["Programme code *", "Programme name *", "Programme start *"]
     assert [r[0] for r in rows[1:]] == ["AMUNT-2022", "AMUNT-2022", "EMPTY"]
     assert rows[1][4] == "CSS1" and rows[1][6] == "T0 baseline survey"
     assert rows[3][6] is None
     with session_scope(engine) as s:
         result = act.import_programmes(s, io.BytesIO(data), actor=COORD)
         assert len(s.scalars(select(AuditLog)).all()) == audits  # nothing written
-    assert result == act.ProgrammeRegisterImport(created=0, updated=0, unchanged=2)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     # a Catalan workbook: a new programme with two points
     book = openpyxl.Workbook()
     ws = book.active
@@ -253,7 +253,7 @@ def test_excel_round_trip_changes_nothing_and_imports_in_any_language(engine: En
             "T0": (d(2024, 1, 1), d(2024, 2, 1)),
             "T1": (d(2024, 11, 1), d(2024, 12, 31)),
         }
-    assert result == act.ProgrammeRegisterImport(created=1, updated=0, unchanged=0)
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
     # all or nothing: a bad row 3 leaves everything as it was, and names row and problem
     ws.append(["NEW", "New", "2024-01-01", "2024-12-31", "T0", "2025-03-01", "2025-04-01"])
     out = io.BytesIO()
@@ -262,3 +262,27 @@ def test_excel_round_trip_changes_nothing_and_imports_in_any_language(engine: En
         act.import_programmes(s, io.BytesIO(out.getvalue()), actor=COORD)
     with session_scope(engine) as s:
         assert "NEW" not in set(act.programmes_frame(s)["code"])
+
+
+def test_skipping_bad_rows_leaves_a_programme_out_whole(engine: Engine) -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["Programme code", "Programme name", "Programme start", "Programme end",
+               "Measurement point", "Point start", "Point end"])  # fmt: skip
+    ws.append(["OK", "Good", "2024-01-01", "2024-12-31", "T0", "2024-01-01", "2024-02-01"])
+    ws.append(["BAD", "Bad", "2024-01-01", "2024-12-31", "T0", "2024-01-01", "2024-02-01"])
+    ws.append(["BAD", "Bad", "2024-01-01", "2024-12-31", "T1", "someday", "2024-12-31"])
+    out = io.BytesIO()
+    book.save(out)
+    with session_scope(engine) as s:
+        done = act.import_programmes(s, out.getvalue(), actor=COORD, skip_bad_rows=True)
+        codes = set(act.programmes_frame(s)["code"])
+    assert codes == {"OK"}
+    assert done.created == 1
+    assert [(p.row, p.column) for p in done.skipped] == [(3, ""), (4, "Point start")]
+    assert "row 4" in done.skipped[0].message

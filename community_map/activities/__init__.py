@@ -53,9 +53,9 @@ from community_map.activities.programme_reads import (
     programme_frame,
 )
 from community_map.activities.programme_register_excel import (
-    PROGRAMME_REGISTER_COLUMNS,
-    ProgrammeRegisterImport,
+    PROGRAMME_SHEET,
     import_programmes,
+    programmes_template,
     programmes_to_excel,
 )
 from community_map.activities.programme_register_reads import (
@@ -109,7 +109,7 @@ __all__ = [
     "PHASE_LABELS",
     "PROGRAMME_COLUMNS",
     "PROGRAMME_FRAME_COLUMNS",
-    "PROGRAMME_REGISTER_COLUMNS",
+    "PROGRAMME_SHEET",
     "SESSION_IMPORT_COLUMNS",
     "SESSION_STATUS_LABELS",
     "SESSION_TYPE_LABELS",
@@ -124,7 +124,6 @@ __all__ = [
     "PointRow",
     "ProgrammeImport",
     "ProgrammeImportError",
-    "ProgrammeRegisterImport",
     "SessionPlan",
     "absent_until",
     "actions_frame",
@@ -164,6 +163,7 @@ __all__ = [
     "programme_wave_options",
     "programme_waves",
     "programmes_frame",
+    "programmes_template",
     "programmes_to_excel",
     "register_frame",
     "reopen_session",

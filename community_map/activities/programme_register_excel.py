@@ -1,256 +1,261 @@
-"""The programme register as an Excel workbook: export and all-or-nothing import.
+"""The programme register as an Excel workbook: template, export and import.
 
 One sheet, one row per measurement point (a programme without points has one row with the
 point columns empty); the programme's columns repeat on each of its rows. Headers are
-written in the active language and read in Catalan, Spanish or English. Importing an
-exported file back changes nothing; a programme whose code exists is updated.
+written in the active language and read in Catalan, Spanish or English. An import is all
+or nothing unless bad rows may be skipped: then a programme with a bad row is left out
+whole and its rows are reported. Importing an exported file back changes nothing; a
+programme whose code exists is updated.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import IO, Any
 
-import pandas as pd
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community_map import i18n
-from community_map._excel import write_table
+from community_map._registers import (
+    CellError,
+    Column,
+    Outcome,
+    ParsedRow,
+    RegisterImport,
+    RowProblem,
+    Sheet,
+    apply_rows,
+    frame_for,
+    rows_from_excel,
+    sheets_to_excel,
+)
 from community_map.activities.programme_register_reads import measurement_points, programmes_frame
 from community_map.activities.programme_register_writes import (
     PointRow,
     create_programme,
-    points_from_rows,
     update_programme,
     validate_points,
 )
-from community_map.errors import ImportFileError, ValidationError
 from community_map.i18n import N_
 from community_map.i18n import gettext as _
 from community_map.models import Programme, Service
 from community_map.trust.permissions import Actor, Permission, require
 
 __all__ = [
-    "PROGRAMME_REGISTER_COLUMNS",
-    "ProgrammeRegisterImport",
+    "PROGRAMME_SHEET",
     "import_programmes",
+    "programmes_template",
     "programmes_to_excel",
 ]
 
-#: Field → English header (translated when written, recognised in every language).
-PROGRAMME_REGISTER_COLUMNS: dict[str, str] = {
-    "code": N_("Programme code"),
-    "name": N_("Programme name"),
-    "starts_on": N_("Programme start"),
-    "ends_on": N_("Programme end"),
-    "lead_service": N_("Lead service code"),
-    "notes": N_("Notes"),
-    "point": N_("Measurement point"),
-    "point_starts_on": N_("Point start"),
-    "point_ends_on": N_("Point end"),
-}
+PROGRAMME_SHEET = (
+    Column("code", N_("Programme code"), required=True),
+    Column("name", N_("Programme name"), required=True),
+    Column("starts_on", N_("Programme start"), kind="date", required=True),
+    Column("ends_on", N_("Programme end"), kind="date", required=True),
+    Column("lead_service", N_("Lead service code"), kind="code"),
+    Column("notes", N_("Notes")),
+    Column("point", N_("Measurement point")),
+    Column("point_starts_on", N_("Point start"), kind="date"),
+    Column("point_ends_on", N_("Point end"), kind="date"),
+)
+_PROGRAMME_FIELDS = ("name", "starts_on", "ends_on", "lead_service", "notes")
 
 
-@dataclass(frozen=True)
-class ProgrammeRegisterImport:
-    """What an import did: programmes created, updated and left as they were."""
+def _sheet(session: Session | None) -> Sheet:
+    if session is None:
+        return Sheet(N_("Programmes"), PROGRAMME_SHEET)
+    services = dict(session.execute(select(Service.id, Service.code)).all())
+    records: list[dict[str, Any]] = []
+    for programme in programmes_frame(session).itertuples(index=False):
+        head = {
+            "code": programme.code,
+            "name": programme.name,
+            "starts_on": programme.starts_on,
+            "ends_on": programme.ends_on,
+            "lead_service": services.get(programme.lead_service_id)
+            if programme.lead_service_id
+            else None,
+            "notes": programme.notes,
+        }
+        points = measurement_points(session, int(programme.id))
+        if points.empty:
+            records.append(head)
+        for point in points.itertuples(index=False):
+            records.append(
+                {
+                    **head,
+                    "point": point.name,
+                    "point_starts_on": point.starts_on,
+                    "point_ends_on": point.ends_on,
+                }
+            )
+    return Sheet(
+        N_("Programmes"),
+        PROGRAMME_SHEET,
+        frame_for(records, PROGRAMME_SHEET),
+        lists={"lead_service": sorted(services.values())},
+    )
 
-    created: int
-    updated: int
-    unchanged: int
+
+def programmes_template() -> bytes:
+    """The empty programme workbook (headers in the active language).
+
+    Examples
+    --------
+    >>> programmes_template()[:2]
+    b'PK'
+    """
+    return sheets_to_excel([_sheet(None)])
 
 
-def programmes_to_excel(session: Session) -> bytes:
+def programmes_to_excel(session: Session, *, actor: Actor) -> bytes:
     """Every programme with its measurement points as an .xlsx workbook (headers translated).
 
     Examples
     --------
-    >>> programmes_to_excel(session)[:2]  # doctest: +SKIP
+    >>> programmes_to_excel(session, actor=admin)[:2]  # doctest: +SKIP
     b'PK'
     """
-    services = dict(session.execute(select(Service.id, Service.code)).all())
-    rows: list[list[Any]] = []
-    for programme in programmes_frame(session).itertuples(index=False):
-        head = [
-            programme.code,
-            programme.name,
-            programme.starts_on,
-            programme.ends_on,
-            services.get(programme.lead_service_id, "") if programme.lead_service_id else "",
-            programme.notes,
-        ]
-        points = measurement_points(session, int(programme.id))
-        for point in points.itertuples(index=False) if not points.empty else [None]:
-            tail = [None, None, None] if point is None else list(point)
-            rows.append(head + tail)
-    frame = pd.DataFrame(rows, columns=[_(label) for label in PROGRAMME_REGISTER_COLUMNS.values()])
-    out = io.BytesIO()
-    write_table(out, frame, sheet_name=_("Programmes"))
-    return out.getvalue()
+    require(actor, Permission.READ_AGGREGATES)
+    return sheets_to_excel([_sheet(session)])
 
 
-def _header_fields() -> dict[str, str]:
-    known: dict[str, str] = {}
-    for field, label in PROGRAMME_REGISTER_COLUMNS.items():
-        for code in i18n.LANGUAGES:
-            known[i18n.translations(code).gettext(label).strip().casefold()] = field
-        known[label.casefold()] = field
-    return known
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _read(source: IO[bytes], path: str) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFileError(_("This is not an Excel .xlsx workbook."), path=path) from exc
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = next(lines, None) or ()
-    known = _header_fields()
-    fields = [known.get(_text(cell).casefold()) for cell in header]
-    missing = [
-        _(PROGRAMME_REGISTER_COLUMNS[f])
-        for f in ("code", "name", "starts_on", "ends_on")
-        if f not in fields
-    ]
-    if missing:
-        raise ImportFileError(
-            _("Add the columns {columns} to the first row (see the exported file).").format(
-                columns=", ".join(missing)
-            ),
-            path=path,
-            row=1,
-        )
-    rows = []
-    for number, line in enumerate(lines, start=2):
-        if all(_text(cell) == "" for cell in line):
+def _grouped(rows: list[ParsedRow]) -> list[ParsedRow]:
+    """One row per programme (at its first row) carrying all its points. A programme with a
+    bad row is left out whole: each of its rows is reported."""
+    by_code: dict[str, list[ParsedRow]] = {}
+    out: list[ParsedRow] = []
+    for row in rows:
+        code = row.values.get("code")
+        if code is None:
+            out.append(row)
+        else:
+            by_code.setdefault(str(code), []).append(row)
+    for code, group in by_code.items():
+        head = group[0].values
+        bad = next((r for r in group if r.problem is not None), None)
+        if bad is None:
+            bad = next(
+                (
+                    ParsedRow(r.row, {}, RowProblem(r.row, "", _disagree(code)))
+                    for r in group[1:]
+                    if any(r.values.get(f) != head.get(f) for f in _PROGRAMME_FIELDS)
+                ),
+                None,
+            )
+        if bad is not None:
+            out.extend(
+                r
+                if r.row == bad.row
+                else ParsedRow(
+                    r.row,
+                    {},
+                    RowProblem(
+                        r.row,
+                        "",
+                        _("Left out with programme {code} (see row {row}).").format(
+                            code=code, row=bad.row
+                        ),
+                    ),
+                )
+                for r in group
+            )
+            out = [bad if r.row == bad.row else r for r in out]
             continue
-        rows.append(
-            (number, {f: cell for f, cell in zip(fields, line, strict=False) if f is not None})
-        )
-    book.close()
-    return rows
+        points = [
+            {
+                "name": r.values.get("point"),
+                "starts_on": r.values.get("point_starts_on"),
+                "ends_on": r.values.get("point_ends_on"),
+            }
+            for r in group
+            if r.values.get("point")
+        ]
+        out.append(ParsedRow(group[0].row, {**head, "points": points}))
+    return sorted(out, key=lambda r: r.row)
 
 
-def _date(value: object, *, path: str, row: int, field: str) -> dt.date:
-    points = points_from_rows([{"name": "x", "starts_on": value, "ends_on": None}])
-    first = points[0][1] if points else None
-    if first is None:
-        raise ImportFileError(
-            _("Write a date here: a date cell or YYYY-MM-DD."),
-            path=path,
-            row=row,
-            column=_(PROGRAMME_REGISTER_COLUMNS[field]),
-        )
-    return first
+def _disagree(code: str) -> str:
+    return _("The rows of programme {code} disagree: repeat the same values.").format(code=code)
 
 
 def import_programmes(
-    session: Session, source: IO[bytes], *, actor: Actor, path: str = "programmes.xlsx"
-) -> ProgrammeRegisterImport:
-    """Import programmes and their points from a workbook, all or nothing; audited.
+    session: Session,
+    source: IO[bytes] | bytes,
+    *,
+    actor: Actor,
+    path: str = "programmes.xlsx",
+    skip_bad_rows: bool = False,
+) -> RegisterImport:
+    """Import programmes and their points from a workbook; all or nothing unless
+    ``skip_bad_rows``; audited.
 
-    Every row is checked before anything is written; the first problem is reported with
-    its row and column. A programme whose code exists is updated (its points replaced)
-    only when something differs.
+    A programme whose code exists is updated (its points replaced) only when something
+    differs.
 
     Examples
     --------
     >>> import_programmes(session, open("programmes.xlsx", "rb"), actor=actor)  # doctest: +SKIP
-    ProgrammeRegisterImport(created=1, updated=0, unchanged=1)
+    RegisterImport(created=1, updated=0, unchanged=1, skipped=[])
     """
     require(actor, Permission.PLAN_ACTIVITIES)
     services = {code: sid for sid, code in session.execute(select(Service.id, Service.code))}
-    plans: dict[str, dict[str, Any]] = {}
-    for row, cells in _read(source, path):
-        try:
-            code = _text(cells.get("code"))
-            if not code:
-                raise ValidationError(_("Every row needs a programme code."))
-            fields: dict[str, Any] = {
-                "name": _text(cells.get("name")),
-                "starts_on": _date(cells.get("starts_on"), path=path, row=row, field="starts_on"),
-                "ends_on": _date(cells.get("ends_on"), path=path, row=row, field="ends_on"),
-                "notes": _text(cells.get("notes")),
-                "lead_service_id": None,
-            }
-            lead = _text(cells.get("lead_service"))
-            if lead:
-                if lead not in services:
-                    raise ValidationError(
-                        _("There is no service with code {code}.").format(code=lead)
-                    )
-                fields["lead_service_id"] = services[lead]
-            plan = plans.setdefault(code, {**fields, "points": [], "row": row})
-            if any(plan[k] != v for k, v in fields.items()):
-                raise ValidationError(
-                    _("The rows of programme {code} disagree: repeat the same values.").format(
-                        code=code
-                    )
+
+    def write(values: dict[str, Any]) -> Outcome:
+        fields: dict[str, Any] = {
+            "name": values["name"],
+            "starts_on": values["starts_on"],
+            "ends_on": values["ends_on"],
+            "notes": values.get("notes") or "",
+            "lead_service_id": None,
+        }
+        lead = values.get("lead_service")
+        if lead:
+            if lead not in services:
+                raise CellError(
+                    "lead_service", _("There is no service with code {code}.").format(code=lead)
                 )
-            points = points_from_rows(
-                [
-                    {
-                        "name": cells.get("point"),
-                        "starts_on": cells.get("point_starts_on"),
-                        "ends_on": cells.get("point_ends_on"),
-                    }
-                ]
-            )
-            plan["points"].extend(points)
-            validate_points(plan["points"], fields["starts_on"], fields["ends_on"])
-        except ImportFileError:
-            raise
-        except ValidationError as exc:
-            raise ImportFileError(str(exc), path=path, row=row) from exc
-    created = updated = unchanged = 0
-    for code, plan in plans.items():
-        row = plan.pop("row")
-        given: list[PointRow] = plan.pop("points")
-        existing = session.scalar(select(Programme).where(Programme.code == code))
-        try:
-            if existing is None:
-                create_programme(session, actor=actor, code=code, points=given, **plan)
-                created += 1
-                continue
-            stored = [
-                (str(p.name), p.starts_on, p.ends_on)
-                for p in measurement_points(session, existing.id).itertuples(index=False)
-            ]
-            now: Mapping[str, Any] = {
-                "name": existing.name,
-                "starts_on": existing.starts_on,
-                "ends_on": existing.ends_on,
-                "notes": existing.notes,
-                "lead_service_id": existing.lead_service_id,
-            }
-            if dict(now) == plan and stored == validate_points(given, *_period(plan)):
-                unchanged += 1
-                continue
-            update_programme(
-                session,
-                actor=actor,
-                programme_id=existing.id,
-                version=existing.version,
-                points=given,
-                **plan,
-            )
-            updated += 1
-        except ImportFileError:
-            raise
-        except ValidationError as exc:
-            raise ImportFileError(str(exc), path=path, row=row) from exc
-    return ProgrammeRegisterImport(created, updated, unchanged)
+            fields["lead_service_id"] = services[lead]
+        given: list[PointRow] = []
+        for point in values["points"]:
+            if point["starts_on"] is None or point["ends_on"] is None:
+                raise CellError(
+                    "point_starts_on" if point["starts_on"] is None else "point_ends_on",
+                    _("Give the first and the last day of measurement point {name}.").format(
+                        name=point["name"]
+                    ),
+                )
+            given.append((str(point["name"]), point["starts_on"], point["ends_on"]))
+        checked = validate_points(given, fields["starts_on"], fields["ends_on"])
+        existing = session.scalar(select(Programme).where(Programme.code == values["code"]))
+        if existing is None:
+            create_programme(session, actor=actor, code=values["code"], points=given, **fields)
+            return "created"
+        stored = [
+            (str(p.name), p.starts_on, p.ends_on)
+            for p in measurement_points(session, existing.id).itertuples(index=False)
+        ]
+        now: Mapping[str, Any] = {
+            "name": existing.name,
+            "starts_on": existing.starts_on,
+            "ends_on": existing.ends_on,
+            "notes": existing.notes,
+            "lead_service_id": existing.lead_service_id,
+        }
+        if dict(now) == fields and stored == checked:
+            return "unchanged"
+        update_programme(
+            session,
+            actor=actor,
+            programme_id=existing.id,
+            version=existing.version,
+            points=given,
+            **fields,
+        )
+        return "updated"
 
-
-def _period(plan: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
-    return plan["starts_on"], plan["ends_on"]
+    rows = _grouped(rows_from_excel(source, PROGRAMME_SHEET, path=path))
+    return apply_rows(
+        session, rows, write, path=path, columns=PROGRAMME_SHEET, skip_bad_rows=skip_bad_rows
+    )

@@ -32,10 +32,6 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from community_map import territory
     from community_map.storage import check_schema, session_scope
 
-    if args.import_command == "programmes":
-        from community_map.cli.programme_commands import import_programmes_file
-
-        return import_programmes_file(args, out)
     if args.import_command in REGISTERS:
         from community_map.cli.register_commands import import_register_file
 
@@ -122,10 +118,6 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     from community_map import territory as assets
     from community_map.storage import check_schema, session_scope
 
-    if args.export_command == "programmes":
-        from community_map.cli.programme_commands import export_programmes_file
-
-        return export_programmes_file(args, out)
     if args.export_command in REGISTERS:
         from community_map.cli.register_commands import export_register_file
 

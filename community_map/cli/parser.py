@@ -167,17 +167,6 @@ def _add_import(sub: Commands) -> None:
             "is all or nothing unless --skip-bad-rows is given."
         ),
     )
-    ipr = _command(
-        imp,
-        "programmes",
-        _("Programmes and their measurement points from an Excel workbook, all or nothing."),
-        _(
-            "Import programmes and their measurement points from an Excel workbook (one row "
-            "per measurement point, headers in Catalan, Spanish or English, as 'export "
-            "programmes' writes it). All or nothing; a programme whose code exists is updated."
-        ),
-    )
-    ipr.add_argument("file", help=_("The .xlsx file to import."))
     for spec in REGISTERS.values():
         reg = _command(imp, spec.name, _(spec.help))
         reg.add_argument("file", help=_("The .xlsx file to import."))
@@ -266,12 +255,6 @@ def _add_export(sub: Commands) -> None:
     exp = _group(
         sub, "export", _("Export data to files."), dest="export_command", metavar=_("WHAT")
     )
-    epr = _command(
-        exp,
-        "programmes",
-        _("The programmes and their measurement points as an Excel workbook."),
-    )
-    epr.add_argument("output", help=_("Output file: .xlsx."))
     for spec in REGISTERS.values():
         reg = _command(exp, spec.name, _(spec.help))
         reg.add_argument("output", help=_("Output file: .xlsx."))

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from community_map.cli._base import command_engine, command_settings, writable_output
-from community_map.errors import ValidationError
+from community_map.cli._base import command_engine, command_settings
 from community_map.i18n import gettext as _
 from community_map.i18n import ngettext
 from community_map.trust import Actor
 
-__all__ = ["export_programmes_file", "import_programmes_file", "run_programme"]
+__all__ = ["run_programme"]
 
 
 def run_programme(args: argparse.Namespace, out: TextIO) -> int:
@@ -54,52 +53,4 @@ def run_programme(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{label} ({row.starts_on.isoformat()}..{row.ends_on.isoformat()})\n")
         for option in options.get(label, []):
             out.write(f"  --wave {option}\n")
-    return 0
-
-
-def export_programmes_file(args: argparse.Namespace, out: TextIO) -> int:
-    """``community-map export programmes FILE.xlsx``: the programme register as a workbook."""
-    from community_map import activities
-    from community_map.storage import check_schema, session_scope
-
-    target = writable_output(args.output)
-    if target.suffix.lower() != ".xlsx":
-        raise ValidationError(
-            _("Write the programmes to an .xlsx file, not {name}.").format(name=target.name)
-        )
-    engine = command_engine(command_settings(args))
-    check_schema(engine)
-    with session_scope(engine) as session:
-        data = activities.programmes_to_excel(session)
-        count = len(activities.programmes_frame(session))
-    target.write_bytes(data)
-    message = ngettext(
-        "{n} programme written to {name}.", "{n} programmes written to {name}.", count
-    )
-    out.write(message.format(n=count, name=target) + "\n")
-    return 0
-
-
-def import_programmes_file(args: argparse.Namespace, out: TextIO) -> int:
-    """``community-map import programmes FILE.xlsx``: all or nothing; audited."""
-    from pathlib import Path
-
-    from community_map import activities
-    from community_map.storage import check_schema, session_scope
-
-    source = Path(args.file)
-    if not source.is_file():
-        raise ValidationError(_("There is no file {name}.").format(name=source))
-    engine = command_engine(command_settings(args))
-    check_schema(engine)
-    with source.open("rb") as handle, session_scope(engine) as session:
-        saved = activities.import_programmes(
-            session, handle, actor=Actor.command_line(), path=source.name
-        )
-    out.write(
-        _("Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
-            created=saved.created, updated=saved.updated, unchanged=saved.unchanged
-        )
-        + "\n"
-    )
     return 0

@@ -9,15 +9,18 @@ import streamlit as st
 
 from community_map.activities import (
     create_programme,
+    import_programmes,
     measurement_points,
     points_from_rows,
     programmes_frame,
+    programmes_template,
+    programmes_to_excel,
     update_programme,
 )
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
 from community_map.trust import Permission
-from community_map.ui import map_panels, planner_forms, shell
+from community_map.ui import map_panels, planner_forms, register_panels, shell
 
 actor = shell.require_permission(Permission.PLAN_ACTIVITIES)
 shell.setup_language()
@@ -150,3 +153,13 @@ if save:
     else:
         st.cache_data.clear()
         st.rerun()
+
+register_panels.excel_panel(
+    key="programmes_xlsx",
+    file_stem="programmes",
+    template=programmes_template,
+    export=lambda s: programmes_to_excel(s, actor=actor),
+    importer=lambda s, data, name, skip: import_programmes(
+        s, data, actor=actor, path=name, skip_bad_rows=skip
+    ),
+)
