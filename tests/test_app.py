@@ -511,8 +511,8 @@ def test_programmes_page_creates_and_edits_a_programme(
     # the saved programme is selected for editing; its measurement points are empty
     chosen = at.selectbox(key="programme_chosen").value
     assert chosen is not None
-    assert len(at.dataframe) == 2  # the table and the (empty) measurement points editor
-    assert len(at.dataframe[1].value) == 0
+    assert len(at.dataframe) == 1  # the table; the points are inputs: two empty rows
+    assert [t.value for t in at.text_input if t.key.startswith("point_name_")] == ["", ""]
     from community_map import activities
     from community_map.storage import create_db_engine, session_scope
 
@@ -538,4 +538,5 @@ def test_programmes_page_creates_and_edits_a_programme(
     # the demo programme's measurement points are shown in the editor
     at.selectbox(key="programme_chosen").select(1).run()
     assert not at.exception, at.exception
-    assert list(at.dataframe[1].value["name"]) == ["T0", "T1", "T2"]
+    names = [t.value for t in at.text_input if t.key.startswith("point_name_")]
+    assert names == ["T0", "T1", "T2", "", ""]

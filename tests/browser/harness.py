@@ -73,9 +73,43 @@ def demo_app(folder: Path, *, port: int | None = None) -> Iterator[str]:
     storage.migrate(engine)
     generate_demo(engine, actor=Actor(username="browser-fixture", role=Role.ADMIN))
     engine.dispose()
+    with served_app(folder, db_url, demo=True, port=port) as base:
+        yield base
+
+
+EMPTY_ADMIN = ("admin", "first-admin-password")
+"""The one account of :func:`empty_app`: what ``community-map user add`` would create."""
+
+
+@contextmanager
+def empty_app(folder: Path, *, port: int | None = None) -> Iterator[str]:
+    """Serve the app on an empty database (``init`` and one administrator, no demo)."""
+    from community_map import storage
+    from community_map.models import Role
+    from community_map.trust import Actor, add_user
+
+    db_url = f"sqlite:///{folder / 'empty.db'}"
+    engine = storage.create_db_engine(db_url)
+    storage.migrate(engine)
+    with storage.session_scope(engine) as session:
+        add_user(
+            session,
+            actor=Actor(username="browser-fixture", role=Role.ADMIN),
+            username=EMPTY_ADMIN[0],
+            password=EMPTY_ADMIN[1],
+            role=Role.ADMIN,
+        )
+    engine.dispose()
+    with served_app(folder, db_url, demo=False, port=port) as base:
+        yield base
+
+
+@contextmanager
+def served_app(folder: Path, db_url: str, *, demo: bool, port: int | None = None) -> Iterator[str]:
+    """Serve the app headless on ``db_url``; yield its base URL."""
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMUNITY_MAP_")}
-    env.update(COMMUNITY_MAP_DATABASE_URL=db_url, COMMUNITY_MAP_DEMO="true")
+    env.update(COMMUNITY_MAP_DATABASE_URL=db_url, COMMUNITY_MAP_DEMO="true" if demo else "false")
     log_path = folder / "streamlit.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(

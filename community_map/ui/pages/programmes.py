@@ -102,23 +102,42 @@ with st.form(f"programme_{suffix}"):
     notes = st.text_area(
         _("Notes"), current.notes if current is not None else "", key=f"prog_notes_{suffix}"
     )
-    st.markdown(_("**Measurement points** (both days included; add or delete rows)"))
-    edited = st.data_editor(
-        points,
-        num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn(_("Name"), max_chars=60),
-            "starts_on": st.column_config.DateColumn(_("From"), format="DD/MM/YYYY"),
-            "ends_on": st.column_config.DateColumn(_("To"), format="DD/MM/YYYY"),
-        },
-        key=f"programme_points_{suffix}",
+    st.markdown(
+        shell.plain(
+            _(
+                "Measurement points (both days included). Two empty rows are offered each time "
+                "you save; clear a name to delete its point."
+            )
+        )
     )
+    edited = []
+    blank = {"name": "", "starts_on": None, "ends_on": None}
+    for i, point in enumerate([*points.to_dict("records"), blank, blank]):
+        p1, p2, p3 = st.columns([2, 1, 1])
+        edited.append(
+            {
+                "name": p1.text_input(
+                    _("Name of point {n}").format(n=i + 1),
+                    point["name"],
+                    max_chars=60,
+                    key=f"point_name_{i}_{suffix}",
+                ),
+                "starts_on": p2.date_input(
+                    _("From"),
+                    point["starts_on"],
+                    format="DD/MM/YYYY",
+                    key=f"point_from_{i}_{suffix}",
+                ),
+                "ends_on": p3.date_input(
+                    _("To"), point["ends_on"], format="DD/MM/YYYY", key=f"point_to_{i}_{suffix}"
+                ),
+            }
+        )
     save = st.form_submit_button(_("Save the programme"), type="primary")
 if save:
     try:
         with shell.db_session() as session:
-            given = points_from_rows(edited.to_dict("records"))
+            given = points_from_rows(edited)
             if current is None:
                 saved = create_programme(
                     session,
