@@ -54,8 +54,8 @@ if window_kind == "waves":
         st.stop()
 elif found is not None:
     d1, d2 = st.columns(2)
-    start = d1.date_input(_("From"), found[0], key=f"net_from_{layer}")
-    end = d2.date_input(_("To"), found[1], key=f"net_to_{layer}")
+    start = d1.date_input(_("From"), found[0], format="DD/MM/YYYY", key=f"net_from_{layer}")
+    end = d2.date_input(_("To"), found[1], format="DD/MM/YYYY", key=f"net_to_{layer}")
 with st.expander(_("Options")):
     o1, o2, o3, o4 = st.columns(4)
     weighting = o1.selectbox(

@@ -84,10 +84,16 @@ with st.form(f"programme_{suffix}"):
     )
     c1, c2 = st.columns(2)
     starts_on = c1.date_input(
-        _("From"), current.starts_on if current is not None else today, key=f"prog_from_{suffix}"
+        _("From"),
+        current.starts_on if current is not None else today,
+        format="DD/MM/YYYY",
+        key=f"prog_from_{suffix}",
     )
     ends_on = c2.date_input(
-        _("To"), current.ends_on if current is not None else today, key=f"prog_to_{suffix}"
+        _("To"),
+        current.ends_on if current is not None else today,
+        format="DD/MM/YYYY",
+        key=f"prog_to_{suffix}",
     )
     services = lists["services"]
     lead_now = current.lead_service_id if current is not None else None
