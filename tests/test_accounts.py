@@ -400,3 +400,24 @@ def test_concurrent_failures_all_count_on_postgres(
     assert "Try again in 15 minutes" in _fail(pg_engine, "laia", "wrong", T0)
     with pytest.raises(AccountLockedError):
         _login(pg_engine, "laia", PASSWORD, now=T0)
+
+
+def test_logging_in_and_out_leaves_the_data_version_and_every_cache_alone(
+    accounts: Engine,
+) -> None:
+    with session_scope(accounts) as session:
+        version = services.data_version(session)
+    laia = _login(accounts, "laia", PASSWORD)
+    _fail(accounts, "laia", "wrong", dt.datetime(2026, 1, 1, 10, 0))
+    with session_scope(accounts) as session:
+        services.log_out(session, actor=laia)
+        assert services.data_version(session) == version
+        logins = session.scalars(
+            select(AuditLog.action).where(AuditLog.action.in_(["login", "login_failed"]))
+        ).all()
+    assert sorted(logins)[:1] == ["login"] and "login_failed" in logins  # still audited
+    with session_scope(accounts) as session:
+        root = _admin_of(accounts)
+    with session_scope(accounts) as session:
+        services.set_user_role(session, actor=root, username="laia", role="evaluator")
+        assert services.data_version(session) > version

@@ -29,6 +29,9 @@ __all__ = [
 EXPORT_ACTION = "export"
 """The audit action of a download or file export of personal data (not a write)."""
 
+NOT_DATA_ACTIONS = (EXPORT_ACTION, "login", "login_failed", "login_locked", "logout")
+"""Audit actions that change no data (:func:`data_version` ignores them)."""
+
 
 def record(
     session: Session,
@@ -152,11 +155,14 @@ def record_export(
 def data_version(session: Session) -> int:
     """Return a number that grows with every write, for caching results per data version.
 
-    Export entries are not writes of data: they leave the version (and the caches) alone.
+    Exports, log-ins and log-outs are not writes of data: they leave the version (and every
+    user's caches) alone, so a colleague logging in does not make the Map slow again.
     """
     return int(
         session.scalar(
-            select(func.coalesce(func.max(AuditLog.id), 0)).where(AuditLog.action != EXPORT_ACTION)
+            select(func.coalesce(func.max(AuditLog.id), 0)).where(
+                AuditLog.action.not_in(NOT_DATA_ACTIONS)
+            )
         )
         or 0
     )
