@@ -12,6 +12,7 @@ defined at import time and translated later, with :func:`N_`.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import functools
 import io
 from collections.abc import Iterator
@@ -19,16 +20,21 @@ from contextlib import contextmanager
 from gettext import NullTranslations
 from pathlib import Path
 
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as babel_format_decimal
 from babel.support import Translations
 
 __all__ = [
     "DOMAIN",
     "FALLBACK_LANGUAGE",
     "LANGUAGES",
+    "LOCALES",
     "LOCALE_DIR",
     "N_",
+    "format_day",
+    "format_number",
     "get_language",
     "gettext",
     "language",
@@ -167,3 +173,35 @@ def language_from_locale(locale: str | None, *, default: str = FALLBACK_LANGUAGE
         if code in LANGUAGES:
             return code
     return default if default in LANGUAGES else FALLBACK_LANGUAGE
+
+
+LOCALES: dict[str, str] = {"ca": "ca_ES", "es": "es_ES", "en": "en_GB"}
+"""The Babel locale of each interface language (dates, numbers)."""
+
+
+def format_day(value: dt.date, pattern: str = "EEE d/M") -> str:
+    """``value`` written in the active language with a CLDR ``pattern``.
+
+    Examples
+    --------
+    >>> with language("ca"):
+    ...     format_day(dt.date(2023, 3, 9))
+    'dj. 9/3'
+    >>> with language("es"):
+    ...     format_day(dt.datetime(2023, 3, 9, 17, 30), "EEE d/M HH:mm")
+    'jue 9/3 17:30'
+    """
+    return format_datetime(value, pattern, locale=LOCALES.get(get_language(), "en_GB"))
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """``value`` with the active language's decimal and group separators.
+
+    Examples
+    --------
+    >>> with language("ca"):
+    ...     format_number(3553.5, 1), format_number(0.128, 2)
+    ('3.553,5', '0,13')
+    """
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return babel_format_decimal(value, format=pattern, locale=LOCALES.get(get_language(), "en_GB"))

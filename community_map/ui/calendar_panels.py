@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from community_map import activities
 from community_map.i18n import gettext as _
 from community_map.trust import Actor, Permission, people_count
 from community_map.ui import planner_forms
@@ -62,7 +63,11 @@ def list_table(frame: pd.DataFrame, *, actor: Actor) -> pd.DataFrame:
                 for col in ("invited", "attended")
             }
         )
-    return frame.assign(type=frame.type.map(planner_forms.type_label))[LIST_COLUMNS].rename(
+    statuses = {s.value: _(label) for s, label in activities.SESSION_STATUS_LABELS.items()}
+    return frame.assign(
+        type=frame.type.map(planner_forms.type_label),
+        status=frame.status.map(lambda s: statuses.get(str(s), str(s))),
+    )[LIST_COLUMNS].rename(
         columns={
             "starts_at": _("Start"),
             "ends_at": _("End"),

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from community_map import i18n
 from community_map.activities import (
     absent_until,
     add_walk_in,
@@ -46,7 +47,7 @@ if week.empty:
     st.info(_("No sessions that week."))
     st.stop()
 labels = {
-    r.session_id: f"{r.starts_at:%a %d/%m %H:%M} · {r.title} · {r.venue or ''}"
+    r.session_id: f"{i18n.format_day(r.starts_at, 'EEE dd/MM HH:mm')} · {r.title} · {r.venue or ''}"
     for r in week.itertuples()
 }
 session_id = st.selectbox(
