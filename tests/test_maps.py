@@ -74,3 +74,10 @@ def test_legend_lists_present_categories_only() -> None:
     assets = _assets(["A"], ["market"], [False])
     html = maps.map_to_html(maps.map_from_assets(assets, categories=CATEGORIES))
     assert "cm-legend" in html and "Market" in html and "Library" not in html
+
+
+def test_the_scale_bar_is_metric_only() -> None:
+    assets = _assets(["A"], ["library"], [False])
+    html = maps.map_from_assets(assets, categories=CATEGORIES).get_root().render()
+    assert "L.control.scale({metric: true, imperial: false})" in html
+    assert html.count("L.control.scale(") == 1  # folium's own (with miles) is off

@@ -9,6 +9,7 @@ from typing import TextIO, cast
 from community_map.cli._base import command_engine, command_settings, writable_output
 from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
+from community_map.i18n import ngettext
 from community_map.registry import REGISTERS
 from community_map.trust import Actor
 
@@ -95,9 +96,11 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 report.write_bytes(result_assets.skipped_report_csv())
         if report is not None:
             out.write(
-                _("{n} rows left out; see {report}.").format(
-                    n=len(result_assets.skipped), report=report
-                )
+                ngettext(
+                    "{n} row left out; see {report}.",
+                    "{n} rows left out; see {report}.",
+                    len(result_assets.skipped),
+                ).format(n=len(result_assets.skipped), report=report)
                 + "\n"
             )
     out.write(

@@ -267,9 +267,10 @@ def map_from_assets(
         location=BARCELONA_CENTRE,
         zoom_start=12,
         tiles="OpenStreetMap",
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=True,
     )
+    _metric_scale().add_to(fmap)
     if indicator is not None and neighbourhoods is not None and not neighbourhoods.empty:
         layer, colormap = choropleth_layer(
             neighbourhoods, indicator, title=indicator_title, shown_values=indicator_text
@@ -323,3 +324,16 @@ def map_to_html(fmap: folium.Map) -> str:
     True
     """
     return str(fmap.get_root().render())
+
+
+def _metric_scale() -> MacroElement:
+    """Leaflet's scale bar in metres and kilometres only (folium's shows miles too)."""
+    scale = MacroElement()  # type: ignore[no-untyped-call]  # branca is untyped
+    scale._template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    return scale

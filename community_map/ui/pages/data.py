@@ -11,6 +11,7 @@ import streamlit as st
 from community_map import territory
 from community_map.errors import CommunityMapError
 from community_map.i18n import gettext as _
+from community_map.i18n import ngettext
 from community_map.territory import assets_from_file, boundaries_from_file
 from community_map.trust import Permission
 from community_map.ui import map_panels, shell
@@ -174,7 +175,11 @@ with assets_tab:
                         )
             st.session_state["asset_unmapped"] = []
             if not read.skipped.empty:
-                st.warning(shell.plain(_("{n} rows were left out.").format(n=len(read.skipped))))
+                left_out = len(read.skipped)
+                message = ngettext(
+                    "{n} row was left out.", "{n} rows were left out.", left_out
+                ).format(n=left_out)
+                st.warning(shell.plain(message))
                 st.download_button(
                     _("Download the report of skipped rows"),
                     read.skipped_report_csv(),
