@@ -24,6 +24,7 @@ from typing import IO, Any, cast
 from sqlalchemy.orm import Session
 
 from community_map._registers import RegisterImport
+from community_map.i18n import N_
 from community_map.trust.permissions import Actor
 
 __all__ = ["REGISTERS", "RegisterSpec"]
@@ -81,6 +82,24 @@ def _spec(name: str, help: str, module: str, stem: str) -> RegisterSpec:
 
 _ALL: tuple[RegisterSpec, ...] = (
     # one _spec(...) line per register; keep the order of the command line's listing
+    _spec(
+        "coordination",
+        N_("coordination spaces, their members and meetings with who attended"),
+        "community_map.networks.coordination_register_excel",
+        "coordination",
+    ),
+    _spec(
+        "collaborations",
+        N_("collaborations between services, with kind and intensity"),
+        "community_map.networks.collaboration_register_excel",
+        "collaborations",
+    ),
+    _spec(
+        "referrals",
+        N_("referrals from service to service, with outcome"),
+        "community_map.networks.collaboration_register_excel",
+        "referrals",
+    ),
 )
 
 #: Every register, in the order the command line lists them.
