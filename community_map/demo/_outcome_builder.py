@@ -183,8 +183,8 @@ class OutcomeBuilder(BuilderBase):
                     dict(
                         space_id=space,
                         member_kind=member_kind,
-                        service_id=int(ref) if member_kind == "service" else None,
-                        professional_id=int(ref) if member_kind == "professional" else None,
+                        service_id=ref if member_kind == "service" else None,
+                        professional_id=ref if member_kind == "professional" else None,
                         name=str(ref) if member_kind in ("entity", "resident") else "",
                     ),
                 )

@@ -215,7 +215,7 @@ def import_collaborations(
         )
         number = values.get("id")
         if number is None:
-            create_collaboration(session, actor=actor, **fields)  # type: ignore[arg-type]
+            create_collaboration(session, actor=actor, **fields)
             return "created"
         row = session.get(Collaboration, number)
         if row is None:
@@ -232,7 +232,7 @@ def import_collaborations(
             actor=actor,
             collaboration_id=row.id,
             version=row.version,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
         return "updated"
 
@@ -298,11 +298,11 @@ def import_referrals(
             note=values.get("note") or "",
         )
         if row is None:
-            create_referral(session, actor=actor, **fields)  # type: ignore[arg-type]
+            create_referral(session, actor=actor, **fields)
             return "created"
         if all(getattr(row, key) == value for key, value in fields.items()):
             return "unchanged"
-        update_referral(session, actor=actor, referral_id=row.id, version=row.version, **fields)  # type: ignore[arg-type]
+        update_referral(session, actor=actor, referral_id=row.id, version=row.version, **fields)
         return "updated"
 
     return apply_rows(

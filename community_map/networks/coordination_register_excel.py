@@ -220,11 +220,11 @@ def import_coordination(
             select(CoordinationSpace).where(CoordinationSpace.code == values["code"])
         )
         if space is None:
-            create_space(session, actor=actor, code=values["code"], **fields)  # type: ignore[arg-type]
+            create_space(session, actor=actor, code=values["code"], **fields)
             return "created"
         if all(getattr(space, key) == value for key, value in fields.items()):
             return "unchanged"
-        update_space(session, actor=actor, space_id=space.id, version=space.version, **fields)  # type: ignore[arg-type]
+        update_space(session, actor=actor, space_id=space.id, version=space.version, **fields)
         return "updated"
 
     def references(space_id: int) -> dict[str, int]:
