@@ -42,7 +42,7 @@ def _filters(key: str, kinds: dict[str, str], services: dict[int, str]) -> dict[
     start = c2.date_input(_("From"), None, key=f"{key}_from", format="DD/MM/YYYY")
     end = c3.date_input(_("To"), None, key=f"{key}_to", format="DD/MM/YYYY")
     kind = c4.selectbox(
-        _("Kind") if key == "col" else _("Outcome"),
+        shell.plain(_("Kind") if key == "col" else _("Outcome")),
         [None, *kinds],
         format_func=translated(kinds, none="—"),
         key=f"{key}_kind",
