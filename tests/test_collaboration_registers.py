@@ -578,3 +578,26 @@ def test_pages_are_refused_to_evaluators(app_env: str) -> None:
     at.run()
     with pytest.raises(Exception):  # noqa: B017 - not in the navigation
         at.switch_page("pages/coordination.py").run()
+
+
+def test_subject_access_and_erasure_cover_referrals(engine: Engine, world: dict[str, int]) -> None:
+    from community_map import trust
+
+    with session_scope(engine) as s:
+        networks.create_referral(
+            s,
+            actor=EDU,
+            from_service_id=world["A"],
+            to_service_id=world["B"],
+            referred_on=D(2023, 1, 5),
+            participant_id=world["AM-1"],
+            note="AM-1 to housing",
+        )
+        record = trust.participant_record(s, actor=ADMIN, code="AM-1")
+        assert record["referrals"][["from_service", "to_service"]].values.tolist() == [["A", "B"]]
+        report = trust.erase_participant(s, actor=ADMIN, code="AM-1", reason="request 2024/1")
+        assert report.anonymised["referrals"] == 1
+    with session_scope(engine) as s:
+        referral = s.scalars(select(Referral)).one()
+        assert (referral.participant_id, referral.from_service_id) == (None, world["A"])
+        assert "AM-1" not in referral.note
