@@ -30,18 +30,28 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from community_map.vocabulary import (
+    COLLABORATION_KIND_LABELS,
     COMMUNITY_SESSION_TYPES,
+    COORDINATION_KIND_LABELS,
     FIELD_OF_WORK_LABELS,
+    INTENSITY_DESCRIPTIONS,
+    INTENSITY_LABELS,
+    INTENSITY_SCALE,
     LEGAL_NATURE_LABELS,
+    MEMBER_KIND_LABELS,
+    REFERRAL_OUTCOME_LABELS,
     ROLE_LABELS,
     Accessibility,
     AssessmentPhase,
     AttendanceStatus,
     CollaborationKind,
+    CoordinationKind,
     FieldOfWork,
     Intensity,
     LegalNature,
+    MemberKind,
     Phase,
+    ReferralOutcome,
     Role,
     SessionStatus,
     SessionType,
@@ -51,11 +61,18 @@ from community_map.vocabulary import (
 
 __all__ = [
     "ASSET_CONTACT_FIELDS",
+    "COLLABORATION_KIND_LABELS",
     "COMMUNITY_SESSION_TYPES",
+    "COORDINATION_KIND_LABELS",
     "FIELD_OF_WORK_LABELS",
+    "INTENSITY_DESCRIPTIONS",
+    "INTENSITY_LABELS",
+    "INTENSITY_SCALE",
     "LEGAL_NATURE_LABELS",
+    "MEMBER_KIND_LABELS",
     "METRIC_SRID",
     "NAMING_CONVENTION",
+    "REFERRAL_OUTCOME_LABELS",
     "ROLE_LABELS",
     "Accessibility",
     "ActionNeighbourhood",
@@ -73,17 +90,25 @@ __all__ = [
     "Collaboration",
     "CollaborationKind",
     "CommunityAction",
+    "CoordinationKind",
+    "CoordinationMeeting",
+    "CoordinationMember",
+    "CoordinationSpace",
     "FieldOfWork",
     "Intensity",
     "Invitation",
     "LegalNature",
     "LoginThrottle",
     "MeasurementPoint",
+    "MeetingAttendance",
+    "MemberKind",
     "MotorGroupMember",
     "Participant",
     "Phase",
     "Professional",
     "Programme",
+    "Referral",
+    "ReferralOutcome",
     "ReportedTie",
     "Role",
     "Service",
@@ -526,29 +551,6 @@ class ReportedTie(Base):
     wave: Mapped[str] = mapped_column(String(20), default="")
 
 
-class Collaboration(Base):
-    __tablename__ = "collaborations"
-    __table_args__ = (
-        CheckConstraint("intensity BETWEEN 1 AND 4", name="intensity_range"),
-        _enum_check("kind", CollaborationKind),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    from_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
-    to_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
-    from_professional_id: Mapped[int | None] = mapped_column(
-        ForeignKey("professionals.id"), nullable=True
-    )
-    to_professional_id: Mapped[int | None] = mapped_column(
-        ForeignKey("professionals.id"), nullable=True
-    )
-    occurred_on: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(32))
-    intensity: Mapped[int] = mapped_column(Integer)
-    directed: Mapped[bool] = mapped_column(Boolean, default=False)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-
 class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (_enum_check("phase", AssessmentPhase),)
@@ -572,3 +574,14 @@ class AssessmentScore(Base):
     level: Mapped[int] = mapped_column(Integer)
 
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
+
+
+# the registers of coordination spaces and referrals live in their own module (size limit)
+from community_map._collaboration_models import (  # noqa: E402
+    Collaboration,
+    CoordinationMeeting,
+    CoordinationMember,
+    CoordinationSpace,
+    MeetingAttendance,
+    Referral,
+)

@@ -100,6 +100,24 @@ _ALL: tuple[RegisterSpec, ...] = (
         "community_map.territory.service_register_excel",
         "professionals",
     ),
+    _spec(
+        "coordination",
+        N_("coordination spaces, their members and meetings with who attended"),
+        "community_map.networks.coordination_register_excel",
+        "coordination",
+    ),
+    _spec(
+        "collaborations",
+        N_("collaborations between services, with kind and intensity"),
+        "community_map.networks.collaboration_register_excel",
+        "collaborations",
+    ),
+    _spec(
+        "referrals",
+        N_("referrals from service to service, with outcome"),
+        "community_map.networks.collaboration_register_excel",
+        "referrals",
+    ),
 )
 
 #: Every register, in the order the command line lists them.

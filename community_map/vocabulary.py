@@ -11,18 +11,28 @@ import enum
 from community_map.i18n import N_
 
 __all__ = [
+    "COLLABORATION_KIND_LABELS",
     "COMMUNITY_SESSION_TYPES",
+    "COORDINATION_KIND_LABELS",
     "FIELD_OF_WORK_LABELS",
+    "INTENSITY_DESCRIPTIONS",
+    "INTENSITY_LABELS",
+    "INTENSITY_SCALE",
     "LEGAL_NATURE_LABELS",
+    "MEMBER_KIND_LABELS",
+    "REFERRAL_OUTCOME_LABELS",
     "ROLE_LABELS",
     "Accessibility",
     "AssessmentPhase",
     "AttendanceStatus",
     "CollaborationKind",
+    "CoordinationKind",
     "FieldOfWork",
     "Intensity",
     "LegalNature",
+    "MemberKind",
     "Phase",
+    "ReferralOutcome",
     "Role",
     "SessionStatus",
     "SessionType",
@@ -167,20 +177,117 @@ class AttendanceStatus(enum.StrEnum):
 
 
 class Intensity(enum.IntEnum):
-    """Collaboration intensity scale, from weakest to strongest."""
+    """Collaboration intensity: Himmelman's four strategies, each including the one before.
 
+    The default documented scale (id :data:`INTENSITY_SCALE`); see :data:`INTENSITY_LABELS`
+    and :data:`INTENSITY_DESCRIPTIONS`. The old names are kept as aliases of the same levels.
+    """
+
+    NETWORKING = 1
+    COORDINATING = 2
+    COOPERATING = 3
+    COLLABORATING = 4
+    # earlier names of the same stored levels
     AWARENESS = 1
     COOPERATION = 2
     COORDINATION = 3
     INTEGRATION = 4
 
 
+#: The id stored with every intensity rating (Himmelman's continuum, four levels).
+INTENSITY_SCALE = "himmelman-4"
+
+INTENSITY_LABELS: dict[int, str] = {
+    1: N_("1 Networking"),
+    2: N_("2 Coordinating"),
+    3: N_("3 Cooperating"),
+    4: N_("4 Collaborating"),
+}
+"""Short labels of the four intensity levels (Himmelman), with their number."""
+
+INTENSITY_DESCRIPTIONS: dict[int, str] = {
+    1: N_("Exchanging information for mutual benefit."),
+    2: N_("Exchanging information and altering activities for a common purpose."),
+    3: N_(
+        "Exchanging information, altering activities and sharing resources (staff, money, "
+        "space, knowledge) for a common purpose."
+    ),
+    4: N_(
+        "All of the above and enhancing each other's capacity: risks, responsibilities and "
+        "rewards are shared."
+    ),
+}
+"""One line per intensity level saying what it means (Himmelman 2002)."""
+
+
 class CollaborationKind(enum.StrEnum):
-    REFERRAL = "referral"
-    COORDINATION_MEETING = "coordination_meeting"
-    JOINT_CASE = "joint_case"
-    INFORMATION_EXCHANGE = "information_exchange"
+    """Kinds of recorded collaboration between services (referrals have their own register)."""
+
     CO_LED_ACTIVITY = "co_led_activity"
+    JOINT_CASE = "joint_case"
+    JOINT_PROJECT = "joint_project"
+    INFORMATION_EXCHANGE = "information_exchange"
+    COORDINATION_MEETING = "coordination_meeting"
+    OTHER = "other"
+
+
+COLLABORATION_KIND_LABELS: dict[str, str] = {
+    CollaborationKind.CO_LED_ACTIVITY: N_("Co-led session or activity"),
+    CollaborationKind.JOINT_CASE: N_("Case coordination"),
+    CollaborationKind.JOINT_PROJECT: N_("Joint project"),
+    CollaborationKind.INFORMATION_EXCHANGE: N_("Information exchange"),
+    CollaborationKind.COORDINATION_MEETING: N_("Coordination meeting"),
+    CollaborationKind.OTHER: N_("Other collaboration"),
+}
+
+
+class ReferralOutcome(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+REFERRAL_OUTCOME_LABELS: dict[str, str] = {
+    ReferralOutcome.PENDING: N_("Pending"),
+    ReferralOutcome.ACCEPTED: N_("Accepted"),
+    ReferralOutcome.DECLINED: N_("Declined"),
+}
+
+
+class CoordinationKind(enum.StrEnum):
+    """Standing coordination spaces between services, entities and residents."""
+
+    MOTOR_GROUP = "motor_group"
+    DISTRICT_TABLE = "district_table"
+    CASE_TEAM = "case_team"
+    NETWORK_TABLE = "network_table"
+    OTHER = "other"
+
+
+COORDINATION_KIND_LABELS: dict[str, str] = {
+    CoordinationKind.MOTOR_GROUP: N_("Motor group"),
+    CoordinationKind.DISTRICT_TABLE: N_("District table"),
+    CoordinationKind.CASE_TEAM: N_("Case coordination team (ETAC-like)"),
+    CoordinationKind.NETWORK_TABLE: N_("Network table"),
+    CoordinationKind.OTHER: N_("Other space"),
+}
+
+
+class MemberKind(enum.StrEnum):
+    """Who sits in a coordination space."""
+
+    SERVICE = "service"
+    PROFESSIONAL = "professional"
+    ENTITY = "entity"
+    RESIDENT = "resident"
+
+
+MEMBER_KIND_LABELS: dict[str, str] = {
+    MemberKind.SERVICE: N_("Service"),
+    MemberKind.PROFESSIONAL: N_("Professional"),
+    MemberKind.ENTITY: N_("Entity"),
+    MemberKind.RESIDENT: N_("Resident"),
+}
 
 
 class AssessmentPhase(enum.StrEnum):

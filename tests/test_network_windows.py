@@ -53,9 +53,9 @@ def test_data_span_reads_the_dates_of_each_layer() -> None:
         "ties": pd.DataFrame({"observed_on": [D(2022, 10, 20), D(2023, 6, 15)]}),
         "facilitation": pd.DataFrame({"starts_at": pd.to_datetime(["2023-03-03"])}),
         "partners": pd.DataFrame({"starts_at": pd.to_datetime([])}),
-        "collaborations": pd.DataFrame(
-            {"occurred_on": [D(2022, 9, 5), D(2023, 4, 1)], "kind": ["meeting", "referral"]}
-        ),
+        "collaborations": pd.DataFrame({"occurred_on": [D(2022, 9, 5)], "kind": ["meeting"]}),
+        "meetings": pd.DataFrame({"held_on": [D(2023, 4, 1)]}),
+        "referrals": pd.DataFrame({"referred_on": [D(2023, 4, 1)]}),
     }
     assert data_span(tables, "coattendance") == (D(2023, 2, 1), D(2023, 5, 1))
     assert data_span(tables, "reported") == (D(2022, 10, 20), D(2023, 6, 15))

@@ -135,7 +135,7 @@ def world(engine: Engine) -> dict[str, int]:
                     from_service_id=sac.id,
                     to_service_id=sac.id,
                     occurred_on=dt.date(2023, 2, 1),
-                    kind="referral",
+                    kind="information_exchange",
                     intensity=2,
                     note="Referred AM-A to housing; AM-AB is someone else.",
                 ),

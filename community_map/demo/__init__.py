@@ -158,6 +158,7 @@ def generate_demo(
     report(0.75, _("Collaborations, ties and assessments"))
     builder.programmes()
     builder.collaborations()
+    builder.coordination()
     builder.reported_ties()
     builder.assessments()
     counts: dict[str, int] = {}

@@ -36,6 +36,7 @@ __all__ = [
     "HOURS",
     "INFORMATIVE_TITLE",
     "PEOPLE",
+    "REFERRAL",
     "SSM_RECEPTION_MEANS",
     "ST",
     "STREETS",
@@ -286,23 +287,32 @@ AMUNT_STAFF: tuple[tuple[str, str, int], ...] = (
 # The Amunt! paper: social care - job guidance strongest (tandem), then social care -
 # community action; Barcelona Activa close to Làbora, less to CEB; CEB and community
 # action poorly connected.
-COLLABORATION_PATTERN: tuple[tuple[str, str, int, tuple[int, ...], tuple[CK, ...]], ...] = (
+#: In the pattern below, a referral (kept in the referral register, not as a collaboration).
+REFERRAL = "referral"
+
+COLLABORATION_PATTERN: tuple[tuple[str, str, int, tuple[int, ...], tuple[str, ...]], ...] = (
     (
         "IMSS-AMUNT",
         "BA",
         120,
         (3, 3, 4, 4, 2),
-        (CK.JOINT_CASE, CK.REFERRAL, CK.COORDINATION_MEETING, CK.INFORMATION_EXCHANGE),
+        (CK.JOINT_CASE, REFERRAL, CK.COORDINATION_MEETING, CK.INFORMATION_EXCHANGE),
     ),
-    ("IMSS-AMUNT", "SAC", 55, (2, 3, 3), (CK.REFERRAL, CK.JOINT_CASE, CK.CO_LED_ACTIVITY)),
-    ("BA", "ECAS", 22, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("BA", "FEICAT", 20, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("BA", "CREU-ROJA", 20, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("IMSS-AMUNT", "ECAS", 12, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("IMSS-AMUNT", "FEICAT", 10, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("IMSS-AMUNT", "CREU-ROJA", 10, (2, 3), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("BA", "CEB", 9, (1, 2), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
-    ("IMSS-AMUNT", "CEB", 5, (1, 2), (CK.REFERRAL, CK.INFORMATION_EXCHANGE)),
+    (
+        "IMSS-AMUNT",
+        "SAC",
+        55,
+        (2, 3, 3),
+        (REFERRAL, CK.JOINT_CASE, CK.CO_LED_ACTIVITY, CK.JOINT_PROJECT),
+    ),
+    ("BA", "ECAS", 22, (2, 3), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("BA", "FEICAT", 20, (2, 3), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("BA", "CREU-ROJA", 20, (2, 3), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("IMSS-AMUNT", "ECAS", 12, (2, 3), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("IMSS-AMUNT", "FEICAT", 10, (2, 3), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("IMSS-AMUNT", "CREU-ROJA", 10, (2, 3), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("BA", "CEB", 9, (1, 2), (REFERRAL, CK.INFORMATION_EXCHANGE)),
+    ("IMSS-AMUNT", "CEB", 5, (1, 2), (REFERRAL, CK.INFORMATION_EXCHANGE)),
     ("CEB", "FEICAT", 2, (1, 2), (CK.INFORMATION_EXCHANGE,)),
     ("SAC", "BA", 2, (1,), (CK.INFORMATION_EXCHANGE,)),
     ("SAC", "CEB", 1, (1,), (CK.INFORMATION_EXCHANGE,)),

@@ -19,14 +19,20 @@ from community_map.demo._builder_base import (
 from community_map.demo.waves import AMUNT_WAVES
 from community_map.evaluation import load_instrument
 from community_map.models import (
+    INTENSITY_SCALE,
     Assessment,
     AssessmentScore,
     Collaboration,
     CollaborationKind,
+    CoordinationMeeting,
+    CoordinationMember,
+    CoordinationSpace,
     Intensity,
     MeasurementPoint,
+    MeetingAttendance,
     Participant,
     Programme,
+    Referral,
     ReportedTie,
 )
 from community_map.trust import ConsentPurpose, has_consent
@@ -70,13 +76,16 @@ class OutcomeBuilder(BuilderBase):
             )
 
     def collaborations(self) -> None:
-        """Recorded collaboration matching the Amunt! paper's picture."""
+        """Recorded collaboration and referrals matching the Amunt! paper's picture."""
         factor = max(1.0, self.scale.actions / 22)
         for a, b, n, levels, kinds in _names.COLLABORATION_PATTERN:
             for _k in range(round(n * factor)):
                 kind = self.choice(kinds)
-                directed = kind == CollaborationKind.REFERRAL
-                from_svc, to_svc = (a, b) if directed or self.rng.random() < 0.5 else (b, a)
+                day = PERIOD_START + dt.timedelta(days=int(self.rng.integers(0, 395)))
+                if kind == _names.REFERRAL:
+                    self._referral(a, b, day)
+                    continue
+                from_svc, to_svc = (a, b) if self.rng.random() < 0.5 else (b, a)
                 self.add(
                     Collaboration,
                     dict(
@@ -84,12 +93,13 @@ class OutcomeBuilder(BuilderBase):
                         to_service_id=self.service_ids[to_svc],
                         from_professional_id=int(self.rng.choice(self.staff[from_svc])),
                         to_professional_id=int(self.rng.choice(self.staff[to_svc])),
-                        occurred_on=PERIOD_START
-                        + dt.timedelta(days=int(self.rng.integers(0, 395))),
-                        kind=kind.value,
+                        occurred_on=day,
+                        kind=str(kind),
                         intensity=int(self.choice(levels)),
-                        directed=directed,
+                        directed=False,
                         note="",
+                        scale=INTENSITY_SCALE,
+                        version=1,
                     ),
                 )
         for _k in range(int(30 * factor)):
@@ -102,12 +112,93 @@ class OutcomeBuilder(BuilderBase):
                     from_professional_id=None,
                     to_professional_id=None,
                     occurred_on=PERIOD_START + dt.timedelta(days=int(self.rng.integers(0, 395))),
-                    kind=CollaborationKind.COORDINATION_MEETING.value,
-                    intensity=int(Intensity.COOPERATION),
+                    kind=CollaborationKind.INFORMATION_EXCHANGE.value,
+                    intensity=int(Intensity.COORDINATING),
                     directed=False,
                     note="",
+                    scale=INTENSITY_SCALE,
+                    version=1,
                 ),
             )
+
+    def _referral(self, from_code: str, to_code: str, day: dt.date) -> None:
+        """A referral; one in three names a participant (who consented to being assessed)."""
+        outcome = str(self.choice(["accepted", "declined", "pending"], p=[0.65, 0.15, 0.2]))
+        pid = None
+        if self.participant_ids and self.rng.random() < 0.33:
+            candidate = int(self.rng.choice(self.participant_ids))
+            if self.consents(candidate, ConsentPurpose.ASSESSMENT):
+                pid = candidate
+        self.add(
+            Referral,
+            dict(
+                from_service_id=self.service_ids[from_code],
+                to_service_id=self.service_ids[to_code],
+                referred_on=day,
+                participant_id=pid,
+                outcome=outcome,
+                outcome_on=None
+                if outcome == "pending"
+                else day + dt.timedelta(days=int(self.rng.integers(3, 40))),
+                note="",
+                version=1,
+            ),
+        )
+
+    def coordination(self) -> None:
+        """Coordination spaces with monthly meetings: the Amunt! motor group, a case team
+        and a district table of social services centres; each member comes to about three
+        meetings in four."""
+        amunt, ba, sac = (self.service_ids[c] for c in ("IMSS-AMUNT", "BA", "SAC"))
+        district = next(iter(self.district_ids.values()), None)
+        spaces = (
+            ("GM-AMUNT", "Grup motor Amunt! comunitari", "motor_group", amunt, None,
+             [("service", amunt), ("service", ba), ("service", sac),
+              ("professional", self.staff["IMSS-AMUNT"][0]),
+              ("entity", "Associació de Veïns i Veïnes"), ("resident", "Veïna portaveu")]),
+            ("ETAC-AMUNT", "Equip de coordinació de casos Amunt!", "case_team", amunt, None,
+             [("professional", self.staff["IMSS-AMUNT"][0]),
+              ("professional", self.staff["BA"][0]),
+              ("professional", self.staff["ECAS"][0])]),
+            ("TAULA-CSS", "Taula de centres de serveis socials", "district_table",
+             self.css_service_ids[0], district,
+             [("service", sid) for sid in self.css_service_ids[:5]]
+             + [("entity", "Creu Roja")]),
+        )  # fmt: skip
+        for code, name, kind, lead, territory, members in spaces:
+            space = self.add(
+                CoordinationSpace,
+                dict(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    lead_service_id=lead,
+                    territory_unit_id=territory,
+                    version=1,
+                ),
+            )
+            ids = [
+                self.add(
+                    CoordinationMember,
+                    dict(
+                        space_id=space,
+                        member_kind=member_kind,
+                        service_id=ref if member_kind == "service" else None,
+                        professional_id=ref if member_kind == "professional" else None,
+                        name=str(ref) if member_kind in ("entity", "resident") else "",
+                    ),
+                )
+                for member_kind, ref in members
+            ]
+            for month in range(12):
+                held = dt.date(2022 + (8 + month) // 12, (8 + month) % 12 + 1, 12)
+                meeting = self.add(
+                    CoordinationMeeting,
+                    dict(space_id=space, held_on=held, note="", version=1),
+                )
+                for member in ids:
+                    if self.rng.random() < 0.75:
+                        self.add(MeetingAttendance, dict(meeting_id=meeting, member_id=member))
 
     def reported_ties(self) -> None:
         """Two survey waves: T0 (October 2022) and T1 (June 2023), more ties at T1."""

@@ -12,16 +12,34 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     engine = config.attributes["engine"]
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            # SQLite has almost no ALTER TABLE; batch mode copies tables instead.
-            render_as_batch=True,
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # Batch mode copies a table and drops the old one: with rows referring to it
+            # (an audit entry to its user, a collaboration to its services) SQLite refuses
+            # the drop while foreign keys are enforced. They are checked after instead.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                context.configure(
+                    connection=connection,
+                    target_metadata=target_metadata,
+                    # SQLite has almost no ALTER TABLE; batch mode copies tables instead.
+                    render_as_batch=True,
+                    compare_type=True,
+                )
+                with context.begin_transaction():
+                    context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 run_migrations_online()

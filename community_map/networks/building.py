@@ -202,15 +202,30 @@ def service_network(
     collaborations: pd.DataFrame,
     *,
     window: Window | None = None,
+    meetings: pd.DataFrame | None = None,
 ) -> nx.Graph:
     """Build the inter-service network (undirected, weighted).
 
     A tie between two services counts the sessions they co-facilitated
     (``facilitation``: ``session_id``, ``service``, ``starts_at``), the sessions where one
     was a partner of the other (``partners``: ``session_id``, ``service``,
-    ``starts_at``, joined to the facilitators' services) and the recorded collaborations
-    weighted by intensity, 1 awareness to 4 integration (``collaborations``:
-    ``from_service``, ``to_service``, ``occurred_on``, ``intensity``).
+    ``starts_at``, joined to the facilitators' services), the recorded collaborations
+    weighted by intensity, 1 networking to 4 collaborating (``collaborations``:
+    ``from_service``, ``to_service``, ``occurred_on``, ``intensity``) and the coordination
+    meetings both attended (``meetings``: ``meeting_id``, ``service``, ``held_on``, one row
+    per attending member, by the member's service): each meeting adds 1 to every pair of
+    different services present, however many of their members came (edge attribute
+    ``coordination``), like co-attendance of sessions.
+
+    Examples
+    --------
+    >>> empty = pd.DataFrame(columns=["session_id", "service", "starts_at"])
+    >>> col = pd.DataFrame(columns=["from_service", "to_service", "occurred_on", "intensity"])
+    >>> met = pd.DataFrame({"meeting_id": [1, 1, 1, 1, 2, 2], "held_on": ["2023-01-10"] * 6,
+    ...                     "service": ["A", "B", "B", "C", "A", "B"]})
+    >>> G = service_network(empty, empty, col, meetings=met)
+    >>> G["A"]["B"]["coordination"], G["A"]["C"]["weight"], G["B"]["C"]["weight"]
+    (2.0, 1.0, 1.0)
     """
 
     def _in(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -232,6 +247,12 @@ def service_network(
     for (a, b), w in col.groupby(["from_service", "to_service"])["intensity"].sum().items():
         if a != b:
             _add(G, a, b, float(w), "collaboration")
+    if meetings is not None and not meetings.empty:
+        met = _in(meetings, "held_on")[["meeting_id", "service"]].dropna().drop_duplicates()
+        pairs = met.merge(met, on="meeting_id")
+        pairs = pairs[pairs["service_x"] < pairs["service_y"]]
+        for (a, b), n in pairs.groupby(["service_x", "service_y"]).size().items():
+            _add(G, a, b, float(n), "coordination")
     return G
 
 
@@ -243,23 +264,24 @@ def _add(G: nx.Graph, a: object, b: object, weight: float, kind: str) -> None:
         G.add_edge(a, b, weight=weight, **{kind: weight})
 
 
-def referral_network(collaborations: pd.DataFrame, *, window: Window | None = None) -> nx.DiGraph:
-    """Build the directed network of referrals (``kind == "referral"``) between services.
+def referral_network(referrals: pd.DataFrame, *, window: Window | None = None) -> nx.DiGraph:
+    """Build the directed network of referrals between services (the referral register).
 
-    The edge weight counts the referrals from one service to the other.
+    ``referrals`` has ``from_service``, ``to_service`` and ``referred_on``; every referral
+    counts, whatever its outcome. The edge weight counts the referrals from one service
+    to the other.
 
     Examples
     --------
-    >>> col = pd.DataFrame({"from_service": ["SC", "SC", "JG"], "to_service": ["JG", "JG", "SC"],
-    ...                     "occurred_on": ["2023-01-01"] * 3, "intensity": [3, 3, 2],
-    ...                     "kind": ["referral", "referral", "referral"]})
-    >>> G = referral_network(col)
+    >>> ref = pd.DataFrame({"from_service": ["SC", "SC", "JG"], "to_service": ["JG", "JG", "SC"],
+    ...                     "referred_on": ["2023-01-01"] * 3})
+    >>> G = referral_network(ref)
     >>> G["SC"]["JG"]["weight"], G["JG"]["SC"]["weight"]
     (2.0, 1.0)
     """
-    part = collaborations[collaborations["kind"] == "referral"]
+    part = referrals
     if window is not None:
-        part = part[window.contains(part["occurred_on"])]
+        part = part[window.contains(part["referred_on"])]
     G = nx.DiGraph()
     counts = part.groupby(["from_service", "to_service"]).size()
     for (a, b), n in counts.items():
@@ -310,7 +332,11 @@ def networks_by_window(
     for w in windows:
         if layer == "services":
             graphs[w.name] = service_network(
-                tables["facilitation"], tables["partners"], tables["collaborations"], window=w
+                tables["facilitation"],
+                tables["partners"],
+                tables["collaborations"],
+                window=w,
+                meetings=tables.get("meetings"),
             )
             continue
         if layer == "professionals":
@@ -319,10 +345,11 @@ def networks_by_window(
                 tables["partners"].iloc[0:0],
                 tables["collaborations_professionals"],
                 window=w,
+                meetings=tables.get("meetings_professionals"),
             )
             continue
         if layer == "referrals":
-            graphs[w.name] = referral_network(tables["collaborations"], window=w)
+            graphs[w.name] = referral_network(tables["referrals"], window=w)
             continue
         parts = []
         if layer in ("coattendance", "both"):

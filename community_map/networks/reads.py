@@ -9,15 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from community_map.models import (
     Attendance,
     AttendanceStatus,
     Collaboration,
+    CoordinationMeeting,
+    CoordinationMember,
+    MeetingAttendance,
     Participant,
     Professional,
+    Referral,
     ReportedTie,
     Service,
     SessionFacilitator,
@@ -112,8 +116,39 @@ def _collaborations(session: Session, side: type[Service] | type[Professional]) 
     )
 
 
+def _meetings(session: Session) -> pd.DataFrame:
+    """Who attended each coordination meeting: the member's service and professional codes.
+
+    A service member gives its service; a professional gives their code and their service;
+    entities and residents give neither (they are not nodes of these networks).
+    """
+    own, via = aliased(Service), aliased(Service)
+    frame = pd.DataFrame(
+        session.execute(
+            select(
+                MeetingAttendance.meeting_id,
+                func.coalesce(own.code, via.code),
+                Professional.code,
+                CoordinationMeeting.held_on,
+            )
+            .join(CoordinationMeeting, CoordinationMeeting.id == MeetingAttendance.meeting_id)
+            .join(CoordinationMember, CoordinationMember.id == MeetingAttendance.member_id)
+            .outerjoin(own, own.id == CoordinationMember.service_id)
+            .outerjoin(Professional, Professional.id == CoordinationMember.professional_id)
+            .outerjoin(via, via.id == Professional.service_id)
+        ).all(),
+        columns=["meeting_id", "service", "professional", "held_on"],
+    )
+    return frame
+
+
 def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
-    """Read what :func:`~community_map.networks.building.service_network` needs (by code)."""
+    """Read what :func:`~community_map.networks.building.service_network` needs (by code).
+
+    Includes who attended coordination meetings (``meetings``, by service;
+    ``meetings_professionals``) and the referral register (``referrals``).
+    """
+    source_service, target_service = aliased(Service), aliased(Service)
     # one read of who facilitated what, at both levels (service and professional)
     facilitators = pd.DataFrame(
         session.execute(
@@ -141,6 +176,15 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         columns={"professional": "service"}
     )
     collaborations_pros = _collaborations(session, Professional)
+    meetings = _meetings(session)
+    referrals = pd.DataFrame(
+        session.execute(
+            select(source_service.code, target_service.code, Referral.referred_on, Referral.outcome)
+            .join(source_service, source_service.id == Referral.from_service_id)
+            .join(target_service, target_service.id == Referral.to_service_id)
+        ).all(),
+        columns=["from_service", "to_service", "referred_on", "outcome"],
+    )
     fields = dict(session.execute(select(Service.code, Service.field_of_work)).all())
     centres = dict(
         session.execute(
@@ -155,6 +199,11 @@ def service_network_tables(session: Session) -> dict[str, pd.DataFrame]:
         "collaborations": collaborations,
         "facilitation_professionals": facilitation_pros,
         "collaborations_professionals": collaborations_pros,
+        "meetings": meetings[["meeting_id", "service", "held_on"]],
+        "meetings_professionals": meetings[["meeting_id", "professional", "held_on"]]
+        .dropna()
+        .rename(columns={"professional": "service"}),
+        "referrals": referrals,
         "service_groups": pd.DataFrame(
             {"code": list(fields), "field_of_work": list(fields.values())}
         ),

@@ -192,12 +192,14 @@ _LAYER_DATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("facilitation", "starts_at"),
         ("partners", "starts_at"),
         ("collaborations", "occurred_on"),
+        ("meetings", "held_on"),
     ),
     "professionals": (
         ("facilitation_professionals", "starts_at"),
         ("collaborations_professionals", "occurred_on"),
+        ("meetings_professionals", "held_on"),
     ),
-    "referrals": (("collaborations", "occurred_on"),),
+    "referrals": (("referrals", "referred_on"),),
 }
 
 
@@ -206,7 +208,7 @@ def data_span(
 ) -> tuple[dt.date, dt.date] | None:
     """First and last date of the data that ``layer`` reads (``None`` when it has none).
 
-    Referrals count only collaborations of kind ``referral``.
+    Referrals are read from the referral register (table ``referrals``).
 
     Examples
     --------
@@ -221,8 +223,6 @@ def data_span(
         frame = tables.get(table)
         if frame is None or column not in frame:
             continue
-        if layer == "referrals" and "kind" in frame:
-            frame = frame[frame["kind"] == "referral"]
         values = pd.to_datetime(frame[column]).dropna()
         if len(values):
             stamps.extend([values.min(), values.max()])

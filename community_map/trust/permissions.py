@@ -42,6 +42,7 @@ class Permission(enum.StrEnum):
     TAKE_ATTENDANCE = "take_attendance"
     REOPEN_SESSIONS = "reopen_sessions"
     RECORD_ASSESSMENTS = "record_assessments"
+    RECORD_COLLABORATIONS = "record_collaborations"
     # subject-access exports and erasure of one participant's record
     MANAGE_PARTICIPANT_RIGHTS = "manage_participant_rights"
     MANAGE_USERS = "manage_users"
@@ -70,6 +71,8 @@ PERMISSION_HELP: dict[Permission, str] = {
     Permission.REOPEN_SESSIONS: "Reopen a finalised register, with a reason",
     Permission.RECORD_ASSESSMENTS: "Record assessments and tie surveys (with the participant's "
     "consent)",
+    Permission.RECORD_COLLABORATIONS: "Record coordination spaces and meetings, collaborations "
+    "between services and referrals",
     Permission.MANAGE_PARTICIPANT_RIGHTS: "Export everything held about one participant "
     "(subject access) and erase it",
     Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts; "
@@ -97,6 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TAKE_ATTENDANCE,
             P.REOPEN_SESSIONS,
             P.RECORD_ASSESSMENTS,
+            P.RECORD_COLLABORATIONS,
             P.MANAGE_PARTICIPANT_RIGHTS,
         }
     ),
@@ -110,6 +114,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PLAN_ACTIVITIES,
             P.TAKE_ATTENDANCE,
             P.RECORD_ASSESSMENTS,
+            P.RECORD_COLLABORATIONS,
         }
     ),
     # Motor groups include residents and entities: places, not people.

@@ -35,11 +35,14 @@ from community_map.models import (
     AuditLog,
     Collaboration,
     CommunityAction,
+    CoordinationMeeting,
     Invitation,
     MotorGroupMember,
     Participant,
     Professional,
+    Referral,
     ReportedTie,
+    Service,
     TerritoryUnit,
 )
 from community_map.models import Session as SessionRow
@@ -66,6 +69,7 @@ RECORD_SHEETS: dict[str, str] = {
     "reported_ties": N_("Reported ties"),
     "assessments": N_("Assessments"),
     "assessment_scores": N_("Assessment scores"),
+    "referrals": N_("Referrals"),
     "notes": N_("Notes naming them"),
     "audit_log": N_("Audit log"),
 }
@@ -107,6 +111,12 @@ RECORD_COLUMN_LABELS: dict[str, str] = {
     "assessor": N_("Assessor"),
     "domain": N_("Domain"),
     "level": N_("Level"),
+    "referred_on": N_("Referred on"),
+    "from_service": N_("From service"),
+    "to_service": N_("To service"),
+    "outcome": N_("Outcome"),
+    "outcome_on": N_("Outcome on"),
+    "note": N_("Note"),
     "table": N_("Table"),
     "row_id": N_("Row"),
     "field": N_("Field"),
@@ -127,6 +137,8 @@ FREE_TEXT_FIELDS: tuple[InstrumentedAttribute[str], ...] = (
     SessionRow.conflict_note,
     SessionRow.cancel_reason,
     Collaboration.note,
+    Referral.note,
+    CoordinationMeeting.note,
     ActionPhase.note,
     CommunityAction.objectives,
 )
@@ -354,6 +366,27 @@ def _assessments(session: Session, person: Participant) -> tuple[pd.DataFrame, p
     return assessments, _frame(scores, ["assessment_id", "domain", "level"])
 
 
+def _referrals(session: Session, person: Participant) -> pd.DataFrame:
+    source, target = aliased(Service), aliased(Service)
+    rows = session.execute(
+        select(
+            Referral.referred_on,
+            source.code,
+            target.code,
+            Referral.outcome,
+            Referral.outcome_on,
+            Referral.note,
+        )
+        .join(source, source.id == Referral.from_service_id)
+        .join(target, target.id == Referral.to_service_id)
+        .where(Referral.participant_id == person.id)
+        .order_by(Referral.referred_on, Referral.id)
+    ).all()
+    return _frame(
+        rows, ["referred_on", "from_service", "to_service", "outcome", "outcome_on", "note"]
+    )
+
+
 def _notes(session: Session, person: Participant) -> pd.DataFrame:
     rows: list[tuple[object, ...]] = []
     for field in FREE_TEXT_FIELDS:
@@ -391,6 +424,7 @@ def _record_tables(session: Session, person: Participant) -> dict[str, pd.DataFr
         "reported_ties": _ties(session, person),
         "assessments": assessments,
         "assessment_scores": scores,
+        "referrals": _referrals(session, person),
         "notes": _notes(session, person),
         "audit_log": _audit_table(audit_entries_about(session, person)),
     }

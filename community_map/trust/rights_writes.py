@@ -51,6 +51,7 @@ from community_map.models import (
     Invitation,
     MotorGroupMember,
     Participant,
+    Referral,
     ReportedTie,
     utcnow,
 )
@@ -268,6 +269,14 @@ def erase_participant(session: Session, *, actor: Actor, code: str, reason: str)
         ).rowcount  # type: ignore[attr-defined]
         or 0
     )
+    referred = int(
+        session.execute(
+            update(Referral).where(Referral.participant_id == person.id).values(participant_id=None)
+        ).rowcount  # type: ignore[attr-defined]
+        or 0
+    )
+    if referred:  # referrals keep their services and dates, without the person
+        report.anonymised["referrals"] = referred
     session.delete(person)
     session.flush()
     report.removed["participants"] = 1

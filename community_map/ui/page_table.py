@@ -136,6 +136,28 @@ PAGES: tuple[PageSpec, ...] = (
         N_("A participant's sessions across the whole catalogue."),
     ),
     PageSpec(
+        "collaborations.py",
+        N_("Collaborations"),
+        ":material/handshake:",
+        "collaboration",
+        Permission.RECORD_COLLABORATIONS,
+        N_(
+            "Collaborations between services with their kind and intensity, and referrals "
+            "with their outcome; Excel template, export and import."
+        ),
+    ),
+    PageSpec(
+        "coordination.py",
+        N_("Coordination spaces"),
+        ":material/groups_3:",
+        "coordination-spaces",
+        Permission.RECORD_COLLABORATIONS,
+        N_(
+            "Motor groups, district tables and case coordination teams: members, and meetings "
+            "with who attended."
+        ),
+    ),
+    PageSpec(
         "networks.py",
         N_("Networks"),
         ":material/hub:",
