@@ -30,13 +30,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from community_map.vocabulary import (
+    AGE_BANDS,
     COMMUNITY_SESSION_TYPES,
+    EVALUATION_GROUP_LABELS,
+    EXIT_REASON_LABELS,
+    GENDER_LABELS,
     ROLE_LABELS,
     SECTOR_LABELS,
     Accessibility,
     AssessmentPhase,
     AttendanceStatus,
     CollaborationKind,
+    EvaluationGroup,
+    ExitReason,
+    Gender,
     Intensity,
     Phase,
     Role,
@@ -48,8 +55,12 @@ from community_map.vocabulary import (
 )
 
 __all__ = [
+    "AGE_BANDS",
     "ASSET_CONTACT_FIELDS",
     "COMMUNITY_SESSION_TYPES",
+    "EVALUATION_GROUP_LABELS",
+    "EXIT_REASON_LABELS",
+    "GENDER_LABELS",
     "METRIC_SRID",
     "NAMING_CONVENTION",
     "ROLE_LABELS",
@@ -70,12 +81,17 @@ __all__ = [
     "Collaboration",
     "CollaborationKind",
     "CommunityAction",
+    "Enrolment",
+    "EvaluationGroup",
+    "ExitReason",
+    "Gender",
     "Intensity",
     "Invitation",
     "LoginThrottle",
     "MeasurementPoint",
     "MotorGroupMember",
     "Participant",
+    "ParticipantProfessional",
     "Phase",
     "Professional",
     "Programme",
@@ -290,24 +306,76 @@ class Professional(Base):
 
 
 class Participant(Base):
+    """A participant: a pseudonymous code, a few attributes, consent and reference staff.
+
+    Consent is recorded per purpose (data processing, network survey, images) with the
+    date it was given; :mod:`community_map.trust.consent` is the only place that reads it.
+    Enrolments in programmes and community actions are :class:`Enrolment` rows.
+    """
+
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     alias: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     age_band: Mapped[str] = mapped_column(String(20), default="")
     gender: Mapped[str] = mapped_column(String(20), default="")
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory_units.id"), nullable=True, index=True
     )
-    reference_professional_id: Mapped[int | None] = mapped_column(
-        ForeignKey("professionals.id"), nullable=True
+    consent_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    consent_processing: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_survey: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_images: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ParticipantProfessional(Base):
+    """A reference professional of a participant (one or more: e.g. a tandem)."""
+
+    __tablename__ = "participant_professionals"
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id"), primary_key=True, index=True
     )
-    programme: Mapped[str] = mapped_column(String(100), default="")
-    enrolled_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    exited_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+def _values_or_empty(column: str, values: type[enum.Enum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ('', {allowed})", name=f"{column}_allowed")
+
+
+class Enrolment(Base):
+    """A participant's enrolment in a programme or in a community action (exactly one)."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        CheckConstraint(
+            "(programme_id IS NULL AND action_id IS NOT NULL) OR "
+            "(programme_id IS NOT NULL AND action_id IS NULL)",
+            name="programme_or_action",
+        ),
+        CheckConstraint("ends_on IS NULL OR starts_on <= ends_on", name="period_order"),
+        _values_or_empty("exit_reason", ExitReason),
+        _values_or_empty("evaluation_group", EvaluationGroup),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id"), nullable=True, index=True
+    )
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_actions.id"), nullable=True, index=True
+    )
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    exit_reason: Mapped[str] = mapped_column(String(20), default="")
+    evaluation_group: Mapped[str] = mapped_column(String(20), default="")
 
 
 class CommunityAction(Base):

@@ -55,7 +55,13 @@ def world(engine: Engine) -> dict[str, int]:
         )  # fmt: skip
         professional = Professional(code="P1", role="educator", service_id=service.id)
         people = [
-            Participant(code=f"AM-{c}", alias=f"alias {c}", consent=True, neighbourhood_id=hood.id)
+            Participant(
+                code=f"AM-{c}",
+                alias=f"alias {c}",
+                consent_processing=True,
+                consent_survey=True,
+                neighbourhood_id=hood.id,
+            )
             for c in "AB"
         ]
         s.add_all([venue, professional, *people])
