@@ -138,6 +138,9 @@ OPERATIONS: dict[Permission, Callable[[Session, Actor, dict[str, int]], Any]] = 
     Permission.RECORD_ASSESSMENTS: lambda s, a, w: network.record_reported_ties(
         s, actor=a, respondent_code="AM-A", ties={"AM-B": "friendship"}, on=dt.date(2023, 3, 6)
     ),
+    Permission.EDIT_PARTICIPANTS: lambda s, a, w: activities.create_participant(
+        s, actor=a, gender="woman", consent_processing=True
+    ),
     Permission.MANAGE_PARTICIPANT_RIGHTS: lambda s, a, w: trust.participant_record(
         s, actor=a, code="AM-A"
     ),

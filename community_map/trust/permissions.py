@@ -41,6 +41,7 @@ class Permission(enum.StrEnum):
     TAKE_ATTENDANCE = "take_attendance"
     REOPEN_SESSIONS = "reopen_sessions"
     RECORD_ASSESSMENTS = "record_assessments"
+    EDIT_PARTICIPANTS = "edit_participants"
     # subject-access exports and erasure of one participant's record
     MANAGE_PARTICIPANT_RIGHTS = "manage_participant_rights"
     MANAGE_USERS = "manage_users"
@@ -67,6 +68,8 @@ PERMISSION_HELP: dict[Permission, str] = {
     Permission.REOPEN_SESSIONS: "Reopen a finalised register, with a reason",
     Permission.RECORD_ASSESSMENTS: "Record assessments and tie surveys (with the participant's "
     "consent)",
+    Permission.EDIT_PARTICIPANTS: "Create and edit participants, their enrolments, consent and "
+    "reference professionals",
     Permission.MANAGE_PARTICIPANT_RIGHTS: "Export everything held about one participant "
     "(subject access) and erase it",
     Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts; "
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TAKE_ATTENDANCE,
             P.REOPEN_SESSIONS,
             P.RECORD_ASSESSMENTS,
+            P.EDIT_PARTICIPANTS,
             P.MANAGE_PARTICIPANT_RIGHTS,
         }
     ),
@@ -106,6 +110,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PLAN_ACTIVITIES,
             P.TAKE_ATTENDANCE,
             P.RECORD_ASSESSMENTS,
+            P.EDIT_PARTICIPANTS,
         }
     ),
     # Motor groups include residents and entities: places, not people.
