@@ -54,6 +54,7 @@ from community_map.models import (
 from community_map.registry import REGISTERS
 from community_map.storage import session_scope
 from community_map.trust import Actor, ConsentPurpose, has_consent
+from tests.test_app import _as, app_env  # noqa: F401  (app_env is a fixture)
 
 COORD = Actor(username="coord", role=Role.COORDINATOR)
 EDU = Actor(username="edu", role=Role.EDUCATOR)
@@ -593,3 +594,56 @@ def test_migration_moves_the_old_columns(tmp_path: Path) -> None:
         assert created is not None
         assert (created.starts_on, created.ends_on) == (d(2023, 1, 10), d(2023, 1, 10))
     engine.dispose()
+
+
+# the page -------------------------------------------------------------------------------
+
+
+def test_page_creates_a_participant_as_coordinator(
+    app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(app_env.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", f"sqlite:///{copy}")
+    at = _as(Role.COORDINATOR).run()
+    at.switch_page("pages/participants.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Participants"
+    listed = at.dataframe[0].value
+    assert len(listed) == 300 and "Alias" in listed.columns
+    # a new participant: code left empty, so generated
+    at.number_input(key="participant_year_None_0").set_value(1985)
+    at.selectbox(key="participant_gender_None_0").set_value("woman")
+    at.checkbox(key="participant_processing_None_0").check()
+    at.text_input(key="participant_alias_None_0").input("Nuri")
+    at.button(key="FormSubmitter:participant_None_0-Save the participant").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("P-00001 saved" in s.value for s in at.success)
+    at.text_input(key="participants_search").input("nuri").run()
+    found = at.dataframe[0].value
+    assert list(found["Code"]) == ["P-00001"]
+    assert list(found["Year of birth"]) == [1985]
+    engine = storage.create_db_engine(f"sqlite:///{copy}")
+    with session_scope(engine) as s:
+        person = s.scalar(select(Participant).where(Participant.code == "P-00001"))
+        assert person is not None
+        assert (person.alias, person.gender, person.consent_processing) == ("Nuri", "woman", True)
+        entry = s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
+        assert entry is not None and (entry.action, entry.entity) == ("create", "participants")
+    engine.dispose()
+
+
+def test_page_for_evaluator_has_no_form_and_district_viewer_cannot_open_it(
+    app_env: str,
+) -> None:
+    at = _as(Role.EVALUATOR).run()
+    at.switch_page("pages/participants.py").run()
+    assert not at.exception, at.exception
+    assert "Alias" not in at.dataframe[0].value.columns
+    assert [b.key for b in at.button] == ["logout"]  # no edit form, no import
+    viewer = _as(Role.DISTRICT_VIEWER).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        viewer.switch_page("pages/participants.py")
