@@ -54,7 +54,7 @@ from community_map.models import (
 from community_map.registry import REGISTERS
 from community_map.storage import session_scope
 from community_map.trust import Actor, ConsentPurpose, has_consent
-from tests.test_app import _as, app_env  # noqa: F401  (app_env is a fixture)
+from tests.test_app import ROOT, _as
 
 COORD = Actor(username="coord", role=Role.COORDINATOR)
 EDU = Actor(username="edu", role=Role.EDUCATOR)
@@ -597,6 +597,14 @@ def test_migration_moves_the_old_columns(tmp_path: Path) -> None:
 
 
 # the page -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, demo_db: str) -> str:
+    monkeypatch.setenv("COMMUNITY_MAP_DATABASE_URL", demo_db)
+    monkeypatch.setenv("COMMUNITY_MAP_DEMO", "true")
+    monkeypatch.chdir(ROOT)
+    return demo_db
 
 
 def test_page_creates_a_participant_as_coordinator(
