@@ -75,7 +75,8 @@ __all__ = [
 PARTICIPANT_COLUMNS: tuple[Column, ...] = (
     Column("code", N_("Participant code"), required=True),
     Column("birth_year", N_("Year of birth"), kind="int", minimum=1900, maximum=2100),
-    Column("age_band", N_("Age band"), kind="choice", choices={b: b for b in AGE_BANDS}),
+    # a drop-down of the bands, which are not translated (so not a "choice")
+    Column("age_band", N_("Age band"), kind="code"),
     Column(
         "gender",
         N_("Gender"),
@@ -133,7 +134,11 @@ class _Lookups:
 
     def lists(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         return (
-            {"neighbourhood": list(self.neighbourhoods), "professionals": list(self.professionals)},
+            {
+                "age_band": list(AGE_BANDS),
+                "neighbourhood": list(self.neighbourhoods),
+                "professionals": list(self.professionals),
+            },
             {"programme": list(self.programmes), "action": list(self.actions)},
         )
 
@@ -145,7 +150,9 @@ def _sheets(
     *,
     with_alias: bool = True,
 ) -> list[Sheet]:
-    people_lists, enrolment_lists = lookups.lists() if lookups is not None else ({}, {})
+    people_lists, enrolment_lists = (
+        lookups.lists() if lookups is not None else ({"age_band": list(AGE_BANDS)}, {})
+    )
     columns = [c for c in PARTICIPANT_COLUMNS if with_alias or c.field != "alias"]
     return [
         Sheet(_PARTICIPANTS, columns, participants, people_lists),
