@@ -40,6 +40,7 @@ from community_map.activities.opening_hours import OpeningHours, is_open, parse_
 from community_map.activities.participant_register_excel import (
     ENROLMENT_COLUMNS,
     PARTICIPANT_COLUMNS,
+    enrolment_rows,
     import_participants,
     participants_template,
     participants_to_excel,
@@ -58,7 +59,6 @@ from community_map.activities.participant_register_writes import (
     EnrolmentRow,
     age_band_for,
     create_participant,
-    enrolment_rows,
     next_participant_code,
     set_enrolments,
     update_participant,

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -47,7 +46,6 @@ __all__ = [
     "EnrolmentRow",
     "age_band_for",
     "create_participant",
-    "enrolment_rows",
     "next_participant_code",
     "set_enrolments",
     "update_participant",
@@ -570,55 +568,3 @@ def set_enrolments(
     )
     audit.record(session, actor, "update", "participants", person.id, before=old, after=new)
     return True
-
-
-def enrolment_rows(rows: Iterable[Mapping[str, Any]]) -> list[EnrolmentRow]:
-    """Enrolments from table rows with ids (``programme_id``, ``action_id``...); blank rows
-    are skipped. Dates may be dates, timestamps or ISO text.
-
-    Examples
-    --------
-    >>> enrolment_rows([{"programme_id": 1, "action_id": None, "starts_on": "2022-09-05",
-    ...                  "ends_on": None, "exit_reason": None, "evaluation_group": None}])
-    [EnrolmentRow(starts_on=datetime.date(2022, 9, 5), programme_id=1, action_id=None, \
-ends_on=None, exit_reason='', evaluation_group='')]
-    """
-    found: list[EnrolmentRow] = []
-    for row in rows:
-        programme, action = _id(row.get("programme_id")), _id(row.get("action_id"))
-        starts_on, ends_on = _day(row.get("starts_on")), _day(row.get("ends_on"))
-        reason, group = _word(row.get("exit_reason")), _word(row.get("evaluation_group"))
-        if programme is None and action is None and starts_on is None and not reason:
-            continue
-        # a missing start is refused by the writes with a message saying what to give
-        found.append(EnrolmentRow(starts_on, programme, action, ends_on, reason, group))  # type: ignore[arg-type]
-    return found
-
-
-def _day(value: object) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError as exc:
-        raise ValidationError(
-            _("{value!r} is not a date; write YYYY-MM-DD.").format(value=value)
-        ) from exc
-
-
-def _id(value: object) -> int | None:
-    if value is None or (isinstance(value, float) and value != value) or value == "":
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    return int(str(value))
-
-
-def _word(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()
