@@ -134,8 +134,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _enum_check(column: str, values: type[enum.Enum]) -> CheckConstraint:
-    allowed = ", ".join(f"'{v.value}'" for v in values)
+def _enum_check(column: str, values: type[enum.Enum], *, empty: bool = False) -> CheckConstraint:
+    allowed = ", ".join(["''"] * empty + [f"'{v.value}'" for v in values])
     return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
 
 
@@ -306,12 +306,7 @@ class Professional(Base):
 
 
 class Participant(Base):
-    """A participant: a pseudonymous code, a few attributes, consent and reference staff.
-
-    Consent is recorded per purpose (data processing, network survey, images) with the
-    date it was given; :mod:`community_map.trust.consent` is the only place that reads it.
-    Enrolments in programmes and community actions are :class:`Enrolment` rows.
-    """
+    """A pseudonymous code, attributes, consent per purpose (read by ``trust.consent``)."""
 
     __tablename__ = "participants"
 
@@ -344,34 +339,23 @@ class ParticipantProfessional(Base):
     )
 
 
-def _values_or_empty(column: str, values: type[enum.Enum]) -> CheckConstraint:
-    allowed = ", ".join(f"'{v.value}'" for v in values)
-    return CheckConstraint(f"{column} IN ('', {allowed})", name=f"{column}_allowed")
-
-
 class Enrolment(Base):
     """A participant's enrolment in a programme or in a community action (exactly one)."""
 
     __tablename__ = "enrolments"
     __table_args__ = (
         CheckConstraint(
-            "(programme_id IS NULL AND action_id IS NOT NULL) OR "
-            "(programme_id IS NOT NULL AND action_id IS NULL)",
-            name="programme_or_action",
+            "(programme_id IS NULL) <> (action_id IS NULL)", name="programme_or_action"
         ),
         CheckConstraint("ends_on IS NULL OR starts_on <= ends_on", name="period_order"),
-        _values_or_empty("exit_reason", ExitReason),
-        _values_or_empty("evaluation_group", EvaluationGroup),
+        _enum_check("exit_reason", ExitReason, empty=True),
+        _enum_check("evaluation_group", EvaluationGroup, empty=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    programme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("programmes.id"), nullable=True, index=True
-    )
-    action_id: Mapped[int | None] = mapped_column(
-        ForeignKey("community_actions.id"), nullable=True, index=True
-    )
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("community_actions.id"), index=True)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     exit_reason: Mapped[str] = mapped_column(String(20), default="")

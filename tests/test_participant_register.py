@@ -655,3 +655,21 @@ def test_page_for_evaluator_has_no_form_and_district_viewer_cannot_open_it(
     viewer = _as(Role.DISTRICT_VIEWER).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         viewer.switch_page("pages/participants.py")
+
+
+@pytest.mark.parametrize("both", [True, False], ids=["both", "neither"])
+def test_database_refuses_an_enrolment_in_both_or_neither(
+    engine: Engine, world: dict[str, int], both: bool
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), session_scope(engine) as s:
+        s.add(
+            Enrolment(
+                participant_id=world["D"],
+                programme_id=world["AMUNT"] if both else None,
+                action_id=world["CA1"] if both else None,
+                starts_on=d(2023, 1, 1),
+            )
+        )
+        s.flush()

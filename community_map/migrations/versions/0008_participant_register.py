@@ -73,8 +73,7 @@ def upgrade() -> None:
         sa.Column("exit_reason", sa.String(length=20), nullable=False),
         sa.Column("evaluation_group", sa.String(length=20), nullable=False),
         sa.CheckConstraint(
-            "(programme_id IS NULL AND action_id IS NOT NULL) OR "
-            "(programme_id IS NOT NULL AND action_id IS NULL)",
+            "(programme_id IS NULL) <> (action_id IS NULL)",
             name=op.f("ck_enrolments_programme_or_action"),
         ),
         sa.CheckConstraint(
