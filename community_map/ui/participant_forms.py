@@ -55,7 +55,7 @@ def filters(lists: dict[str, dict[int, str]], *, sees_aliases: bool) -> dict[str
 
     def pick(column: Any, label: str, options: dict[Any, str], key: str) -> Any:
         return column.selectbox(
-            label,
+            shell.plain(label),
             [None, *options],
             format_func=lambda i: _("All") if i is None else options[i],
             key=key,

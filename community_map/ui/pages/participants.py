@@ -32,7 +32,7 @@ shown = table.assign(
     gender=table["gender"].map(lambda g: genders.get(g, g)),
     status=table["status"].map(statuses),
 )
-st.caption(_("{n} participants").format(n=len(table)))
+st.caption(shell.plain(_("{n} participants").format(n=len(table))))
 shell.show_table(
     shown.drop(
         columns=["id", "neighbourhood_id", "neighbourhood_code", "professional_ids", "version"]
