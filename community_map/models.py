@@ -30,10 +30,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from community_map.vocabulary import (
+    AGE_BANDS,
     COLLABORATION_KIND_LABELS,
     COMMUNITY_SESSION_TYPES,
     COORDINATION_KIND_LABELS,
+    EVALUATION_GROUP_LABELS,
+    EXIT_REASON_LABELS,
     FIELD_OF_WORK_LABELS,
+    GENDER_LABELS,
     INTENSITY_DESCRIPTIONS,
     INTENSITY_LABELS,
     INTENSITY_SCALE,
@@ -46,7 +50,10 @@ from community_map.vocabulary import (
     AttendanceStatus,
     CollaborationKind,
     CoordinationKind,
+    EvaluationGroup,
+    ExitReason,
     FieldOfWork,
+    Gender,
     Intensity,
     LegalNature,
     MemberKind,
@@ -60,11 +67,15 @@ from community_map.vocabulary import (
 )
 
 __all__ = [
+    "AGE_BANDS",
     "ASSET_CONTACT_FIELDS",
     "COLLABORATION_KIND_LABELS",
     "COMMUNITY_SESSION_TYPES",
     "COORDINATION_KIND_LABELS",
+    "EVALUATION_GROUP_LABELS",
+    "EXIT_REASON_LABELS",
     "FIELD_OF_WORK_LABELS",
+    "GENDER_LABELS",
     "INTENSITY_DESCRIPTIONS",
     "INTENSITY_LABELS",
     "INTENSITY_SCALE",
@@ -94,7 +105,11 @@ __all__ = [
     "CoordinationMeeting",
     "CoordinationMember",
     "CoordinationSpace",
+    "Enrolment",
+    "EvaluationGroup",
+    "ExitReason",
     "FieldOfWork",
+    "Gender",
     "Intensity",
     "Invitation",
     "LegalNature",
@@ -104,6 +119,7 @@ __all__ = [
     "MemberKind",
     "MotorGroupMember",
     "Participant",
+    "ParticipantProfessional",
     "Phase",
     "Professional",
     "Programme",
@@ -147,8 +163,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _enum_check(column: str, values: type[enum.Enum]) -> CheckConstraint:
-    allowed = ", ".join(f"'{v.value}'" for v in values)
+def _enum_check(column: str, values: type[enum.Enum], *, empty: bool = False) -> CheckConstraint:
+    allowed = ", ".join(["''"] * empty + [f"'{v.value}'" for v in values])
     return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
 
 
@@ -289,77 +305,61 @@ ASSET_CONTACT_FIELDS: tuple[str, ...] = (
 """The fields of an :class:`Asset` that say how to reach and use it, in table order."""
 
 
-class Service(Base):
-    """An organisational actor: a social services centre, Làbora, an entity, a residents' group.
-
-    Its field of work (social care, employment...) and its legal nature (public, third
-    sector...) are two separate attributes, so a third-sector employment service is both.
-    """
-
-    __tablename__ = "services"
-    __table_args__ = (
-        _enum_check("field_of_work", FieldOfWork),
-        _enum_check("legal_nature", LegalNature),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
-    field_of_work: Mapped[str] = mapped_column(String(32))
-    legal_nature: Mapped[str] = mapped_column(String(32), default=LegalNature.PUBLIC.value)
-    organisation: Mapped[str] = mapped_column(String(200), default="")
-    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), nullable=True)
-    catchment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("territory_units.id"), nullable=True
-    )
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    __mapper_args__ = {"version_id_col": version}
-
-
-class Professional(Base):
-    """A member of staff (code or name), their profession, service and active period."""
-
-    __tablename__ = "professionals"
-    __table_args__ = (
-        CheckConstraint(
-            "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on", name="period_order"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(100))
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    starts_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    ends_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-
-    __mapper_args__ = {"version_id_col": version}
-
-
 class Participant(Base):
+    """A pseudonymous code, attributes, consent per purpose (read by ``trust.consent``)."""
+
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     alias: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     age_band: Mapped[str] = mapped_column(String(20), default="")
     gender: Mapped[str] = mapped_column(String(20), default="")
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("territory_units.id"), nullable=True, index=True
     )
-    reference_professional_id: Mapped[int | None] = mapped_column(
-        ForeignKey("professionals.id"), nullable=True
+    consent_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    consent_processing: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_survey: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_images: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ParticipantProfessional(Base):
+    """A reference professional of a participant (one or more: e.g. a tandem)."""
+
+    __tablename__ = "participant_professionals"
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id"), primary_key=True, index=True
     )
-    programme: Mapped[str] = mapped_column(String(100), default="")
-    enrolled_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    exited_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class Enrolment(Base):
+    """A participant's enrolment in a programme or in a community action (exactly one)."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        CheckConstraint(
+            "(programme_id IS NULL) <> (action_id IS NULL)", name="programme_or_action"
+        ),
+        CheckConstraint("ends_on IS NULL OR starts_on <= ends_on", name="period_order"),
+        _enum_check("exit_reason", ExitReason, empty=True),
+        _enum_check("evaluation_group", EvaluationGroup, empty=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("community_actions.id"), index=True)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    exit_reason: Mapped[str] = mapped_column(String(20), default="")
+    evaluation_group: Mapped[str] = mapped_column(String(20), default="")
 
 
 class CommunityAction(Base):
@@ -576,7 +576,8 @@ class AssessmentScore(Base):
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
 
 
-# the registers of coordination spaces and referrals live in their own module (size limit)
+# the services, collaboration, coordination and referral registers live in their own
+# modules (size limit)
 from community_map._collaboration_models import (  # noqa: E402
     Collaboration,
     CoordinationMeeting,
@@ -585,3 +586,4 @@ from community_map._collaboration_models import (  # noqa: E402
     MeetingAttendance,
     Referral,
 )
+from community_map._service_models import Professional, Service  # noqa: E402

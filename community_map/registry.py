@@ -118,6 +118,12 @@ _ALL: tuple[RegisterSpec, ...] = (
         "community_map.networks.collaboration_register_excel",
         "referrals",
     ),
+    _spec(
+        "participants",
+        N_("Participants: codes, consent, reference professionals and enrolments"),
+        "community_map.activities.participant_register_excel",
+        "participants",
+    ),
 )
 
 #: Every register, in the order the command line lists them.

@@ -11,10 +11,14 @@ import enum
 from community_map.i18n import N_
 
 __all__ = [
+    "AGE_BANDS",
     "COLLABORATION_KIND_LABELS",
     "COMMUNITY_SESSION_TYPES",
     "COORDINATION_KIND_LABELS",
+    "EVALUATION_GROUP_LABELS",
+    "EXIT_REASON_LABELS",
     "FIELD_OF_WORK_LABELS",
+    "GENDER_LABELS",
     "INTENSITY_DESCRIPTIONS",
     "INTENSITY_LABELS",
     "INTENSITY_SCALE",
@@ -27,7 +31,10 @@ __all__ = [
     "AttendanceStatus",
     "CollaborationKind",
     "CoordinationKind",
+    "EvaluationGroup",
+    "ExitReason",
     "FieldOfWork",
+    "Gender",
     "Intensity",
     "LegalNature",
     "MemberKind",
@@ -294,3 +301,55 @@ class AssessmentPhase(enum.StrEnum):
     RECEPTION = "reception"
     FOLLOW_UP = "follow_up"
     CLOSURE = "closure"
+
+
+class Gender(enum.StrEnum):
+    """A participant's gender as recorded (empty when not recorded)."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    NON_BINARY = "non_binary"
+    OTHER = "other"
+
+
+GENDER_LABELS: dict[Gender, str] = {
+    Gender.WOMAN: N_("Woman"),
+    Gender.MAN: N_("Man"),
+    Gender.NON_BINARY: N_("Non-binary"),
+    Gender.OTHER: N_("Other gender"),
+}
+
+#: Age bands of participants (ages in whole years; the last band is open).
+AGE_BANDS: tuple[str, ...] = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+
+
+class ExitReason(enum.StrEnum):
+    """Why a participant left a programme or a community action."""
+
+    COMPLETED = "completed"
+    MOVED_AWAY = "moved_away"
+    DROPPED_OUT = "dropped_out"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    OTHER = "other"
+
+
+EXIT_REASON_LABELS: dict[ExitReason, str] = {
+    ExitReason.COMPLETED: N_("Completed"),
+    ExitReason.MOVED_AWAY: N_("Moved away"),
+    ExitReason.DROPPED_OUT: N_("Dropped out"),
+    ExitReason.REFERRED_ELSEWHERE: N_("Referred elsewhere"),
+    ExitReason.OTHER: N_("Other reason"),
+}
+
+
+class EvaluationGroup(enum.StrEnum):
+    """The evaluation group of an enrolment where a programme has one (empty otherwise)."""
+
+    INTERVENTION = "intervention"
+    COMPARISON = "comparison"
+
+
+EVALUATION_GROUP_LABELS: dict[EvaluationGroup, str] = {
+    EvaluationGroup.INTERVENTION: N_("Intervention group"),
+    EvaluationGroup.COMPARISON: N_("Comparison group"),
+}

@@ -62,7 +62,10 @@ def world(engine: Engine) -> dict[str, int]:
         pros = [
             Professional(code=f"P{i}", role="social educator", service_id=sac.id) for i in (1, 2)
         ]
-        people = [Participant(code=f"AM-{c}", consent=True) for c in "ABCD"]
+        people = [
+            Participant(code=f"AM-{c}", consent_processing=True, consent_survey=True)
+            for c in "ABCD"
+        ]
         s.add_all(pros + people)
         s.flush()
         assert pros[0].id == EDU.professional_id

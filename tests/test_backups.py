@@ -146,8 +146,8 @@ def test_sqlite_backup_holds_the_commits_still_in_the_wal(engine: Engine, tmp_pa
     writer.execute("PRAGMA wal_autocheckpoint=0")  # keep the commits in the WAL file
     writer.execute("BEGIN")
     writer.executemany(
-        "INSERT INTO participants (code, age_band, gender, programme, consent) "
-        "VALUES (?, '', '', '', 0)",
+        "INSERT INTO participants (code, age_band, gender, consent_processing, "
+        "consent_survey, consent_images, version) VALUES (?, '', '', 0, 0, 0, 1)",
         [(f"WAL-{i}",) for i in range(50)],
     )
     writer.execute("COMMIT")
@@ -158,8 +158,8 @@ def test_sqlite_backup_holds_the_commits_still_in_the_wal(engine: Engine, tmp_pa
     pending = sqlite3.connect(database, isolation_level=None)
     pending.execute("BEGIN IMMEDIATE")  # another user's write, not committed yet
     pending.execute(
-        "INSERT INTO participants (code, age_band, gender, programme, consent) "
-        "VALUES ('UNCOMMITTED', '', '', '', 0)"
+        "INSERT INTO participants (code, age_band, gender, consent_processing, "
+        "consent_survey, consent_images, version) VALUES ('UNCOMMITTED', '', '', 0, 0, 0, 1)"
     )
     done: dict[str, Any] = {}
 

@@ -61,7 +61,7 @@ def world(engine: Engine) -> dict[str, int]:
             s.add(pro)
             s.flush()
             ids[code] = pro.id
-        person = Participant(code="AM-1", consent=True)
+        person = Participant(code="AM-1", consent_processing=True, consent_survey=True)
         s.add(person)
         s.flush()
         ids["AM-1"] = person.id

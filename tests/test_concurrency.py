@@ -108,7 +108,10 @@ def _unexpected(outcomes: list[Outcome]) -> list[str]:
 
 def _people(engine: Engine, prefix: str, n: int) -> list[int]:
     with storage.session_scope(engine) as s:
-        people = [Participant(code=f"{prefix}-{i:02d}", consent=True) for i in range(n)]
+        people = [
+            Participant(code=f"{prefix}-{i:02d}", consent_processing=True, consent_survey=True)
+            for i in range(n)
+        ]
         s.add_all(people)
         s.flush()
         return [p.id for p in people]

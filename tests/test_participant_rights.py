@@ -24,10 +24,13 @@ from community_map.models import (
     Base,
     Collaboration,
     CommunityAction,
+    Enrolment,
     Invitation,
     MotorGroupMember,
     Participant,
+    ParticipantProfessional,
     Professional,
+    Programme,
     ReportedTie,
     Role,
     Service,
@@ -82,18 +85,35 @@ def world(engine: Engine) -> dict[str, int]:
             age_band="35-44",
             gender="woman",
             neighbourhood_id=hood.id,
-            reference_professional_id=pro.id,
-            programme="Amunt!",
-            enrolled_on=dt.date(2023, 1, 9),
-            exited_on=None,
-            consent=True,
-            consent_on=dt.date(2023, 1, 9),
+            consent_processing=True,
+            consent_survey=True,
+            consent_date=dt.date(2023, 1, 9),
         )
-        b = Participant(code="AM-B", alias="Berta", age_band="25-34", consent=True)
-        c = Participant(code="AM-C", alias="Carme", consent=False)
+        b = Participant(
+            code="AM-B",
+            alias="Berta",
+            age_band="25-34",
+            consent_processing=True,
+            consent_survey=True,
+        )
+        c = Participant(code="AM-C", alias="Carme")
         action = CommunityAction(code="CA1", title="Cuina", typology="amunt_community")
-        s.add_all([a, b, c, action])
+        amunt = Programme(
+            code="AMUNT",
+            name="Amunt!",
+            starts_on=dt.date(2022, 9, 1),
+            ends_on=dt.date(2023, 12, 31),
+        )
+        s.add_all([a, b, c, action, amunt])
         s.flush()
+        s.add_all(
+            [
+                ParticipantProfessional(participant_id=a.id, professional_id=pro.id),
+                Enrolment(
+                    participant_id=a.id, programme_id=amunt.id, starts_on=dt.date(2023, 1, 9)
+                ),
+            ]
+        )
         sessions = [
             SessionRow(
                 action_id=action.id,
@@ -195,11 +215,11 @@ def test_record_holds_every_row_about_the_person(engine: Engine, world: dict[str
     assert person["code"] == "AM-A"
     assert person["alias"] == "Anna"
     assert person["neighbourhood"] == "el Raval"
-    assert person["reference_professional"] == "P1"
-    assert person["consent"] is True
+    assert person["reference_professionals"] == "P1"
+    assert person["consent_processing"] is True and person["consent_images"] is False
     assert tables["enrolments"].fillna("").values.tolist() == [
-        ["programme", "Amunt!", "", dt.date(2023, 1, 9), ""],
-        ["motor_group", "Cuina (Anna)", "CA1", "", ""],
+        ["programme", "Amunt!", "", dt.date(2023, 1, 9), "", "", ""],
+        ["motor_group", "Cuina (Anna)", "CA1", "", "", "", ""],
     ]
     att = tables["attendance"]
     assert att[["title", "status", "walk_in"]].values.tolist() == [
@@ -304,6 +324,8 @@ def test_erasure_removes_the_person_and_keeps_the_counts(
         "reported_ties": 2,
         "assessment_scores": 2,
         "assessments": 1,
+        "enrolments": 1,
+        "reference_professionals": 1,
         "participants": 1,
     }
     assert report.anonymised == {"attendance": 2, "invitations": 1, "motor_group_members": 1}
@@ -322,8 +344,9 @@ def test_erasure_removes_the_person_and_keeps_the_counts(
             select(Participant).where(Participant.code.startswith(trust.ANONYMOUS_PREFIX))
         ).one()
         assert (anonymous.alias, anonymous.age_band, anonymous.gender) == (None, "", "")
-        assert anonymous.neighbourhood_id is None and anonymous.reference_professional_id is None
-        assert anonymous.consent is False and anonymous.enrolled_on is None
+        assert anonymous.neighbourhood_id is None and not anonymous.consent_processing
+        assert s.scalar(select(func.count()).select_from(Enrolment)) == 0
+        assert s.scalar(select(func.count()).select_from(ParticipantProfessional)) == 0
         assert s.scalar(select(func.count()).select_from(ReportedTie)) == 0
         assert s.scalar(select(func.count()).select_from(Assessment)) == 0
         assert s.scalar(select(func.count()).select_from(AssessmentScore)) == 0
@@ -368,7 +391,7 @@ def test_erasing_someone_without_sessions_leaves_no_anonymous_row(
     engine: Engine, world: dict[str, int]
 ) -> None:
     with session_scope(engine) as s:
-        s.add(Participant(code="AM-N", consent=True))
+        s.add(Participant(code="AM-N", consent_processing=True, consent_survey=True))
     with session_scope(engine) as s:
         report = trust.erase_participant(s, actor=ADMIN, code="AM-N", reason="request")
         assert report.anonymised == {"attendance": 0, "invitations": 0, "motor_group_members": 0}
@@ -463,12 +486,13 @@ def test_demo_builder_applies_the_consent_rule() -> None:
     builder.territory()
     builder.assets()
     builder.organisations()
+    builder.programmes()
     builder.participants()
     builder.actions(lambda _f, _m: None)
     refused = set(builder.participant_ids[::3])
     for row in builder.rows[Participant]:
         if row["id"] in refused:
-            row["consent"] = False
+            row["consent_processing"] = row["consent_survey"] = False
     builder.reported_ties()
     builder.assessments()
     ties = builder.rows[ReportedTie]

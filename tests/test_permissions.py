@@ -55,7 +55,13 @@ def world(engine: Engine) -> dict[str, int]:
         )  # fmt: skip
         professional = Professional(code="P1", role="educator", service_id=service.id)
         people = [
-            Participant(code=f"AM-{c}", alias=f"alias {c}", consent=True, neighbourhood_id=hood.id)
+            Participant(
+                code=f"AM-{c}",
+                alias=f"alias {c}",
+                consent_processing=True,
+                consent_survey=True,
+                neighbourhood_id=hood.id,
+            )
             for c in "AB"
         ]
         s.add_all([venue, professional, *people])
@@ -137,6 +143,9 @@ OPERATIONS: dict[Permission, Callable[[Session, Actor, dict[str, int]], Any]] = 
     ),
     Permission.RECORD_COLLABORATIONS: lambda s, a, w: network.create_space(
         s, actor=a, code="TAULA", name="Taula del Raval", kind="district_table"
+    ),
+    Permission.EDIT_PARTICIPANTS: lambda s, a, w: activities.create_participant(
+        s, actor=a, gender="woman", consent_processing=True
     ),
     Permission.MANAGE_PARTICIPANT_RIGHTS: lambda s, a, w: trust.participant_record(
         s, actor=a, code="AM-A"

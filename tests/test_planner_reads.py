@@ -65,7 +65,9 @@ def ids(engine: Engine) -> dict[str, int]:
         s.add_all([room, no_room, closed, sac])
         s.flush()
         pro = Professional(code="P1", display_name="Anna", role="educator", service_id=sac.id)
-        people = [Participant(code=f"AM-{c}", consent=True) for c in "BA"]
+        people = [
+            Participant(code=f"AM-{c}", consent_processing=True, consent_survey=True) for c in "BA"
+        ]
         s.add_all([pro, *people])
         s.flush()
         action = activities.create_action(s, actor=EDU, title="Cuina", typology="amunt_social")

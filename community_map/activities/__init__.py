@@ -3,7 +3,8 @@
 The public face of the activities domain: the web app and the command line import from
 here, never from the modules. Reads (labels, tables, planner choices, programme tables)
 and audited writes (``action_writes``, ``session_writes``, ``attendance_writes``,
-``programme_writes``) are kept in separate modules; scheduling is split into recurrence,
+``programme_writes``; the registers' ``programme_register_*`` and
+``participant_register_*``) are kept in separate modules; scheduling is split into recurrence,
 opening hours, conflict checks and calendar views, and the programme files into database
 reads, the Excel writer (``programme_excel``), the Excel reader (``programme_import``,
 ``programme_sheets``, ``programme_import_rows``), their columns and cell parsers
@@ -36,6 +37,32 @@ from community_map.activities.import_results import (
     ProgrammeImportError,
 )
 from community_map.activities.opening_hours import OpeningHours, is_open, parse_opening_hours
+from community_map.activities.participant_register_excel import (
+    ENROLMENT_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    enrolment_rows,
+    import_participants,
+    participants_template,
+    participants_to_excel,
+)
+from community_map.activities.participant_register_reads import (
+    ENROLMENT_FRAME_COLUMNS,
+    PARTICIPANT_FRAME_COLUMNS,
+    ParticipantStatus,
+    enrolments_frame,
+    participant_by_code,
+    participant_register_choices,
+    participants_frame,
+)
+from community_map.activities.participant_register_writes import (
+    PARTICIPANT_CODE_PREFIX,
+    EnrolmentRow,
+    age_band_for,
+    create_participant,
+    next_participant_code,
+    set_enrolments,
+    update_participant,
+)
 from community_map.activities.planner_reads import cohort, planner_choices, session_details
 from community_map.activities.programme_columns import (
     ATTENDANCE_COLUMNS,
@@ -104,8 +131,13 @@ __all__ = [
     "ATTENDANCE_COLUMNS",
     "ATTENDANCE_IMPORT_COLUMNS",
     "ATTENDANCE_STATUS_LABELS",
+    "ENROLMENT_COLUMNS",
+    "ENROLMENT_FRAME_COLUMNS",
     "MAX_OCCURRENCES",
     "MONTH_LINES",
+    "PARTICIPANT_CODE_PREFIX",
+    "PARTICIPANT_COLUMNS",
+    "PARTICIPANT_FRAME_COLUMNS",
     "PHASE_LABELS",
     "PROGRAMME_COLUMNS",
     "PROGRAMME_FRAME_COLUMNS",
@@ -119,8 +151,10 @@ __all__ = [
     "Conflict",
     "ConflictError",
     "ConflictKind",
+    "EnrolmentRow",
     "ImportProblem",
     "OpeningHours",
+    "ParticipantStatus",
     "PointRow",
     "ProgrammeImport",
     "ProgrammeImportError",
@@ -129,6 +163,7 @@ __all__ = [
     "actions_frame",
     "add_phase",
     "add_walk_in",
+    "age_band_for",
     "attendance_frame",
     "attendance_long_frame",
     "attendance_rates",
@@ -136,9 +171,13 @@ __all__ = [
     "check_conflicts",
     "cohort",
     "create_action",
+    "create_participant",
     "create_programme",
+    "enrolment_rows",
+    "enrolments_frame",
     "finalise_session",
     "find_conflicts",
+    "import_participants",
     "import_programme",
     "import_programmes",
     "is_open",
@@ -148,8 +187,14 @@ __all__ = [
     "mark_attendance",
     "measurement_points",
     "month_calendar_html",
+    "next_participant_code",
     "occurrences",
     "parse_opening_hours",
+    "participant_by_code",
+    "participant_register_choices",
+    "participants_frame",
+    "participants_template",
+    "participants_to_excel",
     "phase_history",
     "plan_sessions",
     "planner_choices",
@@ -172,8 +217,10 @@ __all__ = [
     "session_uid",
     "sessions_frame",
     "sessions_held_count",
+    "set_enrolments",
     "set_measurement_points",
     "sign_in_sheet_html",
+    "update_participant",
     "update_programme",
     "update_sessions",
     "validate_points",

@@ -313,7 +313,10 @@ def _participant_cells(
             "participant_code",
             "participants",
             participant,
-            _("Unknown participant code {code!r}."),
+            _(
+                "Unknown participant code {code!r}: add the participant on the Participants "
+                "page or with 'community-map import participants' first."
+            ),
         )
     status = _cell(reader, table, number, cells, "status", attendance_status_choice)
     walk_in = _cell(reader, table, number, cells, "walk_in", yes_no_choice)

@@ -23,10 +23,13 @@ from community_map.models import (
     Attendance,
     AttendanceStatus,
     CommunityAction,
+    Enrolment,
     Invitation,
     MotorGroupMember,
     Participant,
+    ParticipantProfessional,
     Phase,
+    Professional,
     SessionFacilitator,
     SessionPartner,
     SessionSeries,
@@ -52,14 +55,20 @@ class ActivityBuilder(BuilderBase):
         # Amunt!: 63.9% women; 73.3% aged 25-55, 24.3% over 55.
         genders = self.rng.choice(["woman", "man", "non_binary"], size=n, p=[0.635, 0.36, 0.005])
         ages = self.rng.choice(
-            ["18-24", "25-34", "35-44", "45-54", "55-65"],
+            ["18-24", "25-34", "35-44", "45-54", "55-64"],
             size=n,
             p=[0.024, 0.2, 0.28, 0.253, 0.243],
         )
         social = self.staff["IMSS-AMUNT"]
+        roles = {int(row["id"]): row["role"] for row in self.rows.get(Professional, [])}
+        social_workers = [p for p in social if roles.get(p) == "social worker"]
+        counsellors = [
+            p for code in ("ECAS", "FEICAT", "CREU-ROJA") for p in self.staff.get(code, [])
+        ]
         nb_codes = self.cells.index.to_list()
         self.participant_ids = []
         self.participant_nb = {}
+        extra = self.register_rng
         for i in range(n):
             enrolled = PERIOD_START + dt.timedelta(days=int(self.rng.integers(0, 150)))
             exited = (
@@ -67,20 +76,51 @@ class ActivityBuilder(BuilderBase):
                 if self.rng.random() < 0.85
                 else None
             )
+            reference = int(self.rng.choice(social))
             pid = self.add(
                 Participant,
                 dict(
                     code=codes[i],
                     alias=None,
+                    birth_year=None,
                     age_band=str(ages[i]),
                     gender=str(genders[i]),
                     neighbourhood_id=self.nb_ids[nb_codes[int(nbs[i])]],
-                    reference_professional_id=int(self.rng.choice(social)),
-                    programme="Amunt!",
-                    enrolled_on=enrolled,
-                    exited_on=exited,
-                    consent=True,
-                    consent_on=enrolled,
+                    consent_date=enrolled,
+                    consent_processing=True,
+                    consent_survey=True,
+                    consent_images=bool(extra.random() < 0.6),
+                    version=1,
+                ),
+            )
+            # Amunt!: each person had a social worker and a Làbora job counsellor (a tandem)
+            tandem = [int(extra.choice(social_workers))] if social_workers else [reference]
+            if counsellors:
+                tandem.append(int(extra.choice(counsellors)))
+            for professional_id in tandem:
+                self.add(
+                    ParticipantProfessional,
+                    dict(participant_id=pid, professional_id=professional_id),
+                )
+            if exited is None:
+                reason = ""
+            else:
+                reason = str(
+                    extra.choice(
+                        ["completed", "dropped_out", "moved_away", "referred_elsewhere"],
+                        p=[0.7, 0.15, 0.05, 0.1],
+                    )
+                )
+            self.add(
+                Enrolment,
+                dict(
+                    participant_id=pid,
+                    programme_id=self.programme_id,
+                    action_id=None,
+                    starts_on=enrolled,
+                    ends_on=exited,
+                    exit_reason=reason,
+                    evaluation_group="intervention",
                 ),
             )
             self.participant_ids.append(pid)

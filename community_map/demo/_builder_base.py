@@ -114,6 +114,8 @@ class BuilderBase:
     # filled by the activity builder
     participant_ids: list[int]
     participant_nb: dict[int, str]
+    # filled by the outcome builder's programmes()
+    programme_id: int
     attendance_by_session: dict[int, list[int]]
     cohorts: list[tuple[np.ndarray, np.ndarray]]
 
@@ -121,6 +123,9 @@ class BuilderBase:
         self.scale = scale
         self.today = today
         self.rng = np.random.default_rng(seed)
+        #: draws added later (enrolments, tandems) use their own generator, so the rest of
+        #: the demo keeps the values it had
+        self.register_rng = np.random.default_rng([seed, 8])
         self.rows: dict[type[Base], list[dict[str, Any]]] = {}
         self.cells = bcn.neighbourhood_cells().set_index("code")
         self.district_shapes = bcn.district_shapes().set_index("code")

@@ -57,7 +57,7 @@ class OutcomeBuilder(BuilderBase):
 
     def programmes(self) -> None:
         """The Amunt! 2022-23 programme, led by its social services team, with T0/T1/T2."""
-        programme_id = self.add(
+        programme_id = self.programme_id = self.add(
             Programme,
             dict(
                 code="AMUNT-2022",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from community_map.models import (
@@ -18,6 +18,7 @@ from community_map.models import (
     Collaboration,
     CoordinationMeeting,
     CoordinationMember,
+    Enrolment,
     MeetingAttendance,
     Participant,
     Professional,
@@ -62,6 +63,20 @@ def participant_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFr
         columns=["from_participant_id", "to_participant_id", "observed_on", "wave"],
     )
     hood, district = aliased(TerritoryUnit), aliased(TerritoryUnit)
+    # a participant is enrolled from their first enrolment's start until their last exit
+    # (still enrolled while any enrolment is open); without enrolments, always
+    spans = (
+        select(
+            Enrolment.participant_id.label("participant_id"),
+            func.min(Enrolment.starts_on).label("enrolled_on"),
+            case(
+                (func.count(Enrolment.ends_on) == func.count(), func.max(Enrolment.ends_on)),
+                else_=None,
+            ).label("exited_on"),
+        )
+        .group_by(Enrolment.participant_id)
+        .subquery()
+    )
     people = pd.DataFrame(
         session.execute(
             select(
@@ -71,10 +86,11 @@ def participant_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFr
                 Participant.age_band,
                 hood.name,
                 district.name,
-                Participant.enrolled_on,
-                Participant.exited_on,
+                spans.c.enrolled_on,
+                spans.c.exited_on,
             )
             .outerjoin(hood, hood.id == Participant.neighbourhood_id)
+            .outerjoin(spans, spans.c.participant_id == Participant.id)
             .outerjoin(district, district.id == hood.parent_id)
         ).all(),
         columns=[

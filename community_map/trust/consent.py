@@ -1,9 +1,10 @@
 """Consent: what a participant agreed to, checked in one place before personal data is recorded.
 
-Today a participant has one consent (``participants.consent``, with the date it was
-recorded in ``consent_on``) that covers every purpose. :func:`require_consent` is the only
-place that reads it, so that consent scopes (data processing, network survey, images)
-can be added later without touching the writes that call it.
+A participant's consent is recorded per purpose, with the date it was given
+(``participants.consent_date``): data processing (``consent_processing``), the network
+survey (``consent_survey``) and images (``consent_images``). :func:`has_consent` is the
+only place that maps what the application is about to record to those fields:
+assessments need consent to data processing, reported ties consent to the network survey.
 """
 
 from __future__ import annotations
@@ -34,16 +35,20 @@ CONSENT_PURPOSE_LABELS: dict[ConsentPurpose, str] = {
 def has_consent(participant: Participant, purpose: ConsentPurpose) -> bool:
     """Return whether ``participant`` consented to ``purpose``.
 
-    One recorded consent covers every purpose for now.
+    Assessments need consent to data processing; reported ties need consent to the
+    network survey.
 
     Examples
     --------
-    >>> has_consent(Participant(code="AM-1", consent=True), ConsentPurpose.ASSESSMENT)
+    >>> has_consent(Participant(code="AM-1", consent_processing=True), ConsentPurpose.ASSESSMENT)
     True
-    >>> has_consent(Participant(code="AM-2", consent=False), ConsentPurpose.NETWORK_SURVEY)
+    >>> has_consent(Participant(code="AM-1", consent_processing=True),
+    ...             ConsentPurpose.NETWORK_SURVEY)
     False
     """
-    return bool(participant.consent)
+    if purpose is ConsentPurpose.NETWORK_SURVEY:
+        return bool(participant.consent_survey)
+    return bool(participant.consent_processing)
 
 
 def require_consent(participant: Participant, purpose: ConsentPurpose) -> None:
@@ -53,7 +58,7 @@ def require_consent(participant: Participant, purpose: ConsentPurpose) -> None:
 
     Examples
     --------
-    >>> require_consent(Participant(code="AM-1", consent=False), ConsentPurpose.ASSESSMENT)
+    >>> require_consent(Participant(code="AM-1"), ConsentPurpose.ASSESSMENT)
     Traceback (most recent call last):
     ...
     community_map.errors.ValidationError: Participant AM-1 has not given consent for \

@@ -43,6 +43,7 @@ class Permission(enum.StrEnum):
     REOPEN_SESSIONS = "reopen_sessions"
     RECORD_ASSESSMENTS = "record_assessments"
     RECORD_COLLABORATIONS = "record_collaborations"
+    EDIT_PARTICIPANTS = "edit_participants"
     # subject-access exports and erasure of one participant's record
     MANAGE_PARTICIPANT_RIGHTS = "manage_participant_rights"
     MANAGE_USERS = "manage_users"
@@ -73,6 +74,8 @@ PERMISSION_HELP: dict[Permission, str] = {
     "consent)",
     Permission.RECORD_COLLABORATIONS: "Record coordination spaces and meetings, collaborations "
     "between services and referrals",
+    Permission.EDIT_PARTICIPANTS: "Create and edit participants, their enrolments, consent and "
+    "reference professionals",
     Permission.MANAGE_PARTICIPANT_RIGHTS: "Export everything held about one participant "
     "(subject access) and erase it",
     Permission.MANAGE_USERS: "Create accounts, change roles, deactivate and unlock accounts; "
@@ -101,6 +104,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.REOPEN_SESSIONS,
             P.RECORD_ASSESSMENTS,
             P.RECORD_COLLABORATIONS,
+            P.EDIT_PARTICIPANTS,
             P.MANAGE_PARTICIPANT_RIGHTS,
         }
     ),
@@ -115,6 +119,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TAKE_ATTENDANCE,
             P.RECORD_ASSESSMENTS,
             P.RECORD_COLLABORATIONS,
+            P.EDIT_PARTICIPANTS,
         }
     ),
     # Motor groups include residents and entities: places, not people.

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Text, and_, cast, or_, select
+from sqlalchemy import Text, and_, case, cast, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from community_map._excel import write_tables
@@ -36,10 +36,13 @@ from community_map.models import (
     Collaboration,
     CommunityAction,
     CoordinationMeeting,
+    Enrolment,
     Invitation,
     MotorGroupMember,
     Participant,
+    ParticipantProfessional,
     Professional,
+    Programme,
     Referral,
     ReportedTie,
     Service,
@@ -78,15 +81,17 @@ RECORD_SHEETS: dict[str, str] = {
 RECORD_COLUMN_LABELS: dict[str, str] = {
     "code": N_("Participant code"),
     "alias": N_("Alias"),
+    "birth_year": N_("Year of birth"),
     "age_band": N_("Age band"),
     "gender": N_("Gender"),
     "neighbourhood": N_("Neighbourhood"),
-    "reference_professional": N_("Reference professional"),
-    "programme": N_("Programme"),
-    "enrolled_on": N_("Enrolled on"),
-    "exited_on": N_("Exited on"),
-    "consent": N_("Consent"),
-    "consent_on": N_("Consent recorded on"),
+    "reference_professionals": N_("Reference professionals"),
+    "consent_date": N_("Consent date"),
+    "consent_processing": N_("Consent to data processing"),
+    "consent_survey": N_("Consent to the network survey"),
+    "consent_images": N_("Consent to images"),
+    "exit_reason": N_("Exit reason"),
+    "evaluation_group": N_("Evaluation group"),
     "kind": N_("Kind"),
     "name": N_("Name"),
     "action_code": N_("Community action code"),
@@ -236,35 +241,59 @@ def _frame(rows: Any, columns: list[str]) -> pd.DataFrame:
 
 def _participant_table(session: Session, person: Participant) -> pd.DataFrame:
     hood = session.get(TerritoryUnit, person.neighbourhood_id) if person.neighbourhood_id else None
-    reference = (
-        session.get(Professional, person.reference_professional_id)
-        if person.reference_professional_id
-        else None
-    )
+    references = session.scalars(
+        select(Professional.code)
+        .join(ParticipantProfessional, ParticipantProfessional.professional_id == Professional.id)
+        .where(ParticipantProfessional.participant_id == person.id)
+        .order_by(Professional.code)
+    ).all()
     return pd.DataFrame(
         [
             {
                 "code": person.code,
                 "alias": person.alias,
+                "birth_year": person.birth_year,
                 "age_band": person.age_band,
                 "gender": person.gender,
                 "neighbourhood": hood.name if hood else None,
-                "reference_professional": reference.code if reference else None,
-                "programme": person.programme,
-                "enrolled_on": person.enrolled_on,
-                "exited_on": person.exited_on,
-                "consent": bool(person.consent),
-                "consent_on": person.consent_on,
+                "reference_professionals": ", ".join(references) or None,
+                "consent_date": person.consent_date,
+                "consent_processing": bool(person.consent_processing),
+                "consent_survey": bool(person.consent_survey),
+                "consent_images": bool(person.consent_images),
             }
         ]
     )
 
 
 def _enrolments(session: Session, person: Participant) -> pd.DataFrame:
-    columns = ["kind", "name", "action_code", "started_on", "ended_on"]
-    rows: list[tuple[object, ...]] = []
-    if person.programme or person.enrolled_on or person.exited_on:
-        rows.append(("programme", person.programme, None, person.enrolled_on, person.exited_on))
+    columns = [
+        "kind",
+        "name",
+        "action_code",
+        "started_on",
+        "ended_on",
+        "exit_reason",
+        "evaluation_group",
+    ]
+    rows: list[tuple[object, ...]] = list(
+        session.execute(
+            select(
+                case((Enrolment.programme_id.is_(None), "community_action"), else_="programme"),
+                func.coalesce(Programme.name, CommunityAction.title),
+                CommunityAction.code,
+                Enrolment.starts_on,
+                Enrolment.ends_on,
+                Enrolment.exit_reason,
+                Enrolment.evaluation_group,
+            )
+            .select_from(Enrolment)
+            .outerjoin(Programme, Programme.id == Enrolment.programme_id)
+            .outerjoin(CommunityAction, CommunityAction.id == Enrolment.action_id)
+            .where(Enrolment.participant_id == person.id)
+            .order_by(Enrolment.starts_on, Enrolment.id)
+        ).all()
+    )
     members = session.execute(
         select(MotorGroupMember.name, CommunityAction.title, CommunityAction.code)
         .select_from(MotorGroupMember)
@@ -272,7 +301,7 @@ def _enrolments(session: Session, person: Participant) -> pd.DataFrame:
         .where(MotorGroupMember.participant_id == person.id)
         .order_by(CommunityAction.code, MotorGroupMember.id)
     ).all()
-    rows += [("motor_group", f"{title} ({name})" if name else title, action, None, None)
+    rows += [("motor_group", f"{title} ({name})" if name else title, action, None, None, "", "")
              for name, title, action in members]  # fmt: skip
     return _frame(rows, columns)
 

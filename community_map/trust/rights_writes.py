@@ -6,8 +6,8 @@ Attendance is the record of the sessions as much as of the person: deleting it w
 change every session's headcount, attendance rates and the number of people reached.
 So :func:`erase_participant` moves the person's attendance (and their invitations to
 sessions that have already started) to a new **anonymous participant**: a row with a
-random ``ERASED-...`` code, no alias, age band, gender, neighbourhood, reference
-professional, programme, dates or consent. The new row has a new id, the moved rows are
+random ``ERASED-...`` code, no alias, year of birth, age band, gender, neighbourhood,
+reference professional, enrolment or consent. The new row has a new id, the moved rows are
 new rows, and nothing records which code it replaced (not even the erasure's own audit
 entry), so it cannot be linked back to the person. Sessions' attendance counts, the
 registers' statuses, "participants reached" and the co-attendance network keep their
@@ -17,7 +17,8 @@ What is removed
 ---------------
 The participant row; the ties they reported and the ties naming them (the survey is
 about them; other people's network measures lose those ties); their assessments and
-scores; their invitations to sessions not yet started. Motor group memberships stay as an
+scores; their enrolments and the links to their reference professionals; their
+invitations to sessions not yet started. Motor group memberships stay as an
 anonymous resident (no participant, no name), so the group's size is kept.
 
 Free text and the audit log
@@ -48,9 +49,11 @@ from community_map.models import (
     Assessment,
     AssessmentScore,
     Attendance,
+    Enrolment,
     Invitation,
     MotorGroupMember,
     Participant,
+    ParticipantProfessional,
     Referral,
     ReportedTie,
     utcnow,
@@ -174,7 +177,7 @@ def _move_to_anonymous(session: Session, person: Participant) -> dict[str, int]:
     )
     moved = {"attendance": _count(session, attendance), "invitations": _count(session, past)}
     if moved["attendance"] or moved["invitations"]:
-        anonymous = Participant(code=_anonymous_code(session), consent=False)
+        anonymous = Participant(code=_anonymous_code(session))
         session.add(anonymous)
         session.flush()
         session.execute(
@@ -277,6 +280,18 @@ def erase_participant(session: Session, *, actor: Actor, code: str, reason: str)
     )
     if referred:  # referrals keep their services and dates, without the person
         report.anonymised["referrals"] = referred
+    report.removed["enrolments"] = int(
+        session.execute(delete(Enrolment).where(Enrolment.participant_id == person.id)).rowcount  # type: ignore[attr-defined]
+        or 0
+    )
+    report.removed["reference_professionals"] = int(
+        session.execute(
+            delete(ParticipantProfessional).where(
+                ParticipantProfessional.participant_id == person.id
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        or 0
+    )
     session.delete(person)
     session.flush()
     report.removed["participants"] = 1

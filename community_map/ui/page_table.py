@@ -112,6 +112,17 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "participants.py",
+        N_("Participants"),
+        ":material/badge:",
+        "people",
+        Permission.VIEW_PARTICIPANTS,
+        N_(
+            "The participants' register: pseudonymous codes, consent, reference professionals "
+            "and enrolments in programmes and community actions."
+        ),
+    ),
+    PageSpec(
         "planner.py",
         N_("Planner"),
         ":material/edit_calendar:",

@@ -9,7 +9,7 @@ scale id ``himmelman-4`` (the levels 1-4 they held already follow Himmelman's or
 the kinds without ``referral``, plus ``joint_project`` and ``other``.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
