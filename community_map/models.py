@@ -33,6 +33,7 @@ from community_map.vocabulary import (
     COMMUNITY_SESSION_TYPES,
     ROLE_LABELS,
     SECTOR_LABELS,
+    SURVEY_QUESTION_LABELS,
     Accessibility,
     AssessmentPhase,
     AttendanceStatus,
@@ -43,6 +44,7 @@ from community_map.vocabulary import (
     Sector,
     SessionStatus,
     SessionType,
+    SurveyQuestion,
     Typology,
     UnitKind,
 )
@@ -54,6 +56,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "ROLE_LABELS",
     "SECTOR_LABELS",
+    "SURVEY_QUESTION_LABELS",
     "Accessibility",
     "ActionNeighbourhood",
     "ActionPhase",
@@ -89,6 +92,8 @@ __all__ = [
     "SessionSeries",
     "SessionStatus",
     "SessionType",
+    "SurveyQuestion",
+    "SurveyResponse",
     "TerritoryUnit",
     "Typology",
     "UnitKind",
@@ -497,6 +502,35 @@ class ReportedTie(Base):
     kind: Mapped[str] = mapped_column(String(40), default="acquaintance")
     source: Mapped[str] = mapped_column(String(40), default="survey")
     wave: Mapped[str] = mapped_column(String(20), default="")
+    # The survey answer that named this person (ties recorded before responses existed: none).
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_responses.id"), nullable=True, index=True
+    )
+
+
+class SurveyResponse(Base):
+    """One respondent's answer to one question of a tie survey at a measurement point.
+
+    The people named are its :class:`ReportedTie` rows; an answer naming nobody has none
+    (the respondent is isolated), while a participant with no answer is "no answer".
+    """
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        UniqueConstraint("measurement_point_id", "respondent_id", "question"),
+        _enum_check("question", SurveyQuestion),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measurement_point_id: Mapped[int] = mapped_column(
+        ForeignKey("measurement_points.id"), index=True
+    )
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    question: Mapped[str] = mapped_column(String(40), default=SurveyQuestion.HELP.value)
+    answered_on: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Collaboration(Base):

@@ -14,6 +14,7 @@ __all__ = [
     "COMMUNITY_SESSION_TYPES",
     "ROLE_LABELS",
     "SECTOR_LABELS",
+    "SURVEY_QUESTION_LABELS",
     "Accessibility",
     "AssessmentPhase",
     "AttendanceStatus",
@@ -24,6 +25,7 @@ __all__ = [
     "Sector",
     "SessionStatus",
     "SessionType",
+    "SurveyQuestion",
     "Typology",
     "UnitKind",
 ]
@@ -160,3 +162,19 @@ class AssessmentPhase(enum.StrEnum):
     RECEPTION = "reception"
     FOLLOW_UP = "follow_up"
     CLOSURE = "closure"
+
+
+class SurveyQuestion(enum.StrEnum):
+    """The name generator a tie survey asks ("whom could you ask for help?")."""
+
+    HELP = "help"
+    MET_IN_ACTIVITIES = "met_in_activities"
+    TRUST = "trust"
+
+
+#: The question of each tie survey, as asked (the first is the default).
+SURVEY_QUESTION_LABELS: dict[SurveyQuestion, str] = {
+    SurveyQuestion.HELP: N_("People you could ask for help"),
+    SurveyQuestion.MET_IN_ACTIVITIES: N_("People you met through the activities"),
+    SurveyQuestion.TRUST: N_("People you trust"),
+}
