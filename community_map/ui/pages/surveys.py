@@ -1,0 +1,215 @@
+"""Tie surveys page: record on a phone who answered at a measurement point and whom they named.
+
+One column, big controls: choose the programme, measurement point and question, the
+respondent and the people they named, then save. Below, the answers of that point with
+the response rate, a search, and the Excel template, export and import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from community_map.errors import CommunityMapError
+from community_map.i18n import gettext as _
+from community_map.models import SURVEY_QUESTION_LABELS
+from community_map.networks import (
+    delete_survey_response,
+    import_surveys,
+    record_survey_response,
+    response_rate,
+    responses_frame,
+    survey_participant_codes,
+    survey_point_options,
+    surveys_template,
+    surveys_to_excel,
+)
+from community_map.trust import Permission
+from community_map.ui import register_panels, shell
+
+actor = shell.require_permission(Permission.RECORD_ASSESSMENTS)
+shell.setup_language()
+st.title(_("Tie surveys"))
+st.caption(
+    _(
+        "Record each respondent's answer at a measurement point: the people they named, or "
+        "nobody. A participant without an answer counts as 'no answer', never as isolated."
+    )
+)
+if flash := st.session_state.pop("surveys_flash", None):
+    st.success(shell.plain(flash))
+
+with shell.db_session() as session:
+    points = survey_point_options(session)
+    people = survey_participant_codes(session, actor=actor)
+if points.empty:
+    st.info(
+        _(
+            "No programme has measurement points yet: add a programme and its points on the "
+            "Programmes page first."
+        )
+    )
+    st.stop()
+
+programmes = dict(zip(points["programme"], points["programme_name"], strict=False))
+programme = st.selectbox(
+    _("Programme"),
+    list(programmes),
+    format_func=lambda code: f"{code} · {programmes[code]}",
+    key="survey_programme",
+)
+of_programme = points[points["programme"] == programme]
+point_rows = {int(row.id): row for row in of_programme.itertuples(index=False)}
+point_id = st.selectbox(
+    _("Measurement point"),
+    list(point_rows),
+    index=len(point_rows) - 1,
+    format_func=lambda i: "{name} ({start:%d/%m/%Y}-{end:%d/%m/%Y})".format(
+        name=point_rows[i].point, start=point_rows[i].starts_on, end=point_rows[i].ends_on
+    ),
+    key=f"survey_point_{programme}",
+)
+point = point_rows[int(point_id)]
+questions = {str(k.value): v for k, v in SURVEY_QUESTION_LABELS.items()}
+question = st.selectbox(
+    _("Question"), list(questions), format_func=lambda q: _(questions[q]), key="survey_question"
+)
+consenting = [code for code, ok in people.items() if ok]
+respondent = st.selectbox(
+    _("Respondent code"),
+    consenting,
+    index=None,
+    placeholder=_("Type or choose a code"),
+    help=_("Only participants who consented to the network survey are listed."),
+    key="survey_respondent",
+)
+
+with shell.db_session() as session:
+    answers = responses_frame(session, actor=actor, point_id=int(point_id))
+    rate = response_rate(session, actor=actor, point_id=int(point_id))
+
+if respondent is not None:
+    mine = answers[(answers["respondent"] == respondent) & (answers["question"] == question)]
+    existing = mine.iloc[0] if not mine.empty else None
+    version = int(existing["version"]) if existing is not None else 0
+    if existing is not None:
+        st.info(
+            _("{code} already answered on {day}: saving replaces that answer.").format(
+                code=respondent, day=existing["answered_on"].strftime("%d/%m/%Y")
+            )
+        )
+    today = dt.date.today()
+    default_day = (
+        existing["answered_on"]
+        if existing is not None
+        else min(max(today, point.starts_on), point.ends_on)
+    )
+    suffix = f"{point_id}_{respondent}_{question}_{version}"
+    with st.form(f"survey_form_{suffix}"):
+        named = st.multiselect(
+            _("People named"),
+            [code for code in consenting if code != respondent],
+            default=list(existing["named"]) if existing is not None else [],
+            placeholder=_("Type or choose codes; leave empty if they named nobody"),
+            key=f"survey_named_{suffix}",
+        )
+        answered_on = st.date_input(
+            _("Answered on"),
+            default_day,
+            min_value=point.starts_on,
+            max_value=point.ends_on,
+            format="DD/MM/YYYY",
+            key=f"survey_day_{suffix}",
+        )
+        save = st.form_submit_button(_("Save the answer"), type="primary", width="stretch")
+    if save:
+        try:
+            with shell.db_session() as session:
+                _saved, outcome = record_survey_response(
+                    session,
+                    actor=actor,
+                    point_id=int(point_id),
+                    respondent_code=respondent,
+                    named_codes=named,
+                    answered_on=answered_on,
+                    question=question,
+                    version=version,
+                )
+        except CommunityMapError as exc:
+            shell.report_error(exc)
+        else:
+            message = (
+                _("Answer of {code} saved: named nobody.")
+                if not named
+                else _("Answer of {code} saved: {n} people named.")
+            )
+            st.session_state["surveys_flash"] = message.format(code=respondent, n=len(named))
+            st.cache_data.clear()
+            st.rerun()
+    if existing is not None and st.button(
+        _("Delete this answer (the respondent becomes 'no answer')"),
+        key=f"survey_delete_{suffix}",
+        width="stretch",
+    ):
+        try:
+            with shell.db_session() as session:
+                delete_survey_response(
+                    session, actor=actor, response_id=int(existing["id"]), version=version
+                )
+        except CommunityMapError as exc:
+            shell.report_error(exc)
+        else:
+            st.session_state["surveys_flash"] = _("Answer of {code} deleted.").format(
+                code=respondent
+            )
+            st.cache_data.clear()
+            st.rerun()
+
+st.subheader(_("Answers at {point}").format(point=point.point))
+st.metric(
+    _("Response rate"),
+    f"{rate.rate:.0%}" if rate.participants else "—",
+    help=_(
+        "Respondents out of the programme's participants: people who attended a session of "
+        "its lead service's community actions during the programme, and every respondent."
+    ),
+)
+st.caption(
+    shell.plain(
+        _(
+            "{respondents} answered, {no_answer} no answer, {isolated} respondents isolated "
+            "(named nobody and named by nobody)."
+        ).format(respondents=rate.respondents, no_answer=rate.no_answer, isolated=rate.isolated)
+    )
+)
+listed = answers.assign(
+    named_text=answers["named"].map(", ".join),
+    question_text=answers["question"].map(lambda q: _(questions.get(q, q))),
+)
+found = register_panels.searched(listed, ["respondent", "named_text"], key="surveys")
+shell.show_table(
+    found[["respondent", "question_text", "answered_on", "named_text"]],
+    {
+        "respondent": _("Respondent code"),
+        "question_text": _("Question"),
+        "answered_on": _("Answered on"),
+        "named_text": _("Named codes"),
+    },
+)
+
+
+def _template() -> bytes:
+    with shell.db_session() as session:  # drop-downs of this database's programmes and points
+        return surveys_template(session)
+
+
+register_panels.excel_panel(
+    key="surveys_excel",
+    file_stem="surveys",
+    template=_template,
+    export=lambda session: surveys_to_excel(session, actor=actor),
+    importer=lambda session, data, name, skip: import_surveys(
+        session, data, actor=actor, path=name, skip_bad_rows=skip
+    ),
+)
