@@ -61,13 +61,18 @@ programme = st.selectbox(
 )
 of_programme = points[points["programme"] == programme]
 point_rows = {int(row.id): row for row in of_programme.itertuples(index=False)}
+
+
+def _point_label(row: object) -> str:
+    name, first, last = (getattr(row, f) for f in ("point", "starts_on", "ends_on"))
+    return f"{name} ({first:%d/%m/%Y}-{last:%d/%m/%Y})"
+
+
 point_id = st.selectbox(
     _("Measurement point"),
     list(point_rows),
     index=len(point_rows) - 1,
-    format_func=lambda i: "{name} ({start:%d/%m/%Y}-{end:%d/%m/%Y})".format(
-        name=point_rows[i].point, start=point_rows[i].starts_on, end=point_rows[i].ends_on
-    ),
+    format_func=lambda i: _point_label(point_rows[i]),
     key=f"survey_point_{programme}",
 )
 point = point_rows[int(point_id)]
@@ -185,7 +190,7 @@ st.caption(
 )
 listed = answers.assign(
     named_text=answers["named"].map(", ".join),
-    question_text=answers["question"].map(lambda q: _(questions.get(q, q))),
+    question_text=answers["question"].map(lambda q: _(questions.get(str(q), str(q)))),
 )
 found = register_panels.searched(listed, ["respondent", "named_text"], key="surveys")
 shell.show_table(
