@@ -90,3 +90,24 @@ def test_educator_records_an_answer_on_the_form(copy_db: str) -> None:
         stored = responses_frame(s, actor=EDUCATOR, point_id=t2)
     assert stored["named"].tolist() == [[]]
     engine.dispose()
+
+
+def test_networks_page_reported_layer_counts_respondents(copy_db: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["language"] = "en"
+    at.session_state["actor"] = demo_actor(Role.COORDINATOR)
+    at.run()
+    at.switch_page("pages/networks.py").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="net_layer").select("reported").run()
+    assert not at.exception, at.exception
+    # windows are the demo programme's measurement points; T1 has the most answers
+    at.select_slider(key="net_window").set_value("T1").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption if "answered the tie survey" in c.value]
+    assert len(captions) == 1
+    table = at.dataframe[0].value
+    assert {"respondents", "no_answer"} <= set(table.columns)
+    t1 = table.loc["T1"]
+    assert 0 < t1["respondents"] <= t1["nodes"]
+    assert t1["isolates"] <= t1["respondents"]

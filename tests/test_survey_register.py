@@ -398,3 +398,67 @@ def test_command_line_round_trip(engine: Engine, points: dict[str, int], tmp_pat
         == 0
     )
     assert (tmp_path / "net.xlsx").stat().st_size > 0
+
+
+def test_migration_turns_existing_ties_into_responses(tmp_path: Path) -> None:
+    """Ties recorded before 0010: those of a day inside a measurement point become one
+    response per respondent and point; a tie of a day no point covers keeps no response."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from community_map import storage
+    from community_map.storage import _alembic_config
+
+    old = storage.create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        command.upgrade(_alembic_config(old), "0006")
+        with old.begin() as conn:
+            for code in ("A", "B", "C"):
+                conn.execute(
+                    text(
+                        "INSERT INTO participants (code, age_band, gender, programme, consent) "
+                        "VALUES (:code, '', '', '', 1)"
+                    ),
+                    {"code": code},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO programmes (id, code, name, starts_on, ends_on, notes, version) "
+                    "VALUES (1, 'P', 'P', '2022-09-01', '2023-06-30', '', 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO measurement_points (id, programme_id, name, starts_on, ends_on) "
+                    "VALUES (1, 1, 'T0', '2022-09-01', '2022-12-31'), "
+                    "(2, 1, 'T1', '2023-01-01', '2023-06-30')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO reported_ties "
+                    "(from_participant_id, to_participant_id, observed_on, kind, source, wave) "
+                    "VALUES (1, 2, '2022-10-20', 'support', 'survey', 'T0'), "
+                    "(1, 3, '2022-10-20', 'support', 'survey', 'T0'), "
+                    "(2, 1, '2023-03-02', 'support', 'survey', ''), "
+                    "(3, 1, '2024-01-10', 'support', 'survey', 'T9')"
+                )
+            )
+        storage.migrate(old)
+        with old.connect() as conn:
+            responses = conn.execute(
+                text(
+                    "SELECT measurement_point_id, respondent_id, question, answered_on "
+                    "FROM survey_responses ORDER BY id"
+                )
+            ).all()
+            ties = conn.execute(
+                text("SELECT from_participant_id, response_id FROM reported_ties ORDER BY id")
+            ).all()
+        assert [tuple(r) for r in responses] == [
+            (1, 1, "help", "2022-10-20"),
+            (2, 2, "help", "2023-03-02"),
+        ]
+        assert [tuple(t) for t in ties] == [(1, 1), (1, 1), (2, 2), (3, None)]
+    finally:
+        old.dispose()
