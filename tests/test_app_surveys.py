@@ -64,6 +64,13 @@ def test_educator_records_an_answer_on_the_form(copy_db: str) -> None:
     assert at.selectbox(key="survey_point_AMUNT-2022").value == t2
     at.selectbox(key="survey_respondent").select(respondent).run()
     assert not at.exception, at.exception
+    # phone-friendly: one column; the only side-by-side columns are the Excel panel's two
+    # download buttons, inside its expander below the entry form
+    assert len(at.columns) == 2
+    assert [b.label for c in at.columns for b in c.get("download_button")] == [
+        "Download the empty template",
+        "Download the register (Excel)",
+    ]
     suffix = f"{t2}_{respondent}_help_0"
     at.multiselect(key=f"survey_named_{suffix}").select(named[0]).select(named[1])
     at.date_input(key=f"survey_day_{suffix}").set_value(dt.date(2023, 9, 12))
