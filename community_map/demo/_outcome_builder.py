@@ -119,6 +119,8 @@ class OutcomeBuilder(BuilderBase):
         could ask for help"), naming nobody or some of their cohort; about 30% of the
         consenting cohort do not answer (no response: "no answer", never isolated).
         """
+        if not hasattr(self, "point_ids"):  # the answers belong to the programme's points
+            self.programmes()
         seen: set[tuple[int, int, str]] = set()
         answered: dict[tuple[int, str], int] = {}
         for cohort, kind in self.cohorts:

@@ -100,8 +100,10 @@ if respondent is not None:
     version = int(existing["version"]) if existing is not None else 0
     if existing is not None:
         st.info(
-            _("{code} already answered on {day}: saving replaces that answer.").format(
-                code=respondent, day=existing["answered_on"].strftime("%d/%m/%Y")
+            shell.plain(
+                _("{code} already answered on {day}: saving replaces that answer.").format(
+                    code=respondent, day=existing["answered_on"].strftime("%d/%m/%Y")
+                )
             )
         )
     today = dt.date.today()
@@ -171,7 +173,7 @@ if respondent is not None:
             st.cache_data.clear()
             st.rerun()
 
-st.subheader(_("Answers at {point}").format(point=point.point))
+st.subheader(shell.plain(_("Answers at {point}").format(point=point.point)))
 st.metric(
     _("Response rate"),
     f"{rate.rate:.0%}" if rate.participants else "—",
