@@ -45,6 +45,7 @@ from community_map.vocabulary import (
     MEMBER_KIND_LABELS,
     REFERRAL_OUTCOME_LABELS,
     ROLE_LABELS,
+    SURVEY_QUESTION_LABELS,
     Accessibility,
     AssessmentPhase,
     AttendanceStatus,
@@ -62,6 +63,7 @@ from community_map.vocabulary import (
     Role,
     SessionStatus,
     SessionType,
+    SurveyQuestion,
     Typology,
     UnitKind,
 )
@@ -85,6 +87,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "REFERRAL_OUTCOME_LABELS",
     "ROLE_LABELS",
+    "SURVEY_QUESTION_LABELS",
     "Accessibility",
     "ActionNeighbourhood",
     "ActionPhase",
@@ -134,6 +137,8 @@ __all__ = [
     "SessionSeries",
     "SessionStatus",
     "SessionType",
+    "SurveyQuestion",
+    "SurveyResponse",
     "TerritoryUnit",
     "Typology",
     "UnitKind",
@@ -538,19 +543,6 @@ class Attendance(Base):
     walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ReportedTie(Base):
-    __tablename__ = "reported_ties"
-    __table_args__ = (CheckConstraint("from_participant_id <> to_participant_id", name="no_loop"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    from_participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    to_participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    observed_on: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(40), default="acquaintance")
-    source: Mapped[str] = mapped_column(String(40), default="survey")
-    wave: Mapped[str] = mapped_column(String(20), default="")
-
-
 class Assessment(Base):
     __tablename__ = "assessments"
     __table_args__ = (_enum_check("phase", AssessmentPhase),)
@@ -576,7 +568,7 @@ class AssessmentScore(Base):
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
 
 
-# the services, collaboration, coordination and referral registers live in their own
+# the services, tie surveys, collaboration, coordination and referral registers live in their own
 # modules (size limit)
 from community_map._collaboration_models import (  # noqa: E402
     Collaboration,
@@ -587,3 +579,4 @@ from community_map._collaboration_models import (  # noqa: E402
     Referral,
 )
 from community_map._service_models import Professional, Service  # noqa: E402
+from community_map._survey_models import ReportedTie, SurveyResponse  # noqa: E402

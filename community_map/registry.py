@@ -124,6 +124,12 @@ _ALL: tuple[RegisterSpec, ...] = (
         "community_map.activities.participant_register_excel",
         "participants",
     ),
+    _spec(
+        "surveys",
+        N_("Tie surveys: who answered at each measurement point and whom they named"),
+        "community_map.networks.survey_register_excel",
+        "surveys",
+    ),
 )
 
 #: Every register, in the order the command line lists them.

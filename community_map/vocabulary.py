@@ -26,6 +26,7 @@ __all__ = [
     "MEMBER_KIND_LABELS",
     "REFERRAL_OUTCOME_LABELS",
     "ROLE_LABELS",
+    "SURVEY_QUESTION_LABELS",
     "Accessibility",
     "AssessmentPhase",
     "AttendanceStatus",
@@ -43,6 +44,7 @@ __all__ = [
     "Role",
     "SessionStatus",
     "SessionType",
+    "SurveyQuestion",
     "Typology",
     "UnitKind",
 ]
@@ -352,4 +354,20 @@ class EvaluationGroup(enum.StrEnum):
 EVALUATION_GROUP_LABELS: dict[EvaluationGroup, str] = {
     EvaluationGroup.INTERVENTION: N_("Intervention group"),
     EvaluationGroup.COMPARISON: N_("Comparison group"),
+}
+
+
+class SurveyQuestion(enum.StrEnum):
+    """The name generator a tie survey asks ("whom could you ask for help?")."""
+
+    HELP = "help"
+    MET_IN_ACTIVITIES = "met_in_activities"
+    TRUST = "trust"
+
+
+#: The question of each tie survey, as asked (the first is the default).
+SURVEY_QUESTION_LABELS: dict[SurveyQuestion, str] = {
+    SurveyQuestion.HELP: N_("People you could ask for help"),
+    SurveyQuestion.MET_IN_ACTIVITIES: N_("People you met through the activities"),
+    SurveyQuestion.TRUST: N_("People you trust"),
 }

@@ -322,6 +322,7 @@ def test_erasure_removes_the_person_and_keeps_the_counts(
     assert report.removed == {
         "future_invitations": 1,
         "reported_ties": 2,
+        "survey_responses": 0,
         "assessment_scores": 2,
         "assessments": 1,
         "enrolments": 1,

@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from community_map.errors import ConcurrentEditError, NotFoundError, ValidationError
 from community_map.i18n import gettext as _
-from community_map.models import MeasurementPoint, Programme, Service
+from community_map.models import MeasurementPoint, Programme, Service, SurveyResponse
 from community_map.trust import audit
 from community_map.trust.permissions import Actor, Permission, require
 
@@ -191,11 +191,42 @@ def _stored_points(session: Session, programme_id: int) -> list[PointRow]:
 
 
 def _replace_points(session: Session, programme_id: int, points: list[PointRow]) -> None:
-    session.execute(delete(MeasurementPoint).where(MeasurementPoint.programme_id == programme_id))
-    for name, first, last in points:
-        session.add(
-            MeasurementPoint(programme_id=programme_id, name=name, starts_on=first, ends_on=last)
+    # A point kept by name keeps its row (tie survey responses refer to it); a removed point
+    # that holds responses is refused rather than losing them.
+    stored = {
+        p.name.casefold(): p
+        for p in session.scalars(
+            select(MeasurementPoint).where(MeasurementPoint.programme_id == programme_id)
         )
+    }
+    wanted = {name.casefold() for name, _first, _last in points}
+    for key, point in stored.items():
+        if key in wanted:
+            continue
+        answered = session.scalar(
+            select(func.count())
+            .select_from(SurveyResponse)
+            .where(SurveyResponse.measurement_point_id == point.id)
+        )
+        if answered:
+            raise ValidationError(
+                _(
+                    "The measurement point {name} has {n} tie survey responses: keep it, or "
+                    "delete its responses on the Tie surveys page first."
+                ).format(name=point.name, n=answered)
+            )
+        session.delete(point)
+    session.flush()
+    for name, first, last in points:
+        kept = stored.get(name.casefold())
+        if kept is None:
+            session.add(
+                MeasurementPoint(
+                    programme_id=programme_id, name=name, starts_on=first, ends_on=last
+                )
+            )
+        else:
+            kept.name, kept.starts_on, kept.ends_on = name, first, last
     session.flush()
 
 

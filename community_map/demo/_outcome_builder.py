@@ -34,7 +34,9 @@ from community_map.models import (
     Programme,
     Referral,
     ReportedTie,
+    SurveyResponse,
 )
+from community_map.networks.survey_register_writes import QUESTION_TIE_KINDS
 from community_map.trust import ConsentPurpose, has_consent
 
 __all__ = ["OutcomeBuilder"]
@@ -69,8 +71,9 @@ class OutcomeBuilder(BuilderBase):
                 version=1,
             ),
         )
+        self.point_ids: dict[str, int] = {}
         for name, (first, last) in AMUNT_WAVES.items():
-            self.add(
+            self.point_ids[name] = self.add(
                 MeasurementPoint,
                 dict(programme_id=programme_id, name=name, starts_on=first, ends_on=last),
             )
@@ -201,8 +204,16 @@ class OutcomeBuilder(BuilderBase):
                         self.add(MeetingAttendance, dict(meeting_id=meeting, member_id=member))
 
     def reported_ties(self) -> None:
-        """Two survey waves: T0 (October 2022) and T1 (June 2023), more ties at T1."""
+        """Two tie survey waves of Amunt!: T0 (October 2022) and T1 (June 2023), more ties at T1.
+
+        Every respondent gets a survey response at the measurement point ("people you
+        could ask for help"), naming nobody or some of their cohort; about 30% of the
+        consenting cohort do not answer (no response: "no answer", never isolated).
+        """
+        if not hasattr(self, "point_ids"):  # the answers belong to the programme's points
+            self.programmes()
         seen: set[tuple[int, int, str]] = set()
+        answered: dict[tuple[int, str], int] = {}
         for cohort, kind in self.cohorts:
             for wave, day, mean in (
                 ("T0", dt.date(2022, 10, 20), 0.6),
@@ -213,6 +224,20 @@ class OutcomeBuilder(BuilderBase):
                         continue
                     if self.rng.random() > 0.7:  # survey non-response
                         continue
+                    if (
+                        int(pid),
+                        wave,
+                    ) not in answered:  # one answer per point, even in two cohorts
+                        answered[int(pid), wave] = self.add(
+                            SurveyResponse,
+                            dict(
+                                measurement_point_id=self.point_ids[wave],
+                                respondent_id=int(pid),
+                                question="help",
+                                answered_on=day,
+                                version=1,
+                            ),
+                        )
                     n = int(self.rng.poisson(mean * (1.4 if kind[j] == 0 else 0.7)))
                     others = [int(p) for p in cohort if p != pid]
                     core = np.array(
@@ -225,17 +250,19 @@ class OutcomeBuilder(BuilderBase):
                         if key in seen or not self.consents(other, ConsentPurpose.NETWORK_SURVEY):
                             continue
                         seen.add(key)
+                        # drawn, then set by the question, so the demo's random stream (and
+                        # every figure built after it) stays as it was
+                        self.choice(["acquaintance", "support", "friendship"], p=[0.5, 0.3, 0.2])
                         self.add(
                             ReportedTie,
                             dict(
                                 from_participant_id=int(pid),
                                 to_participant_id=int(other),
                                 observed_on=day,
-                                kind=self.choice(
-                                    ["acquaintance", "support", "friendship"], p=[0.5, 0.3, 0.2]
-                                ),
+                                kind=QUESTION_TIE_KINDS["help"],
                                 source="survey",
                                 wave=wave,
+                                response_id=answered[int(pid), wave],
                             ),
                         )
 

@@ -30,6 +30,7 @@ __all__ = [
     "networks_by_window",
     "participant_networks",
     "referral_network",
+    "respondents_in",
     "service_network",
 ]
 
@@ -290,6 +291,26 @@ def referral_network(referrals: pd.DataFrame, *, window: Window | None = None) -
     return G
 
 
+def respondents_in(responses: pd.DataFrame | None, window: Window) -> list[object]:
+    """The participants who answered a tie survey during ``window`` (in order, once each).
+
+    ``responses`` has ``participant_id`` and ``answered_on`` (see
+    :func:`~community_map.networks.reads.participant_tables`); ``None`` gives nobody.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> answers = pd.DataFrame({"participant_id": [3, 1, 3],
+    ...     "answered_on": [dt.date(2023, 1, 5), dt.date(2023, 1, 9), dt.date(2023, 3, 1)]})
+    >>> respondents_in(answers, Window("Jan", dt.date(2023, 1, 1), dt.date(2023, 2, 1)))
+    [3, 1]
+    """
+    if responses is None or responses.empty:
+        return []
+    inside = responses[window.contains(responses["answered_on"])]
+    return list(dict.fromkeys(inside["participant_id"].tolist()))
+
+
 def enrolled_in(people: pd.DataFrame, window: Window) -> list[object]:
     """Return the participants enrolled at some time during ``window``."""
     enrolled = pd.to_datetime(people["enrolled_on"])
@@ -367,5 +388,8 @@ def networks_by_window(
             )
         if layer in ("reported", "both"):
             parts.append(("reported", graph_from_reported_ties(tables["ties"], window=w)))
-        graphs[w.name] = combine_layers(*parts)
+        G = combine_layers(*parts)
+        if layer == "reported":  # a respondent who named nobody and was named by nobody
+            G.add_nodes_from(respondents_in(tables.get("responses"), w))
+        graphs[w.name] = G
     return graphs

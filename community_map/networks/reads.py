@@ -19,14 +19,17 @@ from community_map.models import (
     CoordinationMeeting,
     CoordinationMember,
     Enrolment,
+    MeasurementPoint,
     MeetingAttendance,
     Participant,
     Professional,
+    Programme,
     Referral,
     ReportedTie,
     Service,
     SessionFacilitator,
     SessionPartner,
+    SurveyResponse,
     TerritoryUnit,
 )
 from community_map.models import Session as SessionRow
@@ -36,7 +39,12 @@ __all__ = ["participant_tables", "series_tables", "service_network_tables"]
 
 
 def participant_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFrame]:
-    """Read attendance (attended only), reported ties and participant attributes.
+    """Read attendance (attended only), reported ties, survey responses and participant attributes.
+
+    ``responses`` has one row per tie survey answer (``response_id``, ``participant_id``
+    the respondent, ``answered_on``, ``point``, ``programme``): respondents are the nodes
+    of the reported network even when they named nobody and nobody named them. ``ties``
+    carries the ``response_id`` it belongs to (missing for ties recorded without one).
 
     ``people`` is indexed by participant id with the pseudonymous ``code``, ``gender``,
     ``age_band``, ``neighbourhood`` and ``district`` (names) and the enrolment dates.
@@ -58,9 +66,24 @@ def participant_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFr
                 ReportedTie.to_participant_id,
                 ReportedTie.observed_on,
                 ReportedTie.wave,
+                ReportedTie.response_id,
             )
         ).all(),
-        columns=["from_participant_id", "to_participant_id", "observed_on", "wave"],
+        columns=["from_participant_id", "to_participant_id", "observed_on", "wave", "response_id"],
+    )
+    responses = pd.DataFrame(
+        session.execute(
+            select(
+                SurveyResponse.id,
+                SurveyResponse.respondent_id,
+                SurveyResponse.answered_on,
+                MeasurementPoint.name,
+                Programme.code,
+            )
+            .join(MeasurementPoint, MeasurementPoint.id == SurveyResponse.measurement_point_id)
+            .join(Programme, Programme.id == MeasurementPoint.programme_id)
+        ).all(),
+        columns=["response_id", "participant_id", "answered_on", "point", "programme"],
     )
     hood, district = aliased(TerritoryUnit), aliased(TerritoryUnit)
     # a participant is enrolled from their first enrolment's start until their last exit
@@ -104,7 +127,7 @@ def participant_tables(session: Session, *, actor: Actor) -> dict[str, pd.DataFr
             "exited_on",
         ],
     ).set_index("id")
-    return {"attendance": attendance, "ties": ties, "people": people}
+    return {"attendance": attendance, "ties": ties, "responses": responses, "people": people}
 
 
 def _collaborations(session: Session, side: type[Service] | type[Professional]) -> pd.DataFrame:

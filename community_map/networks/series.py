@@ -3,7 +3,8 @@
 :func:`network_series` is the network pipeline of the product. The Networks page, its
 downloads, ``community-map network export`` and the benchmark all call it, so that they
 show and write the same figures: the graph of each window, the per-window measures
-(isolates counted among the people enrolled in the window, E-I index and assortativity
+(isolates counted among the people enrolled in the window, or among the survey's
+respondents for the reported network, E-I index and assortativity
 by group), the per-node measures (Blau diversity by group), node labels and groups, and
 optionally positions shared by every window. :func:`series_windows` chooses the windows
 the same way for both: regular months or quarters over the span of the data (or the
@@ -28,6 +29,7 @@ from community_map.networks.building import (
     Weighting,
     enrolled_in,
     networks_by_window,
+    respondents_in,
 )
 from community_map.networks.changes import isolation_changes, tie_changes
 from community_map.networks.exports import metrics_to_excel
@@ -157,6 +159,10 @@ class NetworkSeries:
         networks of services and professionals.
     positions
         One position per node, the same in every window (empty unless asked for).
+    respondents
+        For the reported network built from tie survey answers: the people who answered
+        in each window, by window name (isolation is counted among them, never among the
+        people who did not answer); empty otherwise.
     """
 
     layer: str
@@ -168,6 +174,7 @@ class NetworkSeries:
     labels: Mapping[Hashable, str]
     population: tuple[Hashable, ...] = ()
     positions: Mapping[Hashable, tuple[float, float]] = field(default_factory=dict)
+    respondents: Mapping[str, tuple[Hashable, ...]] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -219,8 +226,12 @@ class NetworkSeries:
             return None
         before, after = self.graphs[self.names[position - 1]], self.graphs[name]
         result = tie_changes(before, after)
+        population: Sequence[Hashable] = self.population
+        if self.respondents:  # only people who answered both times can change isolation
+            earlier = set(self.respondents.get(self.names[position - 1], ()))
+            population = [p for p in self.respondents.get(name, ()) if p in earlier]
         if self.population:
-            moved = isolation_changes(before, after, self.population)["transition"]
+            moved = isolation_changes(before, after, population)["transition"]
             counts = moved.value_counts()
             result["connected"] = int(counts.get("became connected", 0))
             result["isolated"] = int(counts.get("became isolated", 0))
@@ -328,9 +339,20 @@ def network_series(
     )
     group = _groups(tables, layer, group_by)
     people = tables.get("people") if layer not in SERVICE_LAYERS else None
+    responses = tables.get("responses")
+    surveyed = layer == "reported" and responses is not None and not responses.empty
     rows = []
+    answered: dict[str, tuple[Hashable, ...]] = {}
     for w in windows:
         enrolled = enrolled_in(people, w) if people is not None else None
+        extra: dict[str, int] = {}
+        if surveyed:  # isolates among respondents; the others enrolled are "no answer"
+            answered[w.name] = tuple(respondents_in(responses, w))
+            extra = {
+                "respondents": len(answered[w.name]),
+                "no_answer": len(set(enrolled or ()) - set(answered[w.name])),
+            }
+            enrolled = list(answered[w.name])
         rows.append(
             {
                 "window": w.name,
@@ -340,9 +362,12 @@ def network_series(
                     group=group,
                     betweenness_samples=betweenness_samples,
                 ),
+                **extra,
             }
         )
-    columns = metrics_by_window({}).reset_index().columns
+    columns = list(metrics_by_window({}).reset_index().columns)
+    if surveyed:
+        columns += ["respondents", "no_answer"]
     per_window = pd.DataFrame(rows, columns=columns).set_index("window")
     per_node = {
         w.name: node_metrics(graphs[w.name], group=group, betweenness_samples=betweenness_samples)
@@ -362,6 +387,7 @@ def network_series(
         labels=labels,
         population=tuple(people.index) if people is not None else (),
         positions=stable_layout(graphs.values()) if positions else {},
+        respondents=answered,
     )
 
 

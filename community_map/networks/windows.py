@@ -186,7 +186,7 @@ def parse_wave(text: str) -> tuple[str, tuple[dt.date, dt.date]]:
 #: The dated columns each network layer reads: (table, column).
 _LAYER_DATES: dict[str, tuple[tuple[str, str], ...]] = {
     "coattendance": (("attendance", "starts_at"),),
-    "reported": (("ties", "observed_on"),),
+    "reported": (("ties", "observed_on"), ("responses", "answered_on")),
     "both": (("attendance", "starts_at"), ("ties", "observed_on")),
     "services": (
         ("facilitation", "starts_at"),

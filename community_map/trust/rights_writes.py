@@ -56,6 +56,7 @@ from community_map.models import (
     ParticipantProfessional,
     Referral,
     ReportedTie,
+    SurveyResponse,
     utcnow,
 )
 from community_map.models import Session as SessionRow
@@ -252,6 +253,12 @@ def erase_participant(session: Session, *, actor: Actor, code: str, reason: str)
     )
     report.removed["reported_ties"] = int(
         session.execute(delete(ReportedTie).where(mine)).rowcount or 0  # type: ignore[attr-defined]
+    )
+    report.removed["survey_responses"] = int(
+        session.execute(
+            delete(SurveyResponse).where(SurveyResponse.respondent_id == person.id)
+        ).rowcount  # type: ignore[attr-defined]
+        or 0
     )
     assessments = select(Assessment.id).where(Assessment.participant_id == person.id)
     report.removed["assessment_scores"] = int(

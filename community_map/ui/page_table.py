@@ -139,6 +139,17 @@ PAGES: tuple[PageSpec, ...] = (
         N_("Take attendance and follow each series."),
     ),
     PageSpec(
+        "surveys.py",
+        N_("Tie surveys"),
+        ":material/forum:",
+        "tie-surveys",
+        Permission.RECORD_ASSESSMENTS,
+        N_(
+            "Record, on a phone or from Excel, who answered each measurement point's tie "
+            "survey and whom they named."
+        ),
+    ),
+    PageSpec(
         "itinerary.py",
         N_("Itinerary"),
         ":material/route:",

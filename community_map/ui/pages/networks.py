@@ -131,6 +131,16 @@ if row.get("warning"):
     st.warning(shell.plain(row["warning"]))
 for column, (label, value) in zip(st.columns(5), network_panels.metric_cards(row), strict=True):
     column.metric(shell.plain(label), value)
+if "respondents" in row:  # the reported network of tie surveys
+    st.caption(
+        shell.plain(
+            _(
+                "{respondents} people answered the tie survey in this window; isolates are "
+                "counted among them. {no_answer} people enrolled did not answer: 'no answer', "
+                "not isolated."
+            ).format(respondents=int(row["respondents"]), no_answer=int(row["no_answer"]))
+        )
+    )
 for caption in network_panels.change_captions(series, current):
     st.caption(shell.plain(caption))
 if series.of_services and G.number_of_edges():
