@@ -24,6 +24,7 @@ from typing import IO, Any, cast
 from sqlalchemy.orm import Session
 
 from community_map._registers import RegisterImport
+from community_map.i18n import N_
 from community_map.trust.permissions import Actor
 
 __all__ = ["REGISTERS", "RegisterSpec"]
@@ -81,6 +82,12 @@ def _spec(name: str, help: str, module: str, stem: str) -> RegisterSpec:
 
 _ALL: tuple[RegisterSpec, ...] = (
     # one _spec(...) line per register; keep the order of the command line's listing
+    _spec(
+        "assessments",
+        N_("assessments (SSM-Cat...): one row per assessment, one column per domain"),
+        "community_map.evaluation.assessment_register_excel",
+        "assessments",
+    ),
 )
 
 #: Every register, in the order the command line lists them.

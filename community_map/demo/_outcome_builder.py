@@ -181,8 +181,10 @@ class OutcomeBuilder(BuilderBase):
                 participant_id=pid,
                 assessed_on=day,
                 instrument="ssm-cat",
+                instrument_version=load_instrument("ssm-cat").version,
                 phase=phase,
                 assessor_id=int(self.rng.choice(assessors)),
+                information_on=day - dt.timedelta(days=pid % 21),  # no draw: keeps the stream
             ),
         )
         for domain, value in levels.items():
