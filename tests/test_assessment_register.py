@@ -323,12 +323,12 @@ def test_update_is_audited_with_only_what_changed_and_stale_copies_are_refused(
     assert entries[1].before == {"levels": levels_before}
     assert entries[1].after == {"levels": levels_before | {"housing": 4}}
     assert entries[0].after is not None and entries[0].after["participant"] == "AM-A"
-    with pytest.raises(ConcurrentEditError, match="Someone else changed this assessment"):
-        with session_scope(world) as s:
-            update_assessment(
-                s, actor=COORDINATOR, assessment_id=aid, version=1, on=D(2023, 1, 20),
-                phase="closure", levels={"housing": 5},
-            )  # fmt: skip
+    stale = pytest.raises(ConcurrentEditError, match="Someone else changed this assessment")
+    with stale, session_scope(world) as s:
+        update_assessment(
+            s, actor=COORDINATOR, assessment_id=aid, version=1, on=D(2023, 1, 20),
+            phase="closure", levels={"housing": 5},
+        )  # fmt: skip
     with pytest.raises(ConcurrentEditError), session_scope(world) as s:
         delete_assessment(s, actor=COORDINATOR, assessment_id=aid, version=1)
     with session_scope(world) as s:
