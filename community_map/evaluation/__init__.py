@@ -16,12 +16,15 @@ from community_map.evaluation.assessment_register_reads import (
     assessment_choices,
     assessment_levels,
     assessments_frame,
+    describe_assessment,
+    history_table,
     participant_history,
 )
 from community_map.evaluation.assessment_register_writes import (
     check_information_age,
     create_assessment,
     delete_assessment,
+    save_assessment,
     update_assessment,
 )
 from community_map.evaluation.assessment_writes import record_assessment
@@ -62,8 +65,10 @@ __all__ = [
     "check_information_age",
     "create_assessment",
     "delete_assessment",
+    "describe_assessment",
     "district_figures",
     "find_instrument",
+    "history_table",
     "home_figures",
     "import_assessments",
     "instrument_from_definition",
@@ -71,6 +76,7 @@ __all__ = [
     "participant_history",
     "read_instrument_file",
     "record_assessment",
+    "save_assessment",
     "store_instrument",
     "update_assessment",
 ]

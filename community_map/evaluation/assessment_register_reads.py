@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from community_map.i18n import N_
+from community_map.i18n import gettext as _
 from community_map.models import (
     Assessment,
     AssessmentPhase,
@@ -30,6 +33,8 @@ __all__ = [
     "assessment_choices",
     "assessment_levels",
     "assessments_frame",
+    "describe_assessment",
+    "history_table",
     "participant_history",
 ]
 
@@ -138,6 +143,19 @@ def assessments_frame(
                 dtype=object,
             )
     return frame
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The columns of :func:`participant_history` a list shows, phases translated."""
+    table = history[["assessed_on", "phase", "instrument", "assessor", "assessed"]].copy()
+    table["phase"] = [_(PHASE_LABELS.get(p, p)) for p in table["phase"]]
+    return table
+
+
+def describe_assessment(row: Mapping[str, Any]) -> str:
+    """'10/03/2023 · Follow-up · ssm-cat': an assessment in a list to choose from."""
+    when = row["assessed_on"].strftime("%d/%m/%Y")
+    return f"{when} · {_(PHASE_LABELS.get(row['phase'], row['phase']))} · {row['instrument']}"
 
 
 def participant_history(session: Session, code: str, *, actor: Actor) -> pd.DataFrame:

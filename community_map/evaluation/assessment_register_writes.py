@@ -42,6 +42,7 @@ __all__ = [
     "check_information_age",
     "create_assessment",
     "delete_assessment",
+    "save_assessment",
     "update_assessment",
 ]
 
@@ -298,3 +299,41 @@ def delete_assessment(
     session.delete(row)
     session.flush()
     audit.record(session, actor, "delete", "assessments", assessment_id, before=before)
+
+
+def save_assessment(
+    session: Session,
+    *,
+    actor: Actor,
+    assessment_id: int | None,
+    version: int | None,
+    code: str,
+    instrument: str,
+    on: dt.date,
+    phase: str,
+    levels: Levels,
+    assessor_code: str | None = None,
+    information_on: dt.date | None = None,
+    note: str = "",
+) -> Assessment:
+    """Create the assessment (``assessment_id`` None) or update it, as an entry form saves.
+
+    Examples
+    --------
+    >>> save_assessment(session, actor=coordinator, assessment_id=None, version=None,
+    ...     code="AM-1", instrument="ssm-cat", on=dt.date(2023, 1, 9), phase="reception",
+    ...     levels={"housing": 3})  # doctest: +SKIP
+    """
+    fields: dict[str, Any] = {
+        "on": on,
+        "phase": phase,
+        "levels": levels,
+        "assessor_code": assessor_code,
+        "information_on": information_on,
+        "note": note,
+    }
+    if assessment_id is None:
+        return create_assessment(session, actor=actor, code=code, instrument=instrument, **fields)
+    return update_assessment(
+        session, actor=actor, assessment_id=assessment_id, version=int(version or 0), **fields
+    )

@@ -97,6 +97,16 @@ class Instrument:
         labels = self.level_labels[level]
         return labels.get(language, labels["en"])
 
+    def level_option(self, domain: str, level: int | None, language: str) -> str:
+        """How a form offers ``level`` for ``domain``: '3 · Limited self-sufficiency: ...'
+        (with the level's description when the file gives one), or 'Not assessed'."""
+        if level is None:
+            return _("Not assessed")
+        text = f"{level} · {self.level_label(level, language)}"
+        if description := self.level_description(domain, level, language):
+            text += f": {description}"
+        return text
+
     def level_description(self, domain: str, level: int, language: str) -> str:
         """The short description of ``level`` for ``domain``, or '' when the file gives none."""
         labels = self.level_descriptions.get(domain, {}).get(level)

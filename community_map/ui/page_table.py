@@ -104,7 +104,7 @@ PAGES: tuple[PageSpec, ...] = (
         "assessments.py",
         N_("Assessments"),
         ":material/assignment:",
-        "assessments",
+        "assessments-register",
         Permission.RECORD_ASSESSMENTS,
         N_(
             "Record participants' assessments (SSM-Cat) at reception, follow-up and closure: "

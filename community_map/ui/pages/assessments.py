@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import streamlit as st
 
@@ -11,19 +10,17 @@ from community_map.errors import CommunityMapError
 from community_map.evaluation import (
     PHASE_LABELS,
     assessment_choices,
-    assessments_template,
-    assessments_to_excel,
     available_instruments,
-    create_assessment,
     delete_assessment,
-    import_assessments,
+    describe_assessment,
+    history_table,
     participant_history,
-    update_assessment,
+    save_assessment,
 )
 from community_map.i18n import get_language
 from community_map.i18n import gettext as _
 from community_map.trust import Permission
-from community_map.ui import register_panels, shell
+from community_map.ui import assessment_panels, shell
 
 actor = shell.require_permission(Permission.RECORD_ASSESSMENTS)
 shell.setup_language()
@@ -51,26 +48,8 @@ participant = st.selectbox(
     key="assessment_participant",
     help=_("Only participants who consented to assessments are listed."),
 )
-
-
-def _excel_panel() -> None:
-    register_panels.excel_panel(
-        key="assessments_excel",
-        file_stem="assessments",
-        template=assessments_template,
-        export=(
-            (lambda s: assessments_to_excel(s, actor=actor))
-            if actor.can(Permission.EXPORT_PERSONAL_DATA)
-            else None
-        ),
-        importer=lambda s, data, name, skip: import_assessments(
-            s, data, actor=actor, path=name, skip_bad_rows=skip
-        ),
-    )
-
-
 if participant is None:
-    _excel_panel()
+    assessment_panels.excel(actor)
     st.stop()
 
 with shell.db_session() as session:
@@ -78,10 +57,8 @@ with shell.db_session() as session:
 rows = {int(r["id"]): r for r in history.to_dict("records")}
 if rows:
     st.subheader(_("Assessments of {code}").format(code=participant))
-    table = history[["assessed_on", "phase", "instrument", "assessor", "assessed"]].copy()
-    table["phase"] = [_(PHASE_LABELS.get(p, p)) for p in table["phase"]]
     shell.show_table(
-        table,
+        history_table(history),
         {
             "assessed_on": _("Date"),
             "phase": _("Phase"),
@@ -92,22 +69,15 @@ if rows:
     )
 else:
     st.info(_("{code} has no assessments yet.").format(code=participant))
-
-
-def _describe(chosen: int | None) -> str:
-    if chosen is None:
-        return _("New assessment")
-    row = rows[chosen]
-    when = row["assessed_on"].strftime("%d/%m/%Y")
-    return f"{when} · {_(PHASE_LABELS.get(row['phase'], row['phase']))} · {row['instrument']}"
-
-
 if st.session_state.pop("assessment_forget", False):
     st.session_state.pop("assessment_chosen", None)
 if (after_save := st.session_state.pop("assessment_saved", None)) in rows:
     st.session_state["assessment_chosen"] = after_save
 chosen = st.selectbox(
-    _("Assessment to edit"), [None, *rows], format_func=_describe, key="assessment_chosen"
+    _("Assessment to edit"),
+    [None, *rows],
+    format_func=lambda i: _("New assessment") if i is None else describe_assessment(rows[i]),
+    key="assessment_chosen",
 )
 current = rows.get(chosen) if chosen is not None else None
 codes_of_tools = sorted(instruments, key=lambda c: (c != "ssm-cat", c))
@@ -125,16 +95,6 @@ tool = instruments[tool_code]
 suffix = f"{participant}_{chosen}_{current['version'] if current is not None else 0}_{tool_code}"
 phases = list(PHASE_LABELS)
 assessor_codes = [None, *assessors]
-
-
-def _level_text(domain: str, level: int | None) -> str:
-    if level is None:
-        return _("Not assessed")
-    text = f"{level} · {tool.level_label(level, language)}"
-    if description := tool.level_description(domain, level, language):
-        text += f": {description}"
-    return text
-
 
 with st.form(f"assessment_{suffix}"):
     c1, c2 = st.columns(2)
@@ -170,18 +130,7 @@ with st.form(f"assessment_{suffix}"):
         key=f"assessment_info_{suffix}",
     )
     st.markdown(_("**Level per domain**"))
-    levels: dict[str, int | None] = {}
-    options: list[int | None] = [None, *tool.levels]
-    for domain in tool.domains:
-        stored = current.get(domain) if current is not None else None
-        stored = None if stored is None or stored != stored else int(stored)
-        levels[domain] = st.selectbox(
-            tool.domain_label(domain, language),
-            options,
-            index=options.index(stored) if stored in options else 0,
-            format_func=functools.partial(_level_text, domain),
-            key=f"assessment_level_{domain}_{suffix}",
-        )
+    levels = assessment_panels.level_inputs(tool, current, key=suffix, language=language)
     note = st.text_area(
         _("Note"), current["note"] if current is not None else "", key=f"assessment_note_{suffix}"
     )
@@ -189,33 +138,20 @@ with st.form(f"assessment_{suffix}"):
 if save:
     try:
         with shell.db_session() as session:
-            if current is None:
-                saved = create_assessment(
-                    session,
-                    actor=actor,
-                    code=participant,
-                    on=on,
-                    phase=phase,
-                    levels=levels,
-                    instrument=tool.code,
-                    assessor_code=assessor,
-                    information_on=information_on,
-                    note=note,
-                )
-            else:
-                saved = update_assessment(
-                    session,
-                    actor=actor,
-                    assessment_id=int(current["id"]),
-                    version=int(current["version"]),
-                    on=on,
-                    phase=phase,
-                    levels=levels,
-                    assessor_code=assessor,
-                    information_on=information_on,
-                    note=note,
-                )
-            saved_id = saved.id
+            saved_id = save_assessment(
+                session,
+                actor=actor,
+                assessment_id=None if current is None else int(current["id"]),
+                version=None if current is None else int(current["version"]),
+                code=participant,
+                instrument=tool.code,
+                on=on,
+                phase=phase,
+                levels=levels,
+                assessor_code=assessor,
+                information_on=information_on,
+                note=note,
+            ).id
         st.session_state["assessments_flash"] = _("Assessment of {code} saved.").format(
             code=participant
         )
@@ -244,4 +180,4 @@ if current is not None:
                 st.session_state["assessments_flash"] = _("Assessment deleted.")
                 st.session_state["assessment_forget"] = True
                 st.rerun()
-_excel_panel()
+assessment_panels.excel(actor)
