@@ -45,7 +45,7 @@ def run_instrument(args: argparse.Namespace, out: TextIO) -> int:
             message.format(
                 file=source.name,
                 code=tool.code,
-                name=tool.title(language),
+                name=tool.name_in(language),
                 domains=len(tool.domains),
                 levels=f"{tool.levels[0]}-{tool.levels[-1]}",
             )
@@ -61,7 +61,7 @@ def run_instrument(args: argparse.Namespace, out: TextIO) -> int:
                 "information at most {days} days old"
             ).format(
                 code=code,
-                name=tool.title(language),
+                name=tool.name_in(language),
                 version=tool.version or "-",
                 domains=len(tool.domains),
                 levels=f"{tool.levels[0]}-{tool.levels[-1]}",

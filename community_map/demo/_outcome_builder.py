@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 
 import numpy as np
 
@@ -17,12 +18,13 @@ from community_map.demo._builder_base import (
     BuilderBase,
 )
 from community_map.demo.waves import AMUNT_WAVES
-from community_map.evaluation import load_instrument
+from community_map.evaluation import DEPENDANTS_EXAMPLE, load_instrument
 from community_map.models import (
     Assessment,
     AssessmentScore,
     Collaboration,
     CollaborationKind,
+    InstrumentDefinition,
     Intensity,
     MeasurementPoint,
     Participant,
@@ -149,6 +151,17 @@ class OutcomeBuilder(BuilderBase):
                         )
 
     def assessments(self) -> None:
+        # the centre has loaded the shipped file with the 4 domains for people with dependants
+        dependants = json.loads(DEPENDANTS_EXAMPLE.read_text(encoding="utf-8"))
+        self.add(
+            InstrumentDefinition,
+            dict(
+                code=dependants["code"],
+                edition=dependants["version"],
+                definition=dependants,
+                loaded_at=dt.datetime.combine(PERIOD_START, dt.time(9)),
+            ),
+        )
         instrument = load_instrument("ssm-cat")
         base = _names.SSM_RECEPTION_MEANS
         assessors = self.staff["IMSS-AMUNT"]

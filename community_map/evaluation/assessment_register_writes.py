@@ -92,7 +92,7 @@ supports as not assessed.
                 info=_day(information_on),
                 days=days,
                 on=_day(on),
-                instrument=tool.title(i18n.get_language()),
+                instrument=tool.name_in(i18n.get_language()),
                 max=tool.max_information_age_days,
             )
         )

@@ -88,7 +88,7 @@ class Instrument:
         labels = self.domain_labels[domain]
         return labels.get(language, labels["en"])
 
-    def title(self, language: str) -> str:
+    def name_in(self, language: str) -> str:
         """The instrument's name in ``language`` (falling back to English)."""
         return self.name.get(language, self.name.get("en", self.code))
 

@@ -15,7 +15,7 @@ from community_map.evaluation import (
     import_assessments,
 )
 from community_map.trust import Actor, Permission
-from community_map.ui import register_panels
+from community_map.ui import register_panels, shell
 
 __all__ = ["excel", "level_inputs"]
 
@@ -49,7 +49,7 @@ def level_inputs(
         stored = current.get(domain) if current is not None else None
         stored = None if stored is None or stored != stored else int(stored)
         levels[domain] = st.selectbox(
-            tool.domain_label(domain, language),
+            shell.plain(tool.domain_label(domain, language)),
             options,
             index=options.index(stored) if stored in options else 0,
             format_func=functools.partial(tool.level_option, domain, language=language),

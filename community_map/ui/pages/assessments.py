@@ -56,7 +56,7 @@ with shell.db_session() as session:
     history = participant_history(session, participant, actor=actor)
 rows = {int(r["id"]): r for r in history.to_dict("records")}
 if rows:
-    st.subheader(_("Assessments of {code}").format(code=participant))
+    st.subheader(shell.plain(_("Assessments of {code}").format(code=participant)))
     shell.show_table(
         history_table(history),
         {
@@ -68,7 +68,7 @@ if rows:
         },
     )
 else:
-    st.info(_("{code} has no assessments yet.").format(code=participant))
+    st.info(shell.plain(_("{code} has no assessments yet.").format(code=participant)))
 if st.session_state.pop("assessment_forget", False):
     st.session_state.pop("assessment_chosen", None)
 if (after_save := st.session_state.pop("assessment_saved", None)) in rows:
@@ -83,12 +83,14 @@ current = rows.get(chosen) if chosen is not None else None
 codes_of_tools = sorted(instruments, key=lambda c: (c != "ssm-cat", c))
 if current is not None and current["instrument"] in instruments:
     tool_code = str(current["instrument"])
-    st.caption(_("Instrument: {name}").format(name=instruments[tool_code].title(language)))
+    st.caption(
+        shell.plain(_("Instrument: {name}").format(name=instruments[tool_code].name_in(language)))
+    )
 else:
     tool_code = st.selectbox(
         _("Instrument"),
         codes_of_tools,
-        format_func=lambda c: instruments[c].title(language),
+        format_func=lambda c: instruments[c].name_in(language),
         key="assessment_instrument",
     )
 tool = instruments[tool_code]
@@ -126,7 +128,7 @@ with st.form(f"assessment_{suffix}"):
         format="DD/MM/YYYY",
         help=_(
             "{name} leaves out information more than {days} days older than the assessment."
-        ).format(name=tool.title(language), days=tool.max_information_age_days),
+        ).format(name=tool.name_in(language), days=tool.max_information_age_days),
         key=f"assessment_info_{suffix}",
     )
     st.markdown(_("**Level per domain**"))
