@@ -113,6 +113,7 @@ __all__ = [
     "ExitReason",
     "FieldOfWork",
     "Gender",
+    "InstrumentDefinition",
     "Intensity",
     "Invitation",
     "LegalNature",
@@ -543,33 +544,13 @@ class Attendance(Base):
     walk_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Assessment(Base):
-    __tablename__ = "assessments"
-    __table_args__ = (_enum_check("phase", AssessmentPhase),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    assessed_on: Mapped[dt.date] = mapped_column(Date)
-    instrument: Mapped[str] = mapped_column(String(40))
-    phase: Mapped[str] = mapped_column(String(20))
-    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("professionals.id"), nullable=True)
-
-    scores: Mapped[list[AssessmentScore]] = relationship(back_populates="assessment")
-
-
-class AssessmentScore(Base):
-    __tablename__ = "assessment_scores"
-    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),)
-
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
-    domain: Mapped[str] = mapped_column(String(60), primary_key=True)
-    level: Mapped[int] = mapped_column(Integer)
-
-    assessment: Mapped[Assessment] = relationship(back_populates="scores")
-
-
 # the services, tie surveys, collaboration, coordination and referral registers live in their own
 # modules (size limit)
+from community_map._assessment_models import (  # noqa: E402
+    Assessment,
+    AssessmentScore,
+    InstrumentDefinition,
+)
 from community_map._collaboration_models import (  # noqa: E402
     Collaboration,
     CoordinationMeeting,

@@ -130,6 +130,12 @@ _ALL: tuple[RegisterSpec, ...] = (
         "community_map.networks.survey_register_excel",
         "surveys",
     ),
+    _spec(
+        "assessments",
+        N_("assessments (SSM-Cat...): one row per assessment, one column per domain"),
+        "community_map.evaluation.assessment_register_excel",
+        "assessments",
+    ),
 )
 
 #: Every register, in the order the command line lists them.

@@ -270,8 +270,8 @@ def test_backup_before_an_upgrade_and_restore_upgrades(tmp_path: Path) -> None:
         with old.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO participants (code, age_band, gender, programme, consent) "
-                    "VALUES ('OLD-1', '', '', '', 1)"
+                    "INSERT INTO participants (code, age_band, gender, consent_processing, "
+                    "consent_survey, consent_images, version) VALUES ('OLD-1', '', '', 1, 1, 0, 1)"
                 )
             )
         info = backup_database(old, tmp_path / "old-backup.db", actor=ADMIN)

@@ -6,7 +6,8 @@ Every error is reported on one line with a non-zero exit status, never a traceba
 The parser is in :mod:`community_map.cli.parser`; the commands are in
 :mod:`community_map.cli.setup_commands` (init, demo, serve, user) and
 :mod:`community_map.cli.data_commands` (import, export, network, participant),
-:mod:`community_map.cli.programme_commands` (programme) and
+:mod:`community_map.cli.programme_commands` (programme),
+:mod:`community_map.cli.instrument_commands` (instrument) and
 :mod:`community_map.cli.backup_commands` (backup, restore).
 """
 
@@ -22,6 +23,7 @@ from community_map import i18n
 from community_map.cli._base import DEMO_DATABASE_URL, PROG, ProgressBar
 from community_map.cli.backup_commands import run_backup, run_restore
 from community_map.cli.data_commands import run_export, run_import, run_network, run_participant
+from community_map.cli.instrument_commands import run_instrument
 from community_map.cli.parser import build_parser
 from community_map.cli.programme_commands import run_programme
 from community_map.cli.setup_commands import app_path, run_demo, run_init, run_serve, run_user
@@ -48,6 +50,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "network": run_network,
     "programme": run_programme,
     "participant": run_participant,
+    "instrument": run_instrument,
     "backup": run_backup,
     "restore": run_restore,
 }

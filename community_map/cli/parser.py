@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network(sub)
     _add_programme(sub)
     _add_participant(sub)
+    _add_instrument(sub)
     _add_backup(sub)
     return parser
 
@@ -410,6 +411,34 @@ def _add_programme(sub: Commands) -> None:
     )
     add.add_argument("--notes", default="", help=_("Free notes."))
     _command(prg, "list", _("List the programmes and their measurement points."))
+
+
+def _add_instrument(sub: Commands) -> None:
+    ins = _group(
+        sub,
+        "instrument",
+        _("Assessment instruments (SSM-Cat...): load a definition file, list them."),
+        dest="instrument_command",
+        metavar=_("ACTION"),
+    )
+    load = _command(
+        ins,
+        "load",
+        _("Check an instrument file (JSON) and keep it in the database."),
+        _(
+            "Check an instrument file (JSON: code, version, name, levels 1..n and domains "
+            "with labels in ca/es/en, level descriptions per domain, information age) and "
+            "keep it in the database, for every user. A file with the code of a stored "
+            "instrument is a new edition of it."
+        ),
+    )
+    load.add_argument("file", help=_("The instrument's JSON file."))
+    load.add_argument(
+        "--check",
+        action="store_true",
+        help=_("Only check the file; store nothing."),
+    )
+    _command(ins, "list", _("List the instruments available for assessments."))
 
 
 def _add_participant(sub: Commands) -> None:

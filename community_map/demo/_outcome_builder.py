@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from community_map.demo._builder_base import (
     BuilderBase,
 )
 from community_map.demo.waves import AMUNT_WAVES
-from community_map.evaluation import load_instrument
+from community_map.evaluation import DEPENDANTS_EXAMPLE, load_instrument
 from community_map.models import (
     INTENSITY_SCALE,
     Assessment,
@@ -27,6 +28,7 @@ from community_map.models import (
     CoordinationMeeting,
     CoordinationMember,
     CoordinationSpace,
+    InstrumentDefinition,
     Intensity,
     MeasurementPoint,
     MeetingAttendance,
@@ -267,6 +269,17 @@ class OutcomeBuilder(BuilderBase):
                         )
 
     def assessments(self) -> None:
+        # the centre has loaded the shipped file with the 4 domains for people with dependants
+        dependants = json.loads(DEPENDANTS_EXAMPLE.read_text(encoding="utf-8"))
+        self.add(
+            InstrumentDefinition,
+            dict(
+                code=dependants["code"],
+                edition=dependants["version"],
+                definition=dependants,
+                loaded_at=dt.datetime.combine(PERIOD_START, dt.time(9)),
+            ),
+        )
         instrument = load_instrument("ssm-cat")
         base = _names.SSM_RECEPTION_MEANS
         assessors = self.staff["IMSS-AMUNT"]
@@ -299,8 +312,10 @@ class OutcomeBuilder(BuilderBase):
                 participant_id=pid,
                 assessed_on=day,
                 instrument="ssm-cat",
+                instrument_version=load_instrument("ssm-cat").version,
                 phase=phase,
                 assessor_id=int(self.rng.choice(assessors)),
+                information_on=day - dt.timedelta(days=pid % 21),  # no draw: keeps the stream
             ),
         )
         for domain, value in levels.items():

@@ -94,6 +94,7 @@ def record_assessment(
         participant_id=person.id,
         assessed_on=on,
         instrument=tool.code,
+        instrument_version=tool.version,
         phase=phase,
         assessor_id=assessor_id,
     )

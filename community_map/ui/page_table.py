@@ -123,6 +123,17 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "assessments.py",
+        N_("Assessments"),
+        ":material/assignment:",
+        "assessments-register",
+        Permission.RECORD_ASSESSMENTS,
+        N_(
+            "Record participants' assessments (SSM-Cat) at reception, follow-up and closure: "
+            "a level or 'not assessed' per domain."
+        ),
+    ),
+    PageSpec(
         "planner.py",
         N_("Planner"),
         ":material/edit_calendar:",
