@@ -107,7 +107,7 @@ def age_band_for(birth_year: int, on: dt.date) -> str:
     >>> import datetime as dt
     >>> age_band_for(1980, dt.date(2022, 9, 1)), age_band_for(2004, dt.date(2022, 1, 1))
     ('35-44', '18-24')
-    >>> age_band_for(1957, dt.date(2023, 3, 1)), age_band_for(1958, dt.date(2023, 3, 1))
+    >>> age_band_for(1957, dt.date(2023, 3, 1)), age_band_for(1959, dt.date(2023, 3, 1))
     ('65+', '55-64')
     """
     age = on.year - birth_year

@@ -52,9 +52,34 @@ def _panel(page):  # type: ignore[no-untyped-def]
 
 def _choose(scope, page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
     """Pick ``option`` (its visible text) in the selectbox labelled ``label``."""
+    box = scope.locator("[data-testid='stSelectbox']").filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    if box.count() and option in box.first.inner_text():
+        return
     scope.get_by_label(label, exact=True).first.click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def _pick(scope, page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` into the selectbox or multiselect labelled ``label``; take the first match."""
+    multi = scope.locator("[data-testid='stMultiSelect']").filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    for attempt in range(3):  # the list may open late (an expander or a rerun under way)
+        scope.get_by_label(label, exact=True).first.click()
+        page.wait_for_timeout(300)
+        page.keyboard.type(text)
+        try:
+            page.get_by_role("option").filter(has_text=text).first.click(timeout=10_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
+    if multi.count():  # a multiselect's list stays open after a choice
+        page.keyboard.press("Escape")
 
 
 def _date(scope, page, label: str, day: dt.date, nth: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -63,9 +88,23 @@ def _date(scope, page, label: str, day: dt.date, nth: int = 0) -> None:  # type:
     page.keyboard.press("Escape")
 
 
+def _no_error(page) -> None:  # type: ignore[no-untyped-def]
+    errors = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
+    if errors:
+        page.screenshot(path="/tmp/e2e_error.png", full_page=True)
+    assert errors == []
+
+
 def _open(page, link: str, heading: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("link", name=link, exact=True).click()
-    page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+    _quiet(page)
+    for attempt in range(3):  # a click during a rerun of the previous page can be lost
+        page.get_by_role("link", name=link, exact=True).click()
+        try:
+            page.get_by_role("heading", name=heading).first.wait_for(timeout=15_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     _quiet(page)
 
 
@@ -143,6 +182,13 @@ def test_a_centre_records_its_registers_from_an_empty_database(  # type: ignore[
     form.get_by_role("button", name="Save the programme").click()
     _saved(page, "Programme AMUNT-E2E saved.")
 
+    _participants_action_sessions_and_attendance(page)
+    _collaborations_and_referrals(page)
+    _tie_surveys(page)
+    _assessments(page)
+    _open(page, "Networks", "Networks")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
     from sqlalchemy import select
 
     from community_map import activities, territory
@@ -179,3 +225,152 @@ def test_a_centre_records_its_registers_from_an_empty_database(  # type: ignore[
     assert len(frame) == 2
     assert page.errors == []
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+PEOPLE = [f"P{n:02d}" for n in range(1, 13)]
+GROUP_A, GROUP_B = PEOPLE[:6], PEOPLE[6:]
+SESSIONS = [dt.date(2022, 10, 3) + dt.timedelta(weeks=w) for w in range(4)]
+
+
+def _participants_action_sessions_and_attendance(page) -> None:  # type: ignore[no-untyped-def]
+    """Twelve participants; a community action with four weekly sessions in October 2022:
+    group A (P01-P06) attends the first two, group B (P07-P12) the last two."""
+    _open(page, "Participants", "Participants")
+    for n, code in enumerate(PEOPLE):
+        form = page.locator("[data-testid='stForm']").first
+        form.get_by_label("Code", exact=True).fill(code)
+        _choose(form, page, "Gender", "Woman" if n % 2 == 0 else "Man")
+        form.get_by_text("Data processing", exact=True).click()
+        form.get_by_text("Network survey", exact=True).click()
+        form.get_by_role("button", name="Save the participant").click()
+        _saved(page, f"Participant {code} saved.")
+        _choose(
+            page.locator("[data-testid='stMain']"), page, "Participant to edit", "New participant"
+        )
+        _quiet(page)
+
+    _open(page, "Community actions", "Community actions")
+    page.get_by_text("New community action").click()
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_label("Title", exact=True).fill("Grup de dones del Raval")
+    _pick(form, page, "Lead centre or service", "CSS Raval")
+    form.get_by_role("button", name="Create the community action").click()
+    _saved(page, "created.")
+
+    _open(page, "Planner", "Plan sessions")
+    _pick(page.locator("[data-testid='stMain']"), page, "Community action", "Grup de dones")
+    _quiet(page)
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_label("Title", exact=True).fill("Tertúlia")
+    _date(form, page, "Date", SESSIONS[0])
+    for code in PEOPLE:
+        _pick(form, page, "Invited participants", code)
+    _pick(form, page, "Facilitators", "ED-1")
+    form.get_by_label("Repeat every N weeks (0: no)").fill("1")
+    _date(form, page, "Repeat until", SESSIONS[-1])
+    form.get_by_role("button", name="Check and save").click()
+    _saved(page, "4 sessions saved.")
+
+    _open(page, "Attendance", "Attendance register")
+    for day in SESSIONS:
+        _date(page.locator("[data-testid='stMain']"), page, "Sessions of the week starting", day)
+        _quiet(page)
+        absent = GROUP_B if day < SESSIONS[2] else GROUP_A
+        for code in absent:
+            page.get_by_role("radiogroup", name=code).get_by_text("Absent").click()
+            _quiet(page)
+        try:
+            page.get_by_role("button", name="Mark 6 people without a mark as present").click()
+        except Exception:
+            page.screenshot(path="/tmp/e2e_att.png", full_page=True)
+            raise
+        _quiet(page)
+
+
+COLLABORATIONS = (
+    (dt.date(2022, 10, 5), "Case coordination", "3 Cooperating"),
+    (dt.date(2022, 10, 20), "Joint project", "2 Coordinating"),
+    (dt.date(2023, 11, 15), "Information exchange", "1 Networking"),
+)
+
+
+def _collaborations_and_referrals(page) -> None:  # type: ignore[no-untyped-def]
+    """Three collaborations between the two services (two at T0, one at T1) and two
+    referrals, one each way."""
+    _open(page, "Collaborations", "Collaborations")
+    for day, kind, intensity in COLLABORATIONS:
+        form = _panel(page).locator("[data-testid='stForm']").first
+        _pick(form, page, "Service", "CSS Raval")
+        _pick(form, page, "Other service", "ECAS")
+        _date(form, page, "Date", day)
+        _pick(form, page, "Kind", kind)
+        form.get_by_text(intensity, exact=True).click()
+        form.get_by_role("button", name="Save the collaboration").click()
+        _quiet(page)
+        _no_error(page)
+        _choose(_panel(page), page, "Collaboration to edit", "New collaboration")
+        _quiet(page)
+    page.get_by_role("tab", name="Referrals").click()
+    for source, target, day, person, outcome, outcome_on in (
+        ("CSS Raval", "ECAS", dt.date(2022, 10, 10), "P01", "Accepted", dt.date(2022, 10, 20)),
+        ("ECAS", "CSS Raval", dt.date(2023, 11, 10), "P07", "Declined", dt.date(2023, 11, 20)),
+    ):
+        form = _panel(page).locator("[data-testid='stForm']").first
+        _pick(form, page, "From service", source)
+        _pick(form, page, "To service", target)
+        _date(form, page, "Referred on", day)
+        _pick(form, page, "Participant code", person)
+        _pick(form, page, "Outcome", outcome)
+        if outcome_on is not None:
+            _date(form, page, "Outcome on", outcome_on)
+        form.get_by_role("button", name="Save the referral").click()
+        _quiet(page)
+        _no_error(page)
+        page.get_by_role("tab", name="Referrals").click()
+        _choose(_panel(page), page, "Referral to edit", "New referral")
+        _quiet(page)
+
+
+ANSWERS = {
+    "T0 baseline survey": {"P01": ["P02", "P03"], "P02": ["P01"], "P07": []},
+    "T1 post survey": {"P01": ["P07"], "P07": ["P01", "P02"]},
+}
+
+
+def _tie_surveys(page) -> None:  # type: ignore[no-untyped-def]
+    """At T0 three people answer (P07 names nobody), at T1 two; the others: no answer."""
+    _open(page, "Tie surveys", "Tie surveys")
+    main = page.locator("[data-testid='stMain']")
+    for point, answers in ANSWERS.items():
+        _pick(main, page, "Measurement point", point)
+        _quiet(page)
+        for respondent, named in answers.items():
+            _pick(main, page, "Respondent code", respondent)
+            _quiet(page)
+            form = page.locator("[data-testid='stForm']").first
+            for code in named:
+                _pick(form, page, "People named", code)
+            form.get_by_role("button", name="Save the answer").click()
+            _saved(page, f"Answer of {respondent} saved")
+
+
+def _assessments(page) -> None:  # type: ignore[no-untyped-def]
+    """P01's SSM-Cat at reception (October 2022) and at closure (November 2023)."""
+    _open(page, "Assessments", "Assessments")
+    main = page.locator("[data-testid='stMain']")
+    _pick(main, page, "Participant", "P01")
+    _quiet(page)
+    for day, phase, finances, housing in (
+        (dt.date(2022, 10, 3), "Reception", "2", "3"),
+        (dt.date(2023, 11, 30), "Closure", "3", "4"),
+    ):
+        form = page.locator("[data-testid='stForm']").first
+        _date(form, page, "Assessment date", day)
+        _pick(form, page, "Phase", phase)
+        for domain, level in (("Finances", finances), ("Housing", housing)):
+            _pick(form, page, domain, f"{level} ·")
+        form.get_by_role("button", name="Save the assessment").click()
+        _quiet(page)
+        _no_error(page)
+        _choose(main, page, "Assessment to edit", "New assessment")
+        _quiet(page)

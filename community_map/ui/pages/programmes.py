@@ -123,7 +123,7 @@ with st.form(f"programme_{suffix}"):
         edited.append(
             {
                 "name": p1.text_input(
-                    _("Name of point {n}").format(n=i + 1),
+                    shell.plain(_("Name of point {n}").format(n=i + 1)),
                     point["name"],
                     max_chars=60,
                     key=f"point_name_{i}_{suffix}",
