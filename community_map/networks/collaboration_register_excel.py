@@ -214,17 +214,12 @@ def import_collaborations(
             note=values.get("note") or "",
         )
         number = values.get("id")
-        if number is None:
+        # a number this database does not have (a register moved from another database,
+        # or a row typed in) adds a collaboration, numbered by this database
+        row = session.get(Collaboration, number) if number is not None else None
+        if row is None:
             create_collaboration(session, actor=actor, **fields)
             return "created"
-        row = session.get(Collaboration, number)
-        if row is None:
-            raise CellError(
-                "id",
-                _(
-                    "There is no collaboration number {n}; leave the number empty to add one."
-                ).format(n=number),
-            )
         if all(getattr(row, key) == value for key, value in fields.items()):
             return "unchanged"
         update_collaboration(
@@ -280,14 +275,8 @@ def import_referrals(
 
     def write(values: dict[str, Any]) -> Outcome:
         number = values.get("id")
+        # a number this database does not have adds a referral (see collaborations)
         row = session.get(Referral, number) if number is not None else None
-        if number is not None and row is None:
-            raise CellError(
-                "id",
-                _("There is no referral number {n}; leave the number empty to add one.").format(
-                    n=number
-                ),
-            )
         fields = dict(
             from_service_id=_lookup(services, "from_service", values["from_service"], _("service")),
             to_service_id=_lookup(services, "to_service", values["to_service"], _("service")),

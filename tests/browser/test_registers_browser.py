@@ -223,6 +223,8 @@ def test_a_centre_records_its_registers_from_an_empty_database(  # type: ignore[
     }
     assert waves == {name: (first, last) for name, first, last in POINTS}
     assert len(frame) == 2
+    _networks_are_the_hand_worked_ones(database)
+    _registers_round_trip_through_excel(database, database.parent)
     assert page.errors == []
     assert page.locator("[data-testid='stException']").count() == 0
 
@@ -374,3 +376,99 @@ def _assessments(page) -> None:  # type: ignore[no-untyped-def]
         _no_error(page)
         _choose(main, page, "Assessment to edit", "New assessment")
         _quiet(page)
+
+
+def _networks_are_the_hand_worked_ones(database: Path) -> None:
+    """The networks of each measurement point, worked out by hand from the data entered.
+
+    T0 (Sep-Oct 2022): all four sessions. Group A (6 people) met twice, group B (6) met
+    twice, never together: 15 + 15 = 30 ties of weight 2 among 12 people. Survey: P01
+    named P02 and P03, P02 named P01, P07 named nobody (3 respondents, P07 isolated; the
+    9 others: no answer). Services: two collaborations CSS-RAVAL-ECAS; one referral
+    CSS-RAVAL -> ECAS. T1 (Oct-Dec 2023): no session; P01 named P07, P07 named P01 and
+    P02; one collaboration; one referral ECAS -> CSS-RAVAL.
+    """
+    from community_map import network
+    from community_map.models import Role
+    from community_map.networks import Window
+    from community_map.storage import create_db_engine, session_scope
+    from community_map.trust import Actor
+
+    admin = Actor(username="hand-check", role=Role.ADMIN)
+    engine = create_db_engine(f"sqlite:///{database}")
+    windows = [Window(name, first, last + dt.timedelta(days=1)) for name, first, last in POINTS]
+    t0, t1 = (w.name for w in windows)
+    with session_scope(engine) as s:
+        people = network.participant_tables(s, actor=admin)
+        services = network.service_network_tables(s)
+    engine.dispose()
+    codes = dict(zip(people["people"].index, people["people"]["code"], strict=False))
+
+    def edges(graph) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]
+        return {frozenset(str(codes.get(n, n)) for n in e) for e in graph.edges()}
+
+    met = network.networks_by_window(people, windows, layer="coattendance")
+    assert met[t0].number_of_nodes() == 12 and met[t0].number_of_edges() == 30
+    assert {w for _a, _b, w in met[t0].edges(data="weight")} == {2}
+    group_a = {frozenset((a, b)) for a in GROUP_A for b in GROUP_A if a < b}
+    group_b = {frozenset((a, b)) for a in GROUP_B for b in GROUP_B if a < b}
+    assert edges(met[t0]) == group_a | group_b
+    assert met[t1].number_of_edges() == 0
+    said = network.networks_by_window(people, windows, layer="reported")
+    assert edges(said[t0]) == {frozenset(("P01", "P02")), frozenset(("P01", "P03"))}
+    assert edges(said[t1]) == {frozenset(("P01", "P07")), frozenset(("P02", "P07"))}
+    isolated = [codes.get(n, n) for n in said[t0].nodes if said[t0].degree(n) == 0]
+    assert isolated == ["P07"]  # answered and named nobody; non-respondents are no nodes
+    between = network.networks_by_window(services, windows, layer="services")
+    assert edges(between[t0]) == edges(between[t1]) == {frozenset(("CSS-RAVAL", "ECAS"))}
+    sent = network.networks_by_window(services, windows, layer="referrals")
+    assert list(sent[t0].edges(data="weight")) == [("CSS-RAVAL", "ECAS", 1.0)]
+    assert list(sent[t1].edges(data="weight")) == [("ECAS", "CSS-RAVAL", 1.0)]
+
+
+REGISTERS = (
+    "services",
+    "professionals",
+    "programmes",
+    "participants",
+    "collaborations",
+    "referrals",
+    "surveys",
+    "assessments",
+)
+
+
+def _registers_round_trip_through_excel(database: Path, folder: Path) -> None:
+    """Each register exported to its Excel workbook and imported into a new empty database
+    gives the same tables (the files a centre would fill from the templates)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from community_map.cli import main
+
+    fresh = folder / "from_excel.db"
+    assert main(["--database-url", f"sqlite:///{fresh}", "init"], out=io.StringIO()) == 0
+    for name in REGISTERS:
+        book = folder / f"{name}.xlsx"
+        out = io.StringIO()
+        assert (
+            main(["--database-url", f"sqlite:///{database}", "export", name, str(book)], out=out)
+            == 0
+        )
+        assert load_workbook(book).sheetnames
+        out = io.StringIO()
+        code = main(["--database-url", f"sqlite:///{fresh}", "import", name, str(book)], out=out)
+        assert code == 0, (name, out.getvalue())
+
+    def rows(path: Path) -> list[list[object]]:
+        book = load_workbook(path)  # the data sheets; the hidden lists hold other registers
+        return [
+            list(r) for ws in book if ws.title != "_lists" for r in ws.iter_rows(values_only=True)
+        ]
+
+    for name in REGISTERS:
+        again = folder / f"{name}_again.xlsx"
+        args = ["--database-url", f"sqlite:///{fresh}", "export", name, str(again)]
+        assert main(args, out=io.StringIO()) == 0
+        assert rows(folder / f"{name}.xlsx") == rows(again), name
