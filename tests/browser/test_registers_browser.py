@@ -425,6 +425,35 @@ def _networks_are_the_hand_worked_ones(database: Path) -> None:
     assert list(sent[t0].edges(data="weight")) == [("CSS-RAVAL", "ECAS", 1.0)]
     assert list(sent[t1].edges(data="weight")) == [("ECAS", "CSS-RAVAL", 1.0)]
 
+    # the exports a Gephi or spreadsheet user gets hold the same figures
+    import io
+
+    from openpyxl import load_workbook
+
+    from community_map.cli import main
+
+    def windows_sheet(layer: str) -> dict[str, dict[str, object]]:
+        target = database.parent / f"network_{layer}.xlsx"
+        args = ["--database-url", f"sqlite:///{database}", "network", "export", str(target)]
+        args += ["--programme", "AMUNT-E2E", "--layer", layer]
+        assert main(args, out=io.StringIO()) == 0
+        header, *rows = load_workbook(target)["Windows"].iter_rows(values_only=True)
+        return {str(row[0]): dict(zip(header, row, strict=True)) for row in rows}
+
+    met_sheet = windows_sheet("coattendance")[t0]
+    assert (met_sheet["nodes"], met_sheet["edges"], met_sheet["components"]) == (12, 30, 2)
+    assert met_sheet["density"] == pytest.approx(30 / 66)
+    said_sheet = windows_sheet("reported")
+    assert [
+        (said_sheet[w]["nodes"], said_sheet[w]["edges"], said_sheet[w]["isolates"])
+        for w in (t0, t1)
+    ] == [(4, 2, 1), (3, 2, 0)]
+    # respondents and "no answer" (never isolated) out of the 12 participants
+    assert [(said_sheet[w]["respondents"], said_sheet[w]["no_answer"]) for w in (t0, t1)] == [
+        (3, 9),
+        (2, 10),
+    ]
+
 
 REGISTERS = (
     "services",
