@@ -50,6 +50,7 @@ __all__ = [
     "rows_from_excel",
     "sheets_to_excel",
     "value_of",
+    "versioned_row",
 ]
 
 Kind = Literal["text", "int", "date", "bool", "choice", "code", "codes"]
@@ -182,6 +183,23 @@ opened it; reload it and make your change again. Nothing was saved.
                 "change again. Nothing was saved."
             ).format(what=what)
         )
+
+
+def versioned_row(
+    session: Session, model: type[Any], row_id: int, version: int | None, *, missing: str, what: str
+) -> Any:
+    """The ``model`` row ``row_id`` as the user read it at ``version``.
+
+    ``missing`` is the translated message when there is no such row; ``what`` names the
+    record in :func:`check_version`'s refusal ("this referral").
+    """
+    from community_map.errors import NotFoundError
+
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(missing)
+    check_version(row, version, what)
+    return row
 
 
 def label_of(column: Column, value: object) -> object:

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from community_map._registers import check_version
-from community_map.errors import NotFoundError, ValidationError
+from community_map._registers import versioned_row
+from community_map.errors import ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
     COLLABORATION_KIND_LABELS,
@@ -156,10 +156,15 @@ def create_collaboration(
 
 
 def _collaboration(session: Session, collaboration_id: int, version: int | None) -> Collaboration:
-    row = session.get(Collaboration, collaboration_id)
-    if row is None:
-        raise NotFoundError(_("There is no collaboration {id}.").format(id=collaboration_id))
-    check_version(row, version, _("this collaboration"))
+    missing = _("There is no collaboration {id}.").format(id=collaboration_id)
+    row: Collaboration = versioned_row(
+        session,
+        Collaboration,
+        collaboration_id,
+        version,
+        missing=missing,
+        what=_("this collaboration"),
+    )
     return row
 
 
@@ -333,10 +338,10 @@ def create_referral(
 
 
 def _referral(session: Session, referral_id: int, version: int | None) -> Referral:
-    row = session.get(Referral, referral_id)
-    if row is None:
-        raise NotFoundError(_("There is no referral {id}.").format(id=referral_id))
-    check_version(row, version, _("this referral"))
+    missing = _("There is no referral {id}.").format(id=referral_id)
+    row: Referral = versioned_row(
+        session, Referral, referral_id, version, missing=missing, what=_("this referral")
+    )
     return row
 
 

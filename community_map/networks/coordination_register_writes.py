@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from community_map._registers import check_version
+from community_map._registers import check_version, versioned_row
 from community_map.errors import NotFoundError, ValidationError
 from community_map.i18n import gettext as _
 from community_map.models import (
@@ -138,10 +138,15 @@ def create_space(
 
 
 def _space(session: Session, space_id: int, version: int | None) -> CoordinationSpace:
-    space = session.get(CoordinationSpace, space_id)
-    if space is None:
-        raise NotFoundError(_("There is no coordination space {id}.").format(id=space_id))
-    check_version(space, version, _("this coordination space"))
+    missing = _("There is no coordination space {id}.").format(id=space_id)
+    space: CoordinationSpace = versioned_row(
+        session,
+        CoordinationSpace,
+        space_id,
+        version,
+        missing=missing,
+        what=_("this coordination space"),
+    )
     return space
 
 

@@ -18,9 +18,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community_map._registers import CellError, check_version
+from community_map._registers import CellError, versioned_row
 from community_map._spatial import stored_units, unit_ids_for_points
-from community_map.errors import NotFoundError
 from community_map.i18n import gettext as _
 from community_map.models import (
     FIELD_OF_WORK_LABELS,
@@ -153,16 +152,15 @@ def save_service(
     require(actor, Permission.EDIT_SERVICES)
     if service_id is None:
         clean = _checked_service(session, values, None)
-        service = Service(**clean)
-        session.add(service)
+        added = Service(**clean)
+        session.add(added)
         session.flush()
-        record(session, actor, "create", "services", service.id, after=clean)
-        return service
-    found = session.get(Service, service_id)
-    if found is None:
-        raise NotFoundError(_("There is no service {id}.").format(id=service_id))
-    service = found
-    check_version(service, version, _("this service"))
+        record(session, actor, "create", "services", added.id, after=clean)
+        return added
+    missing = _("There is no service {id}.").format(id=service_id)
+    service: Service = versioned_row(
+        session, Service, service_id, version, missing=missing, what=_("this service")
+    )
     clean = _checked_service(session, {**_state(service, SERVICE_FIELDS), **values}, service.id)
     before, after = changes(_state(service, SERVICE_FIELDS), clean)
     if after:
@@ -213,16 +211,20 @@ def save_professional(
     require(actor, Permission.EDIT_SERVICES)
     if professional_id is None:
         clean = _checked_professional(session, values, None)
-        professional = Professional(**clean)
-        session.add(professional)
+        added = Professional(**clean)
+        session.add(added)
         session.flush()
-        record(session, actor, "create", "professionals", professional.id, after=clean)
-        return professional
-    found = session.get(Professional, professional_id)
-    if found is None:
-        raise NotFoundError(_("There is no professional {id}.").format(id=professional_id))
-    professional = found
-    check_version(professional, version, _("this professional"))
+        record(session, actor, "create", "professionals", added.id, after=clean)
+        return added
+    missing = _("There is no professional {id}.").format(id=professional_id)
+    professional: Professional = versioned_row(
+        session,
+        Professional,
+        professional_id,
+        version,
+        missing=missing,
+        what=_("this professional"),
+    )
     now = _state(professional, PROFESSIONAL_FIELDS)
     clean = _checked_professional(session, {**now, **values}, professional.id)
     before, after = changes(now, clean)
